@@ -1,0 +1,34 @@
+/**
+ * Simulation constants shared by server and client. A rule written once: the server
+ * simulates with these values and the client predicts and renders with the same ones.
+ */
+
+/** Fixed simulation rate of a zone room, in steps per second. */
+export const TICK_RATE = 20;
+/** Duration of one fixed step, in seconds. */
+export const TICK_SECONDS = 1 / TICK_RATE;
+/** How often the server sends state patches, in milliseconds (one per tick). */
+export const PATCH_RATE_MS = 1000 / TICK_RATE;
+
+/** Side of one map tile, in world pixels. */
+export const TILE_SIZE = 32;
+/** Walking speed, in world pixels per second. */
+export const PLAYER_SPEED = 160;
+/** Half the side of a character's square collision box, in world pixels. */
+export const PLAYER_HALF_SIZE = 10;
+
+/** Inputs buffered per player before the oldest are dropped (bounds the server's memory and lag). */
+export const INPUT_BUFFER_SIZE = 8;
+
+/** Seconds the server keeps a dropped player's character in the world waiting for a reconnection. */
+export const RECONNECT_SECONDS = 15;
+
+/** Most characters one account may own. */
+export const MAX_CHARACTERS_PER_ACCOUNT = 5;
+
+/** Zone new characters start in. */
+export const STARTING_ZONE = "town";
+
+/** Facing directions, as sent in `Player.facing`. */
+export const Facing = { Down: 0, Left: 1, Right: 2, Up: 3 } as const;
+export type Facing = (typeof Facing)[keyof typeof Facing];

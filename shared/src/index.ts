@@ -1,0 +1,6 @@
+export * from "./constants.ts";
+export * from "./protocol.ts";
+export * from "./state.ts";
+export * from "./map.ts";
+export * from "./movement.ts";
+export * from "./zones/index.ts";

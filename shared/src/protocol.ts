@@ -1,0 +1,64 @@
+/**
+ * The wire protocol between client and server: input definitions with their limits,
+ * message names, close codes and the validation rules both sides apply.
+ */
+import { schema, t } from "@colyseus/schema";
+
+/**
+ * One movement intent, sent by the client once per fixed step while it plays.
+ * `dx` and `dy` are the held direction on each axis (-1, 0 or 1); the server clamps
+ * anything else into that range, so a client can never ask for more than full speed.
+ */
+export const MoveInput = schema({
+  dx: t.int8(),
+  dy: t.int8(),
+}, "MoveInput");
+export type MoveInput = InstanceType<typeof MoveInput>;
+
+/** Range every `MoveInput` axis is clamped into by the server. */
+export const MOVE_AXIS_RANGE = [-1, 1] as const;
+
+/** Messages the server sends to a client in a zone room. */
+export const ServerMessage = {
+  /** A notice to show the player: `{ text: string }`. */
+  Notice: "notice",
+} as const;
+
+/** WebSocket close codes the server uses when it ends a session on purpose (4000–4999). */
+export const CloseCode = {
+  /** The same character was entered from another session, which took it over. */
+  TakenOver: 4100,
+  /** The server is shutting down or restarting. */
+  ServerShutdown: 4101,
+} as const;
+
+/** Character names: 3 to 16 letters, digits or underscores. Unique, case-insensitive. */
+export const CHARACTER_NAME_PATTERN = /^[A-Za-z0-9_]{3,16}$/;
+
+/**
+ * Checks a character name against the naming rule.
+ * @returns `null` when valid, otherwise a message fit to show the player.
+ */
+export function validateCharacterName(name: unknown): string | null {
+  if (typeof name !== "string") return "name is required";
+  if (!CHARACTER_NAME_PATTERN.test(name)) {
+    return "name must be 3 to 16 letters, digits or underscores";
+  }
+  return null;
+}
+
+/** A character as the HTTP API returns it. */
+export interface CharacterSummary {
+  id: string;
+  name: string;
+  zone: string;
+  x: number;
+  y: number;
+  createdAt: string;
+  lastPlayedAt: string | null;
+}
+
+/** Error body of every failed API call. */
+export interface ApiError {
+  error: string;
+}
