@@ -1,0 +1,129 @@
+/**
+ * Configuration from the environment, validated once at start-up. `.env` is read by
+ * dotenv (see main.ts); `.env.example` documents every variable with its default.
+ */
+import path from "node:path";
+
+export type NodeEnv = "development" | "production" | "test";
+export type MongoEngineChoice = "auto" | "mongod" | "jongodb";
+export type LogLevel = "error" | "warn" | "info" | "http" | "verbose" | "debug" | "silly";
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** External MongoDB; unset means an embedded engine is started. */
+  mongodbUri: string | undefined;
+  /** Which embedded engine to start when `mongodbUri` is unset. */
+  mongodbEngine: MongoEngineChoice;
+  /** Where an embedded mongod keeps its data (it survives restarts there). */
+  dataDir: string;
+  /** Secret the JWTs are signed with; generated per process in development when unset. */
+  jwtSecret: string;
+  /** True when `jwtSecret` was generated for this process only. */
+  jwtSecretGenerated: boolean;
+  autosaveSeconds: number;
+  /** Longest a graceful shutdown may take before the process exits anyway. */
+  shutdownSeconds: number;
+  logDir: string;
+  logLevel: LogLevel;
+  /** Serve the client through Vite's dev middleware instead of the built files. */
+  clientDevServer: boolean;
+  /** Folder with the built client (index.html and assets). */
+  clientDist: string;
+}
+
+/** Raised when one or more variables are invalid; `problems` has one message per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "http", "verbose", "debug", "silly"];
+const ENGINES: readonly MongoEngineChoice[] = ["auto", "mongod", "jongodb"];
+const NODE_ENVS: readonly NodeEnv[] = ["development", "production", "test"];
+
+/** The repository root (two levels above this file, in source and in the bundle alike). */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+/**
+ * Reads and validates the configuration.
+ * @param env the environment to read (defaults to `process.env`)
+ * @param generateSecret makes the per-process development secret
+ * @throws ConfigError listing every bad variable, one message each
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  generateSecret: () => string = () => crypto.randomUUID() + crypto.randomUUID(),
+): Config {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(", ")} (got "${raw}")`);
+    return fallback;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!/^\d+$/.test(raw) || parsed < min || parsed > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const nodeEnv = oneOf("NODE_ENV", NODE_ENVS, "development");
+  const port = integer("PORT", 8080, 1, 65535);
+  const autosaveSeconds = integer("AUTOSAVE_SECONDS", 30, 1, 3600);
+  const shutdownSeconds = integer("SHUTDOWN_SECONDS", 10, 1, 600);
+  const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS, "info");
+  const mongodbEngine = oneOf("MONGODB_ENGINE", ENGINES, "auto");
+
+  const mongodbUri = value("MONGODB_URI");
+  if (mongodbUri !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongodbUri)) {
+    problems.push(`MONGODB_URI must start with mongodb:// or mongodb+srv:// (got a value that does not)`);
+  }
+
+  let jwtSecret = value("JWT_SECRET");
+  let jwtSecretGenerated = false;
+  if (jwtSecret === undefined) {
+    if (nodeEnv === "production") {
+      problems.push("JWT_SECRET is required when NODE_ENV=production (a long random string)");
+    }
+    jwtSecret = generateSecret();
+    jwtSecretGenerated = true;
+  } else if (jwtSecret.length < 16) {
+    problems.push("JWT_SECRET must be at least 16 characters long");
+  }
+
+  const fromRoot = (p: string) => path.resolve(PROJECT_ROOT, p);
+  const clientDevRaw = value("CLIENT_DEV_SERVER");
+  if (clientDevRaw !== undefined && clientDevRaw !== "true" && clientDevRaw !== "false") {
+    problems.push(`CLIENT_DEV_SERVER must be true or false (got "${clientDevRaw}")`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv,
+    port,
+    mongodbUri,
+    mongodbEngine,
+    dataDir: fromRoot(value("DATA_DIR") ?? "data"),
+    jwtSecret,
+    jwtSecretGenerated,
+    autosaveSeconds,
+    shutdownSeconds,
+    logDir: fromRoot(value("LOG_DIR") ?? "logs"),
+    logLevel,
+    clientDevServer: clientDevRaw === "true",
+    clientDist: fromRoot(value("CLIENT_DIST") ?? "client/dist"),
+  };
+}

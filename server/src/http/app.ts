@@ -1,0 +1,91 @@
+/**
+ * The HTTP side: request log, accounts (@colyseus/auth), the characters API, health, and
+ * the built client. Colyseus' own matchmaking routes are mounted by Colyseus.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { auth } from "@colyseus/auth";
+import express, { type Application, type RequestHandler } from "express";
+import { requestAccount } from "../auth/accounts.ts";
+import type { Config } from "../config.ts";
+import { databaseIsReachable } from "../db/connection.ts";
+import type { DatabaseEngine } from "../db/engine.ts";
+import { Account } from "../db/models.ts";
+import { logger } from "../logger.ts";
+import { charactersRouter } from "./characters.ts";
+import { apiErrorHandler, HttpError, route } from "./errors.ts";
+
+export interface HttpDeps {
+  config: Pick<Config, "clientDevServer" | "clientDist" | "nodeEnv">;
+  engine: Pick<DatabaseEngine, "kind" | "durable">;
+}
+
+/** One `app.log` line per request: method, path (never the query string), status, duration. */
+const requestLog: RequestHandler = (req, res, next) => {
+  const started = process.hrtime.bigint();
+  res.on("finish", () => {
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info("http", {
+      method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10,
+    });
+  });
+  next();
+};
+
+/** Rejects tokens of accounts that no longer exist. */
+const accountExists = route(async (req, _res, next) => {
+  if (!(await Account.exists({ _id: requestAccount(req).id }))) {
+    throw new HttpError(401, "this account no longer exists: sign in again");
+  }
+  next();
+});
+
+export async function configureHttp(app: Application, deps: HttpDeps): Promise<void> {
+  app.disable("x-powered-by");
+  app.use(requestLog);
+
+  app.get("/health", async (_req, res) => {
+    const database = await databaseIsReachable();
+    res.status(database ? 200 : 503).json({
+      status: database ? "ok" : "unavailable",
+      database: { engine: deps.engine.kind, durable: deps.engine.durable, reachable: database },
+      uptimeSeconds: Math.round(process.uptime()),
+    });
+  });
+
+  app.use(auth.routes());
+
+  const api = express.Router();
+  api.use(express.json({ limit: "16kb" }));
+  api.use(auth.middleware(), accountExists);
+  api.use("/characters", charactersRouter());
+  api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.path}`)));
+  api.use(apiErrorHandler);
+  app.use("/api", api);
+
+  await serveClient(app, deps.config);
+}
+
+async function serveClient(app: Application, config: HttpDeps["config"]): Promise<void> {
+  if (config.clientDevServer) {
+    const { createServer } = await import("vite");
+    const vite = await createServer({
+      root: path.resolve(config.clientDist, ".."),
+      configFile: path.resolve(config.clientDist, "..", "vite.config.ts"),
+      server: { middlewareMode: true, hmr: { port: 24678 } },
+      appType: "spa",
+    });
+    app.use(vite.middlewares);
+    logger.info("serving the client through Vite (development, hot reload)");
+    return;
+  }
+  const index = path.join(config.clientDist, "index.html");
+  if (!fs.existsSync(index)) {
+    logger.warn(`client not built (${index} is missing): run \`npm run build\``);
+  }
+  app.use(express.static(config.clientDist, { index: false, maxAge: config.nodeEnv === "production" ? "1h" : 0 }));
+  app.get("/", (_req, res) => {
+    if (fs.existsSync(index)) res.sendFile(index);
+    else res.status(503).type("text").send("The client is not built yet: run `npm run build`, then reload.");
+  });
+}

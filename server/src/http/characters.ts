@@ -1,0 +1,101 @@
+/**
+ * Characters API, JSON over HTTP, behind the auth middleware:
+ *   GET    /api/characters            → 200 the caller's characters
+ *   POST   /api/characters {name}     → 201 the new character; 400 bad name; 409 name taken or too many
+ *   DELETE /api/characters/:id        → 204; 404 when not the caller's
+ *   POST   /api/characters/:id/play   → 200 a seat reservation for the character's zone
+ */
+import { Router, type Request } from "express";
+import mongoose from "mongoose";
+import {
+  MAX_CHARACTERS_PER_ACCOUNT, STARTING_ZONE, getZoneMap, validateCharacterName, type CharacterSummary,
+} from "@oatnut/shared";
+import { requestAccount } from "../auth/accounts.ts";
+import { Character, isDuplicateKeyError } from "../db/models.ts";
+import { logger } from "../logger.ts";
+import { enterWorld, takeOverLiveCharacter } from "../world/entry.ts";
+import { HttpError, route } from "./errors.ts";
+
+interface CharacterRecord {
+  _id: unknown;
+  name: string;
+  zone: string;
+  x: number;
+  y: number;
+  createdAt?: Date | null;
+  lastPlayedAt?: Date | null;
+}
+
+export function toSummary(character: CharacterRecord): CharacterSummary {
+  return {
+    id: String(character._id),
+    name: character.name,
+    zone: character.zone,
+    x: character.x,
+    y: character.y,
+    createdAt: (character.createdAt ?? new Date(0)).toISOString(),
+    lastPlayedAt: character.lastPlayedAt ? character.lastPlayedAt.toISOString() : null,
+  };
+}
+
+function characterIdParam(req: Request): string {
+  const id = String(req.params.id);
+  if (!mongoose.isValidObjectId(id)) throw new HttpError(404, "character not found");
+  return id;
+}
+
+export function charactersRouter(): Router {
+  const router = Router();
+
+  router.get("/", route(async (req, res) => {
+    const { id } = requestAccount(req);
+    const characters = await Character.find({ accountId: id }).sort({ createdAt: 1 }).lean();
+    res.json(characters.map(toSummary));
+  }));
+
+  router.post("/", route(async (req, res) => {
+    const { id: accountId } = requestAccount(req);
+    const name = (req.body as { name?: unknown } | undefined)?.name;
+    const problem = validateCharacterName(name);
+    if (problem !== null || typeof name !== "string") throw new HttpError(400, problem ?? "name is required");
+    if ((await Character.countDocuments({ accountId })) >= MAX_CHARACTERS_PER_ACCOUNT) {
+      throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
+    }
+    const spawn = getZoneMap(STARTING_ZONE).spawn;
+    let character;
+    try {
+      character = await Character.create({
+        accountId, name, nameKey: name.toLowerCase(), zone: STARTING_ZONE, x: spawn.x, y: spawn.y,
+      });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new HttpError(409, "that name is taken");
+      throw error;
+    }
+    // Two creations racing past the count: the one that went over the limit is undone.
+    if ((await Character.countDocuments({ accountId })) > MAX_CHARACTERS_PER_ACCOUNT) {
+      await Character.deleteOne({ _id: character._id });
+      throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
+    }
+    logger.info("character created", { accountId, characterId: String(character._id), name });
+    res.status(201).json(toSummary(character.toObject()));
+  }));
+
+  router.delete("/:id", route(async (req, res) => {
+    const { id: accountId } = requestAccount(req);
+    const characterId = characterIdParam(req);
+    if (!(await Character.exists({ _id: characterId, accountId }))) throw new HttpError(404, "character not found");
+    await takeOverLiveCharacter(characterId, "this character was deleted");
+    await Character.deleteOne({ _id: characterId, accountId });
+    logger.info("character deleted", { accountId, characterId });
+    res.status(204).end();
+  }));
+
+  router.post("/:id/play", route(async (req, res) => {
+    const { id: accountId } = requestAccount(req);
+    const reservation = await enterWorld(accountId, characterIdParam(req));
+    if (!reservation) throw new HttpError(404, "character not found");
+    res.json(reservation);
+  }));
+
+  return router;
+}

@@ -1,0 +1,67 @@
+/**
+ * Logging with winston. Development: readable console lines. Production: JSON lines.
+ * Files in LOG_DIR: `app.log` (requests, room lifecycle, everything at info and above)
+ * and `errors.log` (errors with their stack traces). Fields that could carry a secret
+ * are redacted before any transport sees them.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import winston from "winston";
+import type { Config } from "./config.ts";
+
+const SECRET_KEYS = /^(password|pass|token|jwt|secret|authorization|cookie|reconnectionToken)$/i;
+
+/** Replaces values of secret-looking keys, at any depth, with "[redacted]". */
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SECRET_KEYS.test(key) ? "[redacted]" : redact(item, depth + 1);
+  }
+  return out;
+}
+
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (SECRET_KEYS.test(key)) info[key] = "[redacted]";
+    else if (key !== "message" && key !== "level") info[key] = redact(info[key]);
+  }
+  return info;
+});
+
+const readable = winston.format.printf(({ level, message, timestamp, stack, ...meta }) => {
+  const rest = Object.keys(meta).length ? " " + JSON.stringify(meta) : "";
+  return `${timestamp} ${level} ${message}${rest}${stack ? "\n" + stack : ""}`;
+});
+
+/** The process-wide logger; console only until {@link configureLogger} adds the files. */
+export const logger = winston.createLogger({
+  level: process.env.LOG_LEVEL ?? "info",
+  format: winston.format.combine(winston.format.errors({ stack: true }), redactFormat(), winston.format.timestamp()),
+  transports: [new winston.transports.Console({ format: winston.format.combine(winston.format.colorize(), readable) })],
+});
+
+/** Points the logger at LOG_DIR and picks console format and level from the configuration. */
+export function configureLogger(config: Pick<Config, "logDir" | "logLevel" | "nodeEnv">): void {
+  fs.mkdirSync(config.logDir, { recursive: true });
+  const json = winston.format.json();
+  const consoleFormat = config.nodeEnv === "production"
+    ? json
+    : winston.format.combine(winston.format.colorize(), readable);
+  logger.clear();
+  logger.level = config.logLevel;
+  logger.add(new winston.transports.Console({ format: consoleFormat, silent: process.env.LOG_SILENT === "true" }));
+  logger.add(new winston.transports.File({ filename: path.join(config.logDir, "app.log"), format: json }));
+  logger.add(new winston.transports.File({ filename: path.join(config.logDir, "errors.log"), level: "error", format: json }));
+}
+
+/** Flushes and closes every transport (call last, before the process exits). */
+export function closeLogger(): Promise<void> {
+  return new Promise((resolve) => {
+    logger.on("finish", () => resolve());
+    logger.end();
+    setTimeout(resolve, 500).unref();
+  });
+}

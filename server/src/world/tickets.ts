@@ -1,0 +1,32 @@
+/**
+ * Entry tickets: the only way into a zone room. The server issues one per `play` (and,
+ * later, per zone transfer) and hands its id to the room inside the seat reservation's
+ * options; the room redeems it on join. Tickets live in Colyseus presence (memory in one
+ * process, Redis across several) and are redeemed with an atomic pop, so each admits
+ * exactly one join, for exactly the character and zone it names.
+ */
+import { generateId, type Presence } from "@colyseus/core";
+
+export interface EntryTicket {
+  accountId: string;
+  characterId: string;
+  zone: string;
+}
+
+/** Seconds a ticket stays valid; longer than a seat reservation lives. */
+export const TICKET_TTL_SECONDS = 30;
+const key = (id: string) => `oatnut:ticket:${id}`;
+
+export async function issueTicket(presence: Presence, ticket: EntryTicket): Promise<string> {
+  const id = generateId(24);
+  await presence.rpush(key(id), JSON.stringify(ticket));
+  await presence.expire(key(id), TICKET_TTL_SECONDS);
+  return id;
+}
+
+/** Returns the ticket and invalidates it, or `null` when it is unknown, used or expired. */
+export async function redeemTicket(presence: Presence, id: unknown): Promise<EntryTicket | null> {
+  if (typeof id !== "string" || id.length === 0 || id.length > 64) return null;
+  const raw = await presence.lpop(key(id));
+  return raw ? (JSON.parse(raw) as EntryTicket) : null;
+}
