@@ -3,6 +3,7 @@
  * dotenv (see main.ts); `.env.example` documents every variable with its default.
  */
 import path from "node:path";
+import { RECONNECT_SECONDS } from "@oatnut/shared";
 
 export type NodeEnv = "development" | "production" | "test";
 export type MongoEngineChoice = "auto" | "mongod" | "jongodb";
@@ -22,6 +23,8 @@ export interface Config {
   /** True when `jwtSecret` was generated for this process only. */
   jwtSecretGenerated: boolean;
   autosaveSeconds: number;
+  /** Seconds a dropped player's character waits in the world for a reconnection. */
+  reconnectSeconds: number;
   /** Longest a graceful shutdown may take before the process exits anyway. */
   shutdownSeconds: number;
   logDir: string;
@@ -83,6 +86,7 @@ export function loadConfig(
   const nodeEnv = oneOf("NODE_ENV", NODE_ENVS, "development");
   const port = integer("PORT", 8080, 1, 65535);
   const autosaveSeconds = integer("AUTOSAVE_SECONDS", 30, 1, 3600);
+  const reconnectSeconds = integer("RECONNECT_SECONDS", RECONNECT_SECONDS, 0, 3600);
   const shutdownSeconds = integer("SHUTDOWN_SECONDS", 10, 1, 600);
   const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS, "info");
   const mongodbEngine = oneOf("MONGODB_ENGINE", ENGINES, "auto");
@@ -120,6 +124,7 @@ export function loadConfig(
     jwtSecret,
     jwtSecretGenerated,
     autosaveSeconds,
+    reconnectSeconds,
     shutdownSeconds,
     logDir: fromRoot(value("LOG_DIR") ?? "logs"),
     logLevel,

@@ -8,7 +8,7 @@ import { configureAuth } from "./auth/accounts.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseEngine } from "./db/engine.ts";
 import { configureHttp } from "./http/app.ts";
-import { logger } from "./logger.ts";
+import { colyseusLogger } from "./logger.ts";
 import { SaveService } from "./persistence/saveService.ts";
 import { ZoneRoom } from "./rooms/ZoneRoom.ts";
 import { ZONE_ROOM } from "./world/entry.ts";
@@ -30,7 +30,7 @@ export function createGameServer({ config, engine, saves = new SaveService() }: 
     transport: new WebSocketTransport({ maxPayload: 64 * 1024 }),
     gracefullyShutdown: false,
     greet: false,
-    logger,
+    logger: colyseusLogger,
     express: (app) => configureHttp(app, { config, engine }),
   });
 }

@@ -65,3 +65,26 @@ export function closeLogger(): Promise<void> {
     setTimeout(resolve, 500).unref();
   });
 }
+
+/** Refusals @colyseus/auth reports through the Colyseus logger: expected, not errors. */
+const AUTH_REFUSALS = new Set(["invalid_credentials", "email_already_in_use", "email_malformed", "email_not_found"]);
+
+/**
+ * The logger handed to Colyseus: its messages go to winston, with the auth module's
+ * routine refusals (a wrong password) logged as info, not as errors.
+ */
+export const colyseusLogger = {
+  debug: (...args: unknown[]) => logger.debug(args.map(String).join(" ")),
+  info: (...args: unknown[]) => logger.info(args.map(String).join(" ")),
+  warn: (...args: unknown[]) => logger.warn(args.map(String).join(" ")),
+  error: (...args: unknown[]) => {
+    const [first] = args;
+    if (first instanceof Error && AUTH_REFUSALS.has(first.message)) {
+      logger.info(`auth refused: ${first.message}`);
+    } else if (first instanceof Error) {
+      logger.error(first.message, { error: first });
+    } else {
+      logger.error(args.map(String).join(" "));
+    }
+  },
+};

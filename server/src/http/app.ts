@@ -59,7 +59,7 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
   api.use(express.json({ limit: "16kb" }));
   api.use(auth.middleware(), accountExists);
   api.use("/characters", charactersRouter());
-  api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.path}`)));
+  api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl.split("?")[0]}`)));
   api.use(apiErrorHandler);
   app.use("/api", api);
 
@@ -72,7 +72,7 @@ async function serveClient(app: Application, config: HttpDeps["config"]): Promis
     const vite = await createServer({
       root: path.resolve(config.clientDist, ".."),
       configFile: path.resolve(config.clientDist, "..", "vite.config.ts"),
-      server: { middlewareMode: true, hmr: { port: 24678 } },
+      server: { middlewareMode: true },
       appType: "spa",
     });
     app.use(vite.middlewares);

@@ -11,7 +11,7 @@ import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import {
   CloseCode, Facing, getZoneMap, INPUT_BUFFER_SIZE, isWalkable, MOVE_AXIS_RANGE, MoveInput, OWNER_VIEW,
-  PATCH_RATE_MS, Player, PLAYER_SPEED, RECONNECT_SECONDS, ServerMessage, TICK_RATE, ZoneState, type ZoneMap,
+  PATCH_RATE_MS, Player, PLAYER_SPEED, ServerMessage, TICK_RATE, ZoneState, type ZoneMap,
 } from "@oatnut/shared";
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
@@ -116,11 +116,12 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
 
   override onDrop(client: ZoneClient) {
     const session = this.sessions.get(client.sessionId);
-    if (!session) return;
+    // No waiting for a reconnection while the room is shutting down: onLeave saves at once.
+    if (!session || this.frozen || gameServices().config.reconnectSeconds === 0) return;
     logger.info("player dropped; waiting for reconnection", {
-      zone: this.map.id, roomId: this.roomId, characterId: session.characterId, seconds: RECONNECT_SECONDS,
+      zone: this.map.id, roomId: this.roomId, characterId: session.characterId, seconds: gameServices().config.reconnectSeconds,
     });
-    session.reconnection = this.allowReconnection(client, RECONNECT_SECONDS);
+    session.reconnection = this.allowReconnection(client, gameServices().config.reconnectSeconds);
   }
 
   override onReconnect(client: ZoneClient) {

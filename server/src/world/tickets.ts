@@ -17,16 +17,25 @@ export interface EntryTicket {
 export const TICKET_TTL_SECONDS = 30;
 const key = (id: string) => `oatnut:ticket:${id}`;
 
-export async function issueTicket(presence: Presence, ticket: EntryTicket): Promise<string> {
+interface StoredTicket extends EntryTicket {
+  expiresAt: number;
+}
+
+export async function issueTicket(presence: Presence, ticket: EntryTicket, now = Date.now()): Promise<string> {
   const id = generateId(24);
-  await presence.rpush(key(id), JSON.stringify(ticket));
+  const stored: StoredTicket = { ...ticket, expiresAt: now + TICKET_TTL_SECONDS * 1000 };
+  await presence.rpush(key(id), JSON.stringify(stored));
+  // Lets Redis drop tickets nobody redeemed; validity itself is checked with expiresAt.
   await presence.expire(key(id), TICKET_TTL_SECONDS);
   return id;
 }
 
 /** Returns the ticket and invalidates it, or `null` when it is unknown, used or expired. */
-export async function redeemTicket(presence: Presence, id: unknown): Promise<EntryTicket | null> {
+export async function redeemTicket(presence: Presence, id: unknown, now = Date.now()): Promise<EntryTicket | null> {
   if (typeof id !== "string" || id.length === 0 || id.length > 64) return null;
   const raw = await presence.lpop(key(id));
-  return raw ? (JSON.parse(raw) as EntryTicket) : null;
+  if (!raw) return null;
+  presence.del(key(id));
+  const { expiresAt, ...ticket } = JSON.parse(raw) as StoredTicket;
+  return expiresAt >= now ? ticket : null;
 }

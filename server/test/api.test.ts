@@ -1,0 +1,171 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { getZoneMap, MAX_CHARACTERS_PER_ACCOUNT, STARTING_ZONE } from "@oatnut/shared";
+import { Account } from "../src/db/models.ts";
+import { api, createCharacter, signUp, startTestGame, type TestGame } from "./helpers.ts";
+
+let game: TestGame;
+let url: string;
+before(async () => { game = await startTestGame(); url = game.baseUrl; });
+after(async () => { await game.stop(); });
+
+describe("accounts", () => {
+  it("registers with email and password, stores a scrypt hash, and signs in later", async () => {
+    const email = "Alice.Register@Example.com";
+    const reg = await api(url, "POST", "/auth/register", { body: { email, password: "hunter2hunter2" } });
+    assert.equal(reg.status, 200);
+    assert.equal(typeof reg.body.token, "string");
+    assert.equal(reg.body.user.password, undefined, "the hash never leaves the server");
+
+    const stored = await Account.findOne({ emailKey: email.toLowerCase() }).select("+password").lean();
+    assert.ok(stored);
+    assert.equal(stored.email, email);
+    assert.match(stored.password!, /^scrypt\$/);
+    assert.ok(!stored.password!.includes("hunter2hunter2"));
+    assert.ok(stored.createdAt instanceof Date);
+
+    // Sign in with another capitalization of the same email.
+    const login = await api(url, "POST", "/auth/login", { body: { email: email.toUpperCase(), password: "hunter2hunter2" } });
+    assert.equal(login.status, 200);
+    assert.equal(login.body.user.id, reg.body.user.id);
+    const after = await Account.findById(reg.body.user.id).lean();
+    assert.ok(after?.lastLoginAt instanceof Date);
+  });
+
+  it("refuses a wrong password and a second account for the same email (any case)", async () => {
+    await signUp(url, "bob.case@example.com");
+    const wrong = await api(url, "POST", "/auth/login", { body: { email: "bob.case@example.com", password: "not-the-password" } });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.error, "invalid_credentials");
+    const dup = await api(url, "POST", "/auth/register", { body: { email: "BOB.CASE@example.com", password: "whatever123" } });
+    assert.notEqual(dup.status, 200);
+    assert.equal(dup.body.error, "email_already_in_use");
+    assert.equal(await Account.countDocuments({ emailKey: "bob.case@example.com" }), 1);
+  });
+
+  it("rejects malformed sign-up input with a clear error", async () => {
+    const badEmail = await api(url, "POST", "/auth/register", { body: { email: "not-an-email", password: "long enough" } });
+    assert.equal(badEmail.status, 400);
+    const shortPassword = await api(url, "POST", "/auth/register", { body: { email: "short@example.com", password: "123" } });
+    assert.equal(shortPassword.status, 400);
+    assert.equal(await Account.countDocuments({ emailKey: "short@example.com" }), 0);
+  });
+
+  it("plays as a guest: an anonymous account that can own characters", async () => {
+    const guest = await api(url, "POST", "/auth/anonymous", { body: {} });
+    assert.equal(guest.status, 200);
+    assert.equal(guest.body.user.anonymous, true);
+    const created = await createCharacter(url, guest.body.token, "GuestHero");
+    assert.equal(created.name, "GuestHero");
+    const account = await Account.findById(guest.body.user.id).lean();
+    assert.equal(account?.anonymous, true);
+  });
+});
+
+describe("characters API", () => {
+  it("needs a valid token: 401 with a JSON error otherwise", async () => {
+    const none = await api(url, "GET", "/api/characters");
+    assert.equal(none.status, 401);
+    assert.equal(typeof none.body.error, "string");
+    const forged = await api(url, "GET", "/api/characters", { token: "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IngifQ.bad" });
+    assert.equal(forged.status, 401);
+  });
+
+  it("creates, lists and deletes the caller's characters", async () => {
+    const { token } = await signUp(url);
+    const spawn = getZoneMap(STARTING_ZONE).spawn;
+    const created = await api(url, "POST", "/api/characters", { token, body: { name: "Listed_1" } });
+    assert.equal(created.status, 201);
+    assert.deepEqual(
+      { name: created.body.name, zone: created.body.zone, x: created.body.x, y: created.body.y },
+      { name: "Listed_1", zone: STARTING_ZONE, x: spawn.x, y: spawn.y },
+    );
+    const list = await api(url, "GET", "/api/characters", { token });
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.map((c: { name: string }) => c.name), ["Listed_1"]);
+    assert.equal(list.body[0].id, created.body.id);
+
+    const removed = await api(url, "DELETE", `/api/characters/${created.body.id}`, { token });
+    assert.equal(removed.status, 204);
+    const empty = await api(url, "GET", "/api/characters", { token });
+    assert.deepEqual(empty.body, []);
+  });
+
+  it("validates names: 3-16 letters, digits or underscore → 400", async () => {
+    const { token } = await signUp(url);
+    for (const name of ["ab", "a".repeat(17), "has space", "semi;colon", "", 42, null]) {
+      const res = await api(url, "POST", "/api/characters", { token, body: { name } });
+      assert.equal(res.status, 400, `name ${JSON.stringify(name)}`);
+      assert.match(res.body.error, /name/);
+    }
+    const missing = await api(url, "POST", "/api/characters", { token, body: {} });
+    assert.equal(missing.status, 400);
+    const notJson = await api(url, "POST", "/api/characters", { token, rawBody: "{name:" });
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.body.error, "request body is not valid JSON");
+    const list = await api(url, "GET", "/api/characters", { token });
+    assert.deepEqual(list.body, []);
+  });
+
+  it("refuses a taken name, case-insensitively, across accounts → 409", async () => {
+    const first = await signUp(url);
+    const second = await signUp(url);
+    await createCharacter(url, first.token, "Unique_Name");
+    const res = await api(url, "POST", "/api/characters", { token: second.token, body: { name: "unique_NAME" } });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error, "that name is taken");
+  });
+
+  it(`allows at most ${MAX_CHARACTERS_PER_ACCOUNT} characters per account → 409`, async () => {
+    const { token } = await signUp(url);
+    for (let i = 0; i < MAX_CHARACTERS_PER_ACCOUNT; i++) await createCharacter(url, token, `Many_${i}`);
+    const res = await api(url, "POST", "/api/characters", { token, body: { name: "One_Too_Many" } });
+    assert.equal(res.status, 409);
+    assert.match(res.body.error, /at most 5 characters/);
+    const list = await api(url, "GET", "/api/characters", { token });
+    assert.equal(list.body.length, MAX_CHARACTERS_PER_ACCOUNT);
+  });
+
+  it("never touches someone else's character: delete and play → 404", async () => {
+    const owner = await signUp(url);
+    const other = await signUp(url);
+    const character = await createCharacter(url, owner.token, "Not_Yours");
+    const del = await api(url, "DELETE", `/api/characters/${character.id}`, { token: other.token });
+    assert.equal(del.status, 404);
+    const play = await api(url, "POST", `/api/characters/${character.id}/play`, { token: other.token });
+    assert.equal(play.status, 404);
+    const malformed = await api(url, "POST", "/api/characters/not-an-id/play", { token: other.token });
+    assert.equal(malformed.status, 404);
+    const list = await api(url, "GET", "/api/characters", { token: owner.token });
+    assert.equal(list.body.length, 1);
+  });
+
+  it("play answers with a seat reservation for the character's saved zone", async () => {
+    const { token } = await signUp(url);
+    const character = await createCharacter(url, token, "Player_One");
+    const res = await api(url, "POST", `/api/characters/${character.id}/play`, { token });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.name, "zone");
+    assert.equal(typeof res.body.sessionId, "string");
+    assert.equal(typeof res.body.roomId, "string");
+    const room = game.colyseus.getRoomById(res.body.roomId) as unknown as { state: { zone: string } };
+    assert.equal(room.state.zone, STARTING_ZONE);
+  });
+
+  it("answers unknown API routes with 404 JSON", async () => {
+    const { token } = await signUp(url);
+    const res = await api(url, "GET", "/api/does-not-exist", { token });
+    assert.equal(res.status, 404);
+    assert.equal(res.body.error, "no API route GET /api/does-not-exist");
+  });
+});
+
+describe("health", () => {
+  it("answers 200 ok with the database engine once ready", async () => {
+    const res = await api(url, "GET", "/health");
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status, "ok");
+    assert.equal(res.body.database.reachable, true);
+    assert.equal(res.body.database.engine, game.engine.kind);
+  });
+});

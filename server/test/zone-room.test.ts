@@ -1,0 +1,218 @@
+import { after, afterEach, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { matchMaker } from "@colyseus/core";
+import type { Room as ClientRoom } from "@colyseus/sdk";
+import {
+  CloseCode, getZoneMap, INPUT_BUFFER_SIZE, PLAYER_HALF_SIZE, PLAYER_SPEED, STARTING_ZONE, TICK_SECONDS, TILE_SIZE,
+} from "@oatnut/shared";
+import { Character } from "../src/db/models.ts";
+import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
+import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "./helpers.ts";
+
+const AUTOSAVE_SECONDS = 1;
+const RECONNECT_SECONDS = 2;
+const STEP = PLAYER_SPEED * TICK_SECONDS;
+const town = getZoneMap(STARTING_ZONE);
+
+let game: TestGame;
+const openRooms: ClientRoom[] = [];
+before(async () => {
+  game = await startTestGame({ AUTOSAVE_SECONDS: String(AUTOSAVE_SECONDS), RECONNECT_SECONDS: String(RECONNECT_SECONDS) });
+});
+afterEach(async () => {
+  await Promise.all(openRooms.splice(0).map((room) => room.connection.isOpen ? room.leave().catch(() => {}) : undefined));
+});
+after(async () => { await game.stop(); });
+
+let nameCounter = 0;
+
+/** Signs up, creates a character (optionally placed somewhere) and returns its id and token. */
+async function newCharacter(position?: { x: number; y: number }) {
+  const { token } = await signUp(game.baseUrl);
+  const character = await createCharacter(game.baseUrl, token, `Walker_${++nameCounter}`);
+  if (position) await Character.updateOne({ _id: character.id }, { $set: position });
+  return { token, id: character.id, name: character.name };
+}
+
+/** Plays a character the way the client does: POST play, then consume the reservation. */
+async function enter(character: { token: string; id: string }): Promise<ClientRoom> {
+  const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token: character.token });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const room = await game.colyseus.sdk.consumeSeatReservation(res.body);
+  openRooms.push(room);
+  await room.waitForInitialState();
+  return room;
+}
+
+function serverRoom(room: ClientRoom): ZoneRoom {
+  return game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
+}
+
+/** Cuts a client's connection abruptly at the server's end, as a network failure would. */
+function dropConnection(room: ClientRoom) {
+  const client = serverRoom(room).clients.get(room.sessionId) as unknown as { ref: { terminate(): void } };
+  client.ref.terminate();
+}
+
+/** Sends `count` identical inputs at once and waits until the server has consumed them all. */
+async function sendInputs(room: ClientRoom, dx: number, dy: number, count: number) {
+  const input = room.input();
+  for (let i = 0; i < count; i++) {
+    input.data.dx = dx;
+    input.data.dy = dy;
+    input.send();
+  }
+  const server = serverRoom(room);
+  await waitFor(() => server.inputs!.get(room.sessionId).consumedCount >= Math.min(count, INPUT_BUFFER_SIZE), "inputs consumed");
+  await waitFor(() => server.inputs!.get(room.sessionId).size === 0, "input buffer empty");
+}
+
+describe("zone room", () => {
+  it("puts a new character at the starting zone's spawn, with its name", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    assert.equal(room.state.zone, STARTING_ZONE);
+    const me = room.state.players.get(room.sessionId);
+    assert.equal(me.name, character.name);
+    assert.equal(me.x, town.spawn.x);
+    assert.equal(me.y, town.spawn.y);
+    assert.equal(me.characterId, character.id, "the owner sees its own private fields");
+  });
+
+  it("shows every player to everyone, but owner-only fields only to the owner", async () => {
+    const a = await newCharacter();
+    const b = await newCharacter();
+    const roomA = await enter(a);
+    const roomB = await enter(b);
+    await waitFor(() => roomA.state.players.size === 2, "A sees B");
+    const bSeenByA = roomA.state.players.get(roomB.sessionId);
+    assert.equal(bSeenByA.name, b.name);
+    assert.equal(bSeenByA.x, town.spawn.x);
+    assert.equal(bSeenByA.characterId, undefined, "B's character id never reaches A");
+    assert.equal(bSeenByA.speed, undefined, "B's speed never reaches A");
+    assert.equal(roomB.state.players.get(roomB.sessionId).characterId, b.id);
+  });
+
+  it("moves by exactly one shared step per input, and others see it", async () => {
+    const a = await newCharacter();
+    const b = await newCharacter();
+    const roomA = await enter(a);
+    const roomB = await enter(b);
+    await sendInputs(roomA, 1, 0, 4);
+    const server = serverRoom(roomA).state.players.get(roomA.sessionId)!;
+    assert.equal(server.x, town.spawn.x + 4 * STEP);
+    assert.equal(server.y, town.spawn.y);
+    await waitFor(() => roomB.state.players.get(roomA.sessionId)?.x === town.spawn.x + 4 * STEP, "B sees A move");
+  });
+
+  it("bounds speed whatever the client sends: values clamped, one input per tick, buffer capped", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    const server = serverRoom(room);
+    const ticksBefore = server.clock.elapsedTime;
+    await sendInputs(room, 127, 0, 100);
+    const player = server.state.players.get(room.sessionId)!;
+    const moved = player.x - town.spawn.x;
+    assert.ok(moved > 0, "it moved");
+    assert.ok(moved <= INPUT_BUFFER_SIZE * STEP + 1e-3, `moved ${moved}px from 100 inputs; at most ${INPUT_BUFFER_SIZE} steps`);
+    assert.equal(moved % STEP, 0, "each applied input moved exactly one full-speed step");
+    const elapsedSeconds = (server.clock.elapsedTime - ticksBefore) / 1000;
+    assert.ok(moved <= PLAYER_SPEED * elapsedSeconds + STEP, "never faster than the speed limit");
+  });
+
+  it("is blocked by walls", async () => {
+    // Row 14, column 1 is grass next to the town's west wall (column 0).
+    const character = await newCharacter({ x: 2 * TILE_SIZE, y: 14.5 * TILE_SIZE });
+    const room = await enter(character);
+    await sendInputs(room, -1, 0, 8);
+    const player = serverRoom(room).state.players.get(room.sessionId)!;
+    assert.equal(player.x, TILE_SIZE + PLAYER_HALF_SIZE, "stopped flush against the wall");
+  });
+
+  it("refuses client-initiated matchmaking into a zone", async () => {
+    await assert.rejects(game.colyseus.sdk.joinOrCreate("zone", { zone: "town" }), /POST \/api\/characters/);
+  });
+
+  it("admits a seat only with a valid, unused entry ticket", async () => {
+    const forged = await matchMaker.joinOrCreate("zone", { zone: "town", ticket: "forged-ticket" });
+    await assert.rejects(game.colyseus.sdk.consumeSeatReservation(forged), /entry ticket/);
+    const character = await newCharacter();
+    const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token: character.token });
+    const ticket = (serverRoom({ roomId: res.body.roomId } as ClientRoom) as any)["_reservedSeats"][res.body.sessionId][0].ticket;
+    const room = await game.colyseus.sdk.consumeSeatReservation(res.body);
+    openRooms.push(room);
+    const replay = await matchMaker.joinOrCreate("zone", { zone: "town", ticket });
+    await assert.rejects(game.colyseus.sdk.consumeSeatReservation(replay), /entry ticket/);
+  });
+
+  it("takes over: a second play saves the old session, closes it (4100) and keeps one copy", async () => {
+    const character = await newCharacter();
+    const first = await enter(character);
+    await sendInputs(first, 0, 1, 3);
+    const closed = new Promise<number>((resolve) => first.onLeave((code) => resolve(code)));
+    const second = await enter(character);
+    assert.equal(await closed, CloseCode.TakenOver);
+    const server = serverRoom(second);
+    const copies = [...server.state.players.values()].filter((p) => p.characterId === character.id);
+    assert.equal(copies.length, 1, "exactly one live copy");
+    const expectedY = town.spawn.y + 3 * STEP;
+    assert.equal(copies[0].y, expectedY, "the new session starts where the old one was");
+    const saved = await Character.findById(character.id).lean();
+    assert.equal(saved!.y, expectedY);
+  });
+
+  it("saves the position on leave and restores it on re-entry", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    await sendInputs(room, -1, 0, 5);
+    const x = town.spawn.x - 5 * STEP;
+    await room.leave();
+    await waitFor(async () => (await Character.findById(character.id).lean())!.x === x, "position saved on leave");
+    const again = await enter(character);
+    const me = again.state.players.get(again.sessionId);
+    assert.equal(me.x, x);
+    assert.equal(me.y, town.spawn.y);
+  });
+
+  it("autosaves live characters periodically, writing only when they changed", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    await sendInputs(room, 1, 1, 2);
+    const player = serverRoom(room).state.players.get(room.sessionId)!;
+    await waitFor(async () => {
+      const saved = await Character.findById(character.id).lean();
+      return saved!.x === player.x && saved!.y === player.y;
+    }, "autosave while still playing", 5000);
+    const writes = game.saves.stats.writes;
+    await new Promise((resolve) => setTimeout(resolve, AUTOSAVE_SECONDS * 2500));
+    assert.equal(game.saves.stats.writes, writes, "no write while nothing changed");
+  });
+
+  it("keeps a dropped character for the reconnection window, then saves it", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    await sendInputs(room, 0, -1, 2);
+    const server = serverRoom(room);
+    const y = town.spawn.y - 2 * STEP;
+    room.reconnection.enabled = false; // this client never comes back
+    dropConnection(room); // the network fails: no close handshake
+    await waitFor(() => Boolean(server.sessions.get(room.sessionId)?.reconnection), "waiting for reconnection");
+    assert.ok(server.state.players.has(room.sessionId), "still in the world during the window");
+    await waitFor(() => !server.state.players.has(room.sessionId), "removed after the window", RECONNECT_SECONDS * 1000 + 3000);
+    const saved = await Character.findById(character.id).lean();
+    assert.equal(saved!.y, y);
+  });
+
+  it("lets a dropped client reconnect to the same character within the window", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    room.reconnection.minUptime = 0;
+    const server = serverRoom(room);
+    const reconnected = new Promise<void>((resolve) => room.onReconnect(() => resolve()));
+    dropConnection(room);
+    await reconnected;
+    assert.equal(server.sessions.get(room.sessionId)?.characterId, character.id);
+    await sendInputs(room, 1, 0, 1);
+    assert.equal(server.state.players.get(room.sessionId)!.x, town.spawn.x + STEP);
+  });
+});
