@@ -1,0 +1,92 @@
+/**
+ * Sends the player's movement intent through the room's 0.18 input handle
+ * (`room.input()`), one input per fixed server step (TICK_RATE).
+ *
+ * Sending policy (the documented choice): while a direction is held, exactly one input
+ * goes out per fixed step; at the first step after the keys are released, one zero
+ * input `{dx: 0, dy: 0}` goes out; after that nothing is sent until a key is pressed
+ * again. Rationale:
+ * - the server consumes one input per tick, so one per step keeps its buffer short (no
+ *   added latency) and keeps the count of sent inputs equal to the count of simulated
+ *   steps, which the reconciler will rely on (it steps once per `send()`);
+ * - the explicit zero input stops the character even on a server that keeps applying the
+ *   last input it received, and costs one tiny delta frame;
+ * - an idle player sends nothing, which matters in a zone full of standing players.
+ * When every key is dropped at once (window blur, hidden tab), `stopNow()` sends the
+ * zero input at once: a hidden tab gets no animation frames to send it later.
+ *
+ * Pacing is a fixed-step accumulator on the frame clock. When client prediction comes,
+ * `predict.tick(now)` returns this very budget (steps due this frame) once a reconciler
+ * exists; `sendSteps()` is the hook that takes it, and the reconciler observes each
+ * `input.send()` by itself (`predict.reconciler(self, { input, step })`).
+ */
+import type { InputHandle } from "@colyseus/sdk";
+import { TICK_RATE, type MoveIntent } from "@oatnut/shared";
+
+/** The fields of the shared `MoveInput` schema this pump writes. */
+export interface MoveInputData {
+  dx: number;
+  dy: number;
+}
+
+/** After a long frame hitch, send at most this many steps and drop the backlog. */
+const MAX_STEPS_PER_FRAME = 3;
+
+export class MovePump {
+  private accumulator = 0;
+  private lastFrame = -1;
+  /** The last input sent had a direction: a zero input is still owed. */
+  private moving = false;
+
+  constructor(
+    private readonly input: InputHandle<MoveInputData>,
+    private readonly readIntent: () => MoveIntent,
+    private readonly stepMs = 1000 / TICK_RATE,
+  ) {}
+
+  /** Call once per animation frame with the frame timestamp (ms). */
+  update(now: number): void {
+    const elapsed = this.lastFrame < 0 ? 0 : Math.max(0, now - this.lastFrame);
+    this.lastFrame = now;
+    const intent = this.readIntent();
+    if (!isMoving(intent) && !this.moving) {
+      // Idle: keep one step "due", so the next key press is sent on its very frame.
+      this.accumulator = this.stepMs;
+      return;
+    }
+    this.accumulator += elapsed;
+    let steps = Math.floor(this.accumulator / this.stepMs);
+    if (steps > MAX_STEPS_PER_FRAME) {
+      steps = MAX_STEPS_PER_FRAME;
+      this.accumulator = 0;
+    } else {
+      this.accumulator -= steps * this.stepMs;
+    }
+    this.sendSteps(steps, intent);
+  }
+
+  /** Sends `steps` inputs carrying `intent` (stops after the owed zero input when idle). */
+  sendSteps(steps: number, intent: MoveIntent = this.readIntent()): void {
+    for (let i = 0; i < steps; i++) {
+      if (!isMoving(intent) && !this.moving) return;
+      this.send(intent);
+    }
+  }
+
+  /** Sends the zero input right away if the character was last told to move. */
+  stopNow(): void {
+    if (this.moving) this.send({ dx: 0, dy: 0 });
+  }
+
+  private send(intent: MoveIntent): void {
+    this.input.data.dx = intent.dx;
+    this.input.data.dy = intent.dy;
+    // `send()` returns 0 when the socket is not open (e.g. while reconnecting): keep the
+    // zero input owed in that case so it goes out once the connection is back.
+    if (this.input.send() !== 0) this.moving = isMoving(intent);
+  }
+}
+
+function isMoving(intent: MoveIntent): boolean {
+  return intent.dx !== 0 || intent.dy !== 0;
+}

@@ -1,0 +1,113 @@
+/**
+ * Wires the client together: auth → character list → zone, and back.
+ *
+ * Layout: network/ talks to the server (SDK client, auth, characters API, entering a
+ * zone); render/ draws with PixiJS; input/ reads the keyboard; ui/ drives the HTML
+ * panels; game/ runs one stay in a zone (state → scene, interpolation, input pump).
+ */
+import "./ui/styles.css";
+import type { CharacterSummary } from "@oatnut/shared";
+import { ZoneSession } from "./game/zoneSession.ts";
+import { Keyboard } from "./input/keyboard.ts";
+import { restoreSession, signIn, signInAsGuest, signOut, signUp } from "./network/auth.ts";
+import { createCharacter, deleteCharacter, listCharacters, playCharacter } from "./network/characters.ts";
+import { errorMessage } from "./network/errors.ts";
+import { enterZone } from "./network/zone.ts";
+import { Stage } from "./render/stage.ts";
+import { installTestHook } from "./testHook.ts";
+import { AuthPanel } from "./ui/authPanel.ts";
+import { CharactersPanel } from "./ui/charactersPanel.ts";
+import { byId } from "./ui/dom.ts";
+import { Hud } from "./ui/hud.ts";
+import { Screens } from "./ui/screens.ts";
+
+const screens = new Screens();
+const keyboard = new Keyboard();
+const stage = new Stage();
+const stageReady = stage.init(byId("game-root"));
+let session: ZoneSession | null = null;
+
+installTestHook(() => {
+  const zone = screens.screen === "game" ? session?.snapshot() : undefined;
+  return {
+    screen: screens.screen,
+    zone: zone?.zone ?? null,
+    self: zone?.self ?? null,
+    others: zone?.others ?? [],
+  };
+});
+
+const authPanel = new AuthPanel({
+  signIn,
+  signUp,
+  guest: signInAsGuest,
+  signedIn: () => showCharacters(),
+});
+
+const charactersPanel = new CharactersPanel({
+  list: listCharacters,
+  create: createCharacter,
+  remove: (character) => deleteCharacter(character.id),
+  play,
+  signOut: async () => {
+    await signOut();
+    showAuth();
+  },
+  unauthorized: () => {
+    void signOut();
+    showAuth("Your session has expired. Please sign in again.");
+  },
+});
+
+const hud = new Hud(() => void session?.leave());
+
+function showAuth(message = ""): void {
+  authPanel.open(message);
+  screens.show("auth");
+}
+
+function showCharacters(message = ""): void {
+  screens.show("characters");
+  void charactersPanel.open(message);
+}
+
+async function play(character: CharacterSummary): Promise<void> {
+  try {
+    await stageReady;
+  } catch (error) {
+    throw new Error(`The game cannot draw in this browser (${errorMessage(error, "no WebGL")}).`);
+  }
+  const reservation = await playCharacter(character.id);
+  const room = await enterZone(reservation);
+  // Synchronously after joining: the session must listen before the first state arrives.
+  session = new ZoneSession(room, stage, keyboard, {
+    zone: (map) => hud.setZone(map.displayName),
+    selfName: (name) => hud.setCharacter(name),
+    notice: (text) => hud.notice(text),
+    connectionLost: () => hud.notice("Connection lost — reconnecting…", true),
+    connectionRestored: () => hud.clearNotice(),
+    ended: (message) => {
+      session = null;
+      keyboard.setEnabled(false);
+      showCharacters(message ?? "");
+    },
+  });
+  hud.open(character.name);
+  keyboard.setEnabled(true);
+  screens.show("game");
+}
+
+stage.onFrame((now) => session?.frame(now));
+
+// Closing or reloading the tab leaves the zone at once instead of waiting for the
+// server's reconnection window to run out.
+window.addEventListener("pagehide", () => void session?.leave());
+
+// A stored, still valid token goes straight to the character panel.
+void restoreSession().then((check) => {
+  if (check.status === "signed-in") showCharacters();
+  else if (check.status === "unreachable") showAuth(errorMessage(check.error));
+  else showAuth();
+});
+
+stageReady.catch((error: unknown) => console.error("PixiJS failed to start", error));

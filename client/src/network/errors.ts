@@ -1,0 +1,39 @@
+/**
+ * Turning failures of SDK calls into text fit to show the player.
+ *
+ * `client.http` throws a `ServerError` whose message is the JSON body's `message` or
+ * `error` field (our API answers `{ error }`), and whose `code` is the HTTP status; a
+ * network failure is also a `ServerError`, with a non-numeric or missing code.
+ */
+import { ServerError } from "@colyseus/sdk";
+
+/** @colyseus/auth answers with error codes rather than sentences. */
+const AUTH_CODES: Record<string, string> = {
+  invalid_credentials: "Wrong email or password.",
+  email_malformed: "Please enter a valid email address.",
+  password_too_short: "That password is too short.",
+  email_already_in_use: "An account with this email already exists.",
+  banned: "This account has been banned.",
+  email_not_found: "No account uses that email address.",
+};
+
+/** HTTP status of a failed API call, or null when it never got an HTTP answer. */
+export function httpStatus(error: unknown): number | null {
+  if (error instanceof ServerError && typeof error.code === "number" && error.code >= 100) {
+    return error.code;
+  }
+  return null;
+}
+
+/** A message for the player: the server's own text when there is one. */
+export function errorMessage(error: unknown, fallback = "Something went wrong."): string {
+  if (error instanceof ServerError && httpStatus(error) === null) {
+    return "Could not reach the server. Check your connection and try again.";
+  }
+  const raw = error instanceof Error ? error.message : typeof error === "string" ? error : "";
+  if (!raw) return fallback;
+  for (const [code, text] of Object.entries(AUTH_CODES)) {
+    if (raw === code || raw.includes(code)) return text;
+  }
+  return raw;
+}
