@@ -1,0 +1,171 @@
+/**
+ * End to end, in a real headless Chromium against the built server: sign up, create a
+ * character, enter the zone, move with the keyboard, see a second browser's character
+ * move smoothly, leave and come back where you left, and after a server restart too.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { getZoneMap, PLAYER_SPEED, STARTING_ZONE, TICK_SECONDS } from "@oatnut/shared";
+import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
+import type { DatabaseEngine } from "../server/src/db/engine.ts";
+import { Character } from "../server/src/db/models.ts";
+import { startTestDatabase } from "../server/test/helpers.ts";
+import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
+import {
+  createCharacterInBrowser, holdKey, launchChromium, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser,
+  snapshot, waitForSnapshot,
+} from "./browser.ts";
+
+const town = getZoneMap(STARTING_ZONE);
+const STEP = PLAYER_SPEED * TICK_SECONDS;
+const PASSWORD = "a long enough password";
+
+let browser: Browser;
+let database: DatabaseEngine;
+let server: ServerProcess;
+
+before(async () => {
+  browser = await launchChromium();
+  database = await startTestDatabase();
+  await connectDatabase(database.uri);
+  server = await startServerProcess({ MONGODB_URI: database.uri });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop("SIGKILL");
+  await disconnectDatabase();
+  await database?.stop();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(server.url);
+  await page.locator("#auth-panel").waitFor({ state: "visible" });
+  return page;
+}
+
+/** True when x is (within rounding) a position the server can hold after whole steps. */
+function onStepGrid(x: number, origin: number): boolean {
+  const steps = (x - origin) / STEP;
+  return Math.abs(steps - Math.round(steps)) < 0.01;
+}
+
+describe("playing in the browser", () => {
+  it("signs up, creates a character, walks, sees another player move smoothly, and comes back where it left", async () => {
+    const alice = await newPage();
+    await signUpInBrowser(alice, "alice.e2e@example.com", PASSWORD);
+    await createCharacterInBrowser(alice, "Alice_e2e");
+    const entered = await playInBrowser(alice, "Alice_e2e");
+    assert.equal(entered.zone, STARTING_ZONE);
+    assert.deepEqual({ x: entered.self!.x, y: entered.self!.y }, town.spawn, "a new character starts at the spawn");
+
+    // A second player, as a guest in another browser context (no shared storage).
+    const bob = await newPage();
+    await bob.click("#guest-btn");
+    await bob.locator("#characters-panel").waitFor({ state: "visible" });
+    await createCharacterInBrowser(bob, "Bob_e2e");
+    await playInBrowser(bob, "Bob_e2e");
+    await waitForSnapshot(alice, (s) => s.others.some((o) => o.name === "Bob_e2e"), "Alice sees Bob");
+    await waitForSnapshot(bob, (s) => s.others.some((o) => o.name === "Alice_e2e"), "Bob sees Alice");
+
+    // Alice walks right with the keyboard; Bob's screen samples where it draws her on every frame.
+    const samples = bob.evaluate(async () => {
+      const seen: number[] = [];
+      const until = performance.now() + 1500;
+      while (performance.now() < until) {
+        await new Promise(requestAnimationFrame);
+        const alice = (window as any).__oatnut.snapshot().others.find((o: { name: string }) => o.name === "Alice_e2e");
+        if (alice) seen.push(alice.x);
+      }
+      return seen;
+    });
+    await holdKey(alice, "ArrowRight", 700);
+    const drawn = await samples;
+    const aliceNow = await waitForSnapshot(alice, (s) => s.self!.x > town.spawn.x + 3 * STEP, "Alice moved right");
+    assert.equal(aliceNow.self!.y, town.spawn.y, "moving right does not move vertically");
+
+    const moving = drawn.filter((x, i) => i > 0 && x !== drawn[i - 1]);
+    assert.ok(moving.length >= 3, `Bob saw Alice move (${moving.length} changes)`);
+    for (let i = 1; i < drawn.length; i++) assert.ok(drawn[i] >= drawn[i - 1], "her drawn position never jumps back");
+    const between = drawn.filter((x) => !onStepGrid(x, town.spawn.x));
+    assert.ok(between.length > 0, "Bob draws Alice between server positions: interpolated, not jumping at patch rate");
+
+    // WASD works too.
+    await holdKey(alice, "s", 300);
+    const settled = await waitForSnapshot(alice, (s) => s.self!.y > town.spawn.y, "Alice moved down with S");
+    await alice.waitForTimeout(400);
+    const final = await snapshot(alice);
+    assert.ok(final.self!.y >= settled.self!.y);
+    const bobSeesAlice = await waitForSnapshot(
+      bob, (s) => s.others.some((o) => o.name === "Alice_e2e" && o.x === final.self!.x && o.y === final.self!.y),
+      "Bob sees Alice where she stopped",
+    );
+    assert.ok(bobSeesAlice);
+
+    const shot = path.join(SCREENSHOT_DIR, "zone-two-players.png");
+    await alice.screenshot({ path: shot });
+    console.log(`screenshot of the zone with two players: ${shot}`);
+
+    // Leave and come back: same place.
+    await alice.click("#leave-btn");
+    await alice.locator("#characters-panel").waitFor({ state: "visible" });
+    await waitForSnapshot(bob, (s) => !s.others.some((o) => o.name === "Alice_e2e"), "Alice gone from Bob's screen");
+    const back = await playInBrowser(alice, "Alice_e2e");
+    assert.deepEqual(back.self, final.self, "re-entered where she left");
+
+    // A reload keeps the sign-in; signing out and in again finds the character.
+    await alice.reload();
+    await alice.locator("#characters-panel").waitFor({ state: "visible" });
+    await alice.click("#signout-btn");
+    await alice.locator("#auth-panel").waitFor({ state: "visible" });
+    await signInInBrowser(alice, "ALICE.e2e@example.com", PASSWORD);
+    const again = await playInBrowser(alice, "Alice_e2e");
+    assert.deepEqual(again.self, final.self);
+    const saved = await Character.findOne({ nameKey: "alice_e2e" }).lean();
+    assert.deepEqual({ x: saved!.x, y: saved!.y }, { x: final.self!.x, y: final.self!.y });
+  });
+
+  it("shows the API's errors to the player", async () => {
+    const page = await newPage();
+    await page.fill("#email", "nobody.e2e@example.com");
+    await page.fill("#password", "wrong password");
+    await page.click("#signin-btn");
+    await page.locator("#auth-error").filter({ hasText: /./ }).waitFor();
+    await page.click("#guest-btn");
+    await page.locator("#characters-panel").waitFor({ state: "visible" });
+    await page.fill("#new-character-name", "x");
+    await page.click("#create-character-btn");
+    await page.locator("#characters-error").filter({ hasText: "name must be 3 to 16 letters, digits or underscores" }).waitFor();
+    await createCharacterInBrowser(page, "Taken_e2e");
+    await page.fill("#new-character-name", "TAKEN_E2E");
+    await page.click("#create-character-btn");
+    await page.locator("#characters-error").filter({ hasText: "that name is taken" }).waitFor();
+  });
+
+  it("finds the character where it was left after the server restarts", async () => {
+    const page = await newPage();
+    await signUpInBrowser(page, "restart.e2e@example.com", PASSWORD);
+    await createCharacterInBrowser(page, "Restarter");
+    await playInBrowser(page, "Restarter");
+    await page.keyboard.down("ArrowUp");
+    await waitForSnapshot(page, (s) => s.self!.y < town.spawn.y - 3 * STEP, "walking up");
+    // SIGTERM while the key is still held: the server saves, tells the player, exits 0.
+    assert.equal(await server.stop("SIGTERM"), 0, server.output());
+    await page.keyboard.up("ArrowUp");
+    await page.locator("#characters-panel").waitFor({ state: "visible" });
+    const saved = await Character.findOne({ nameKey: "restarter" }).lean();
+    assert.ok(saved!.y < town.spawn.y - 3 * STEP, "the walk was saved");
+
+    server = await startServerProcess({ MONGODB_URI: database.uri }, server.port);
+    await page.reload();
+    await page.locator("#characters-panel").waitFor({ state: "visible" });
+    const back = await playInBrowser(page, "Restarter");
+    assert.deepEqual(back.self, { name: "Restarter", x: saved!.x, y: saved!.y });
+  });
+});
