@@ -34,11 +34,11 @@ async function startServer(): Promise<ServerProcess> {
   return server;
 }
 
-async function play(url: string, token: string, characterId: string): Promise<Room> {
+async function play(url: string, token: string, characterId: string): Promise<Room<any, any>> {
   const res = await api(url, "POST", `/api/characters/${characterId}/play`, { token });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   const client = new Client(url);
-  const room = await client.consumeSeatReservation(res.body);
+  const room = await client.consumeSeatReservation<any>(res.body);
   room.reconnection.enabled = false;
   await waitFor(() => room.state.players?.get(room.sessionId), "own player in state");
   return room;
@@ -61,7 +61,7 @@ describe("graceful shutdown", () => {
     const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
 
     // Walk down-right continuously, one input per server step, and keep walking through the shutdown.
-    const input = room.input();
+    const input = room.input<{ dx: number; dy: number }>();
     const walking = setInterval(() => {
       input.data.dx = 1;
       input.data.dy = 1;

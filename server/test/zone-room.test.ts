@@ -56,7 +56,7 @@ function dropConnection(room: ClientRoom) {
 
 /** Sends `count` identical inputs at once and waits until the server has consumed them all. */
 async function sendInputs(room: ClientRoom, dx: number, dy: number, count: number) {
-  const input = room.input();
+  const input = room.input<{ dx: number; dy: number }>();
   for (let i = 0; i < count; i++) {
     input.data.dx = dx;
     input.data.dy = dy;
