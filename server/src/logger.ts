@@ -14,7 +14,11 @@ const SECRET_KEYS = /^(password|pass|token|jwt|secret|authorization|cookie|recon
 /** Replaces values of secret-looking keys, at any depth, with "[redacted]". */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return value;
+  if (value instanceof Error) {
+    // Errors as plain data, so JSON lines keep their message and stack trace.
+    const { code } = value as Error & { code?: unknown };
+    return { name: value.name, message: value.message, stack: value.stack, ...(code !== undefined ? { code } : {}) };
+  }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {

@@ -27,7 +27,7 @@ export const apiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => 
   } else if (error?.type === "entity.too.large") {
     res.status(413).json({ error: "request body is too large" });
   } else {
-    logger.error("unhandled error in HTTP request", { method: req.method, path: req.path, error });
+    logger.error("unhandled error in HTTP request", { method: req.method, path: req.originalUrl.split("?")[0], error });
     res.status(500).json({ error: "internal server error" });
   }
 };

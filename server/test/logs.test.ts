@@ -1,0 +1,85 @@
+/**
+ * What the logs say, read from the files a real server process writes: one app.log line
+ * per HTTP request, room joins and leaves, errors with stacks in errors.log, and never a
+ * password or a token.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "@colyseus/sdk";
+import type { DatabaseEngine } from "../src/db/engine.ts";
+import { api, startTestDatabase, waitFor } from "./helpers.ts";
+import { startServerProcess, type ServerProcess } from "./process.ts";
+
+const PASSWORD = "very-secret-password-42";
+let database: DatabaseEngine;
+let server: ServerProcess;
+let logDir: string;
+
+before(async () => {
+  database = await startTestDatabase();
+  logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logtest-"));
+  server = await startServerProcess({ MONGODB_URI: database.uri, LOG_DIR: logDir, NODE_ENV: "production" });
+});
+after(async () => {
+  await server?.stop("SIGKILL");
+  await database?.stop();
+});
+
+function readLines(file: string): Array<Record<string, any>> {
+  return fs.readFileSync(path.join(logDir, file), "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+}
+
+describe("logs", () => {
+  it("write requests and room joins/leaves to app.log as JSON lines, with no password or token anywhere", async () => {
+    const reg = await api(server.url, "POST", "/auth/register", { body: { email: "logs@example.com", password: PASSWORD } });
+    const token = reg.body.token as string;
+    const created = await api(server.url, "POST", "/api/characters", { token, body: { name: "Logged_One" } });
+    const play = await api(server.url, "POST", `/api/characters/${created.body.id}/play?token=${token}`, { token });
+    const room = await new Client(server.url).consumeSeatReservation(play.body);
+    const reconnectionToken = room.reconnectionToken;
+    await room.leave();
+    await api(server.url, "POST", "/auth/login", { body: { email: "logs@example.com", password: "wrong-password-here" } });
+
+    await waitFor(() => readLines("app.log").some((line) => line.message === "player left"), "the leave in app.log");
+    const lines = readLines("app.log");
+    const requests = lines.filter((line) => line.message === "http");
+    for (const [method, route, status] of [
+      ["POST", "/auth/register", 200], ["POST", "/api/characters", 201], ["POST", `/api/characters/${created.body.id}/play`, 200],
+    ] as const) {
+      const line = requests.find((r) => r.method === method && r.path === route);
+      assert.ok(line, `a line for ${method} ${route}`);
+      assert.equal(line.status, status);
+      assert.equal(typeof line.durationMs, "number");
+    }
+    assert.ok(lines.some((line) => line.message === "player joined" && line.name === "Logged_One" && line.zone === "town" && line.roomId));
+    assert.ok(lines.some((line) => line.message === "player left" && line.characterId === created.body.id));
+
+    for (const file of fs.readdirSync(logDir)) {
+      const text = fs.readFileSync(path.join(logDir, file), "utf8");
+      assert.ok(!text.includes(PASSWORD), `${file} holds no password`);
+      assert.ok(!text.includes("wrong-password-here"), `${file} holds no password`);
+      assert.ok(!text.includes(token), `${file} holds no token`);
+      assert.ok(!text.includes(reconnectionToken), `${file} holds no reconnection token`);
+    }
+    assert.ok(!server.output().includes(PASSWORD) && !server.output().includes(token), "nor does the console");
+  });
+
+  it("answers /health 503 when the database is unreachable, and logs request errors with their stacks", async () => {
+    const reg = await api(server.url, "POST", "/auth/register", { body: { email: "dbdown@example.com", password: PASSWORD } });
+    await database.stop();
+    const health = await api(server.url, "GET", "/health");
+    assert.equal(health.status, 503);
+    assert.equal(health.body.status, "unavailable");
+    const res = await api(server.url, "GET", "/api/characters", { token: reg.body.token });
+    assert.equal(res.status, 500);
+    assert.deepEqual(res.body, { error: "internal server error" });
+    const errors = await waitFor(() => fs.existsSync(path.join(logDir, "errors.log")) && readLines("errors.log"), "errors.log");
+    const line = errors.find((entry) => entry.message === "unhandled error in HTTP request");
+    assert.ok(line, "the failure is in errors.log");
+    assert.equal(line.path, "/api/characters");
+    assert.match(line.error.stack, /\n\s+at /, "with its stack trace");
+  });
+});
