@@ -76,7 +76,8 @@ describe("logs", () => {
     const res = await api(server.url, "GET", "/api/characters", { token: reg.body.token });
     assert.equal(res.status, 500);
     assert.deepEqual(res.body, { error: "internal server error" });
-    const errors = await waitFor(() => fs.existsSync(path.join(logDir, "errors.log")) && readLines("errors.log"), "errors.log");
+    await waitFor(() => fs.existsSync(path.join(logDir, "errors.log")) && readLines("errors.log").length > 0, "errors.log");
+    const errors = readLines("errors.log");
     const line = errors.find((entry) => entry.message === "unhandled error in HTTP request");
     assert.ok(line, "the failure is in errors.log");
     assert.equal(line.path, "/api/characters");

@@ -4,11 +4,13 @@
  * - `MONGODB_URI` set: that server (production, docker compose, a developer's own mongod).
  * - otherwise an embedded engine, chosen by `MONGODB_ENGINE` (default `auto`):
  *   - `mongod`: a real mongod through mongodb-memory-server, data kept in DATA_DIR/mongod
- *     (durable across restarts). Uses a local binary, or downloads one where internet is.
+ *     (durable across restarts). Uses a local binary, or downloads one (needs internet;
+ *     it is cached, so later `auto` starts find it).
  *   - `jongodb`: the MongoDB-wire-compatible engine shipped as a binary inside an npm
  *     package; starts offline in well under a second; in-memory (data is lost on stop).
- *   - `auto`: mongod when a binary is already on this machine, or can be downloaded;
- *     jongodb otherwise. A failed download is remembered for a day so start-up stays fast.
+ *   - `auto`: mongod when a binary is already on this machine (MONGOMS_SYSTEM_BINARY,
+ *     `mongod` on PATH, or mongodb-memory-server's cache), jongodb otherwise. `auto` never
+ *     downloads anything, so start-up and CI stay offline and fast.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -27,9 +29,6 @@ export interface DatabaseEngine {
   stop(): Promise<void>;
 }
 
-const DOWNLOAD_FAILURE_MARKER = ".mongod-download-failed";
-const DOWNLOAD_RETRY_MS = 24 * 60 * 60 * 1000;
-
 export async function startDatabaseEngine(
   config: Pick<Config, "mongodbUri" | "mongodbEngine" | "dataDir">,
 ): Promise<DatabaseEngine> {
@@ -37,48 +36,47 @@ export async function startDatabaseEngine(
     return { kind: "external", uri: config.mongodbUri, durable: true, stop: async () => {} };
   }
   if (config.mongodbEngine === "jongodb") return startJongodb();
-  if (config.mongodbEngine === "mongod") return startMongod(config.dataDir, true);
-  try {
-    return await startMongod(config.dataDir, false);
-  } catch (error) {
-    logger.warn(`database: no mongod available (${(error as Error).message}); using the embedded jongodb engine`);
-    return startJongodb();
+  if (config.mongodbEngine === "mongod") return startMongod(config.dataDir, await findLocalMongod());
+  const binary = await findLocalMongod();
+  if (binary) {
+    try {
+      return await startMongod(config.dataDir, binary);
+    } catch (error) {
+      logger.warn(`database: the local mongod (${binary}) did not start: ${(error as Error).message}`);
+    }
   }
+  logger.info("database: no local mongod; using the embedded jongodb engine "
+    + "(MONGODB_ENGINE=mongod downloads a real mongod where there is internet; MONGODB_URI uses yours)");
+  return startJongodb();
 }
 
-async function startMongod(dataDir: string, allowRepeatedDownload: boolean): Promise<DatabaseEngine> {
-  const { MongoMemoryServer, DryMongoBinary } = await import("mongodb-memory-server-core");
-  const marker = path.join(dataDir, DOWNLOAD_FAILURE_MARKER);
-  const localBinary = await DryMongoBinary.locateBinary(DryMongoBinary.getEnsuredOptions());
-  if (!localBinary && !allowRepeatedDownload && recentlyFailed(marker)) {
-    throw new Error(`a download failed less than a day ago (delete ${marker} to retry)`);
+/** A mongod binary already on this machine, if any (never downloads). */
+export async function findLocalMongod(): Promise<string | undefined> {
+  const { DryMongoBinary } = await import("mongodb-memory-server-core");
+  const located = await DryMongoBinary.locateBinary(DryMongoBinary.getEnsuredOptions()).catch(() => undefined);
+  if (located) return located;
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "mongod");
+    if (dir && fs.existsSync(candidate)) return candidate;
   }
+  return undefined;
+}
+
+/** A real mongod with its data in DATA_DIR/mongod; `binary` unset means download one. */
+async function startMongod(dataDir: string, binary: string | undefined): Promise<DatabaseEngine> {
+  const { MongoMemoryServer } = await import("mongodb-memory-server-core");
   const dbPath = path.join(dataDir, "mongod");
   fs.mkdirSync(dbPath, { recursive: true });
-  try {
-    const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: "wiredTiger" } });
-    fs.rmSync(marker, { force: true });
-    return {
-      kind: "mongod",
-      uri: server.getUri("oatnut"),
-      durable: true,
-      stop: async () => { await server.stop({ doCleanup: false }); },
-    };
-  } catch (error) {
-    if (!localBinary) {
-      fs.mkdirSync(dataDir, { recursive: true });
-      fs.writeFileSync(marker, new Date().toISOString());
-    }
-    throw error;
-  }
-}
-
-function recentlyFailed(marker: string): boolean {
-  try {
-    return Date.now() - fs.statSync(marker).mtimeMs < DOWNLOAD_RETRY_MS;
-  } catch {
-    return false;
-  }
+  const server = await MongoMemoryServer.create({
+    instance: { dbPath, storageEngine: "wiredTiger" },
+    ...(binary ? { binary: { systemBinary: binary } } : {}),
+  });
+  return {
+    kind: "mongod",
+    uri: server.getUri("oatnut"),
+    durable: true,
+    stop: async () => { await server.stop({ doCleanup: false }); },
+  };
 }
 
 /** Path of the jongodb binary shipped in its npm package. */

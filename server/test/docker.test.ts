@@ -1,0 +1,307 @@
+/**
+ * The deployment files, checked without a Docker engine:
+ * - docker-compose.yml, as resolved by `docker-compose config` (the Debian v1 binary is
+ *   enough), in a temporary copy with a `.env` made from `.env.example`;
+ * - the Dockerfile, statically (stages, base image, user, health check, command);
+ * - `.env.example` documents every variable server/src/config.ts reads, with the real defaults.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import dotenv from "dotenv";
+import { loadConfig, PROJECT_ROOT } from "../src/config.ts";
+
+const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+
+// ---------------------------------------------------------------------------------------
+// Dockerfile parsing (enough for our own file: comments, line continuations, stages)
+
+interface Instruction { keyword: string; args: string }
+interface Stage { from: string; name: string | undefined; instructions: Instruction[] }
+
+function parseDockerfile(text: string): Stage[] {
+  const logical: string[] = [];
+  let pending = "";
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (pending === "" && (line === "" || line.startsWith("#"))) continue;
+    if (pending !== "" && line.startsWith("#")) continue; // comments inside a continuation
+    if (line.endsWith("\\")) {
+      pending += line.slice(0, -1) + " ";
+      continue;
+    }
+    logical.push(pending + line);
+    pending = "";
+  }
+  if (pending !== "") logical.push(pending);
+
+  const stages: Stage[] = [];
+  for (const line of logical) {
+    const match = /^(\w+)\s*(.*)$/s.exec(line);
+    if (!match) continue;
+    const keyword = match[1].toUpperCase();
+    const args = match[2].trim();
+    if (keyword === "FROM") {
+      const from = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(args)!;
+      stages.push({ from: from[1], name: from[2], instructions: [] });
+    } else if (stages.length > 0) {
+      stages.at(-1)!.instructions.push({ keyword, args });
+    }
+  }
+  return stages;
+}
+
+/** The exec-form command array of a HEALTHCHECK instruction (after its options). */
+function healthcheckCommand(args: string): string[] {
+  const match = /\bCMD\s+(\[.*\])\s*$/s.exec(args);
+  assert.ok(match, `HEALTHCHECK must use the exec form CMD ["node", "-e", "..."] (got: ${args})`);
+  return JSON.parse(match[1]) as string[];
+}
+
+// ---------------------------------------------------------------------------------------
+
+describe("Dockerfile", () => {
+  const stages = parseDockerfile(read("Dockerfile"));
+  const final = stages.at(-1)!;
+  const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+
+  it("is multi-stage, every stage on the official Node 24 image", () => {
+    assert.ok(stages.length >= 2, `expected at least 2 FROM lines (build + runtime), found ${stages.length}`);
+    for (const stage of stages) {
+      assert.match(stage.from, /^node:24(-[a-z0-9-]+)?$/, `stage ${stage.name ?? "?"} must be FROM node:24-bookworm-slim (or node:24-slim), got ${stage.from}`);
+    }
+  });
+
+  it("builds in an earlier stage with npm ci and npm run build", () => {
+    const build = stages.slice(0, -1).find((stage) => all(stage, "RUN").some((i) => /\bnpm run build\b/.test(i.args)));
+    assert.ok(build, "an earlier stage must RUN npm run build");
+    assert.ok(all(build, "RUN").some((i) => /\bnpm ci\b/.test(i.args)), "the build stage must install with npm ci (the lockfile)");
+  });
+
+  it("ships only production dependencies and the built output in the runtime stage", () => {
+    // Every npm ci/install that is not the build stage's omits dev dependencies.
+    for (const stage of stages) {
+      const runs = all(stage, "RUN").map((i) => i.args);
+      if (runs.some((args) => /\bnpm run build\b/.test(args))) continue;
+      for (const args of runs.filter((a) => /\bnpm (ci|install|i)\b/.test(a))) {
+        assert.match(args, /--omit=dev|--production/, `"${args}" would install dev dependencies into the image`);
+      }
+    }
+    const copies = all(final, "COPY").map((i) => i.args);
+    assert.ok(copies.some((a) => /--from=\S+/.test(a) && /server\/dist/.test(a)), "the runtime stage copies server/dist from the build");
+    assert.ok(copies.some((a) => /--from=\S+/.test(a) && /client\/dist/.test(a)), "the runtime stage copies client/dist from the build");
+    assert.ok(copies.some((a) => /\bnode_modules\b/.test(a)) || all(final, "RUN").some((i) => /--omit=dev/.test(i.args)),
+      "the runtime stage gets production node_modules");
+    assert.ok(!all(final, "RUN").some((i) => /\bnpm run build\b/.test(i.args)), "no building in the runtime stage");
+  });
+
+  it("runs as a non-root user with writable logs and data folders", () => {
+    const users = all(final, "USER");
+    assert.ok(users.length > 0, "the runtime stage must set USER (not run as root)");
+    const user = users.at(-1)!.args.split(":")[0];
+    assert.ok(!["root", "0"].includes(user), `the final USER must not be root (got ${user})`);
+    const runs = all(final, "RUN").map((i) => i.args).join("\n");
+    assert.match(runs, /mkdir[^\n]*\blogs\b[^\n]*\bdata\b|mkdir[^\n]*\bdata\b[^\n]*\blogs\b/, "the runtime stage creates logs and data");
+    assert.match(runs, new RegExp(`chown[^\\n]*\\b${user}\\b`), `logs and data are chowned to ${user}`);
+  });
+
+  it("sets production, exposes 8080, checks /health with node and starts node server/dist/main.js", () => {
+    const env = all(final, "ENV").map((i) => i.args).join(" ");
+    assert.match(env, /\bNODE_ENV=production\b/);
+    assert.match(env, /\bPORT=8080\b/);
+    assert.ok(all(final, "EXPOSE").some((i) => i.args.split(/\s+/).includes("8080")), "EXPOSE 8080");
+
+    const healthchecks = all(final, "HEALTHCHECK");
+    assert.equal(healthchecks.length, 1, "exactly one HEALTHCHECK in the runtime stage");
+    const command = healthcheckCommand(healthchecks[0].args);
+    assert.equal(command[0], "node", "slim images have no curl or wget: the health check runs node");
+    assert.match(command.join(" "), /http:\/\/127\.0\.0\.1:.*\/health/);
+
+    const cmds = all(final, "CMD");
+    assert.equal(cmds.length, 1, "exactly one CMD");
+    assert.deepEqual(JSON.parse(cmds[0].args), ["node", "server/dist/main.js"]);
+    assert.equal(all(final, "WORKDIR").at(-1)?.args, "/app", "the app lives in /app (compose mounts /app/logs)");
+  });
+
+  it("has a .dockerignore that keeps node_modules, build output, logs, data, .env and .git out", () => {
+    const patterns = read(".dockerignore").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    for (const required of ["**/node_modules", "**/dist", "logs", "data", ".env", ".git"]) {
+      assert.ok(patterns.includes(required), `.dockerignore must list ${required}`);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+const INSTALL_HINT = "install it with: sudo apt-get install -y docker-compose";
+
+/** Absolute path of docker-compose, or a failed assertion telling how to install it. */
+function findDockerCompose(): string {
+  const found = spawnSync("sh", ["-c", "command -v docker-compose"], { encoding: "utf8" });
+  const file = found.stdout.trim();
+  if (found.status !== 0 || !file) assert.fail(`docker-compose is not installed (needed to validate docker-compose.yml): ${INSTALL_HINT}`);
+  return file;
+}
+
+/** YAML → JSON through Python's yaml module (docker-compose v1 is Python and needs it). */
+function yamlToJson(yamlText: string, dockerCompose: string): any {
+  const head = fs.readFileSync(dockerCompose).subarray(0, 200).toString("latin1");
+  const shebang = /^#!\s*(\S*python[\d.]*)/.exec(head);
+  const python = shebang?.[1] ?? "python3";
+  const result = spawnSync(python, ["-c", "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"], {
+    input: yamlText, encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    assert.fail(`could not parse the output of docker-compose config with ${python} (needs python3-yaml: sudo apt-get install -y python3-yaml): ${result.error?.message ?? result.stderr}`);
+  }
+  return JSON.parse(result.stdout);
+}
+
+describe("docker-compose.yml", () => {
+  const JWT_MARKER = "compose-test-secret-from-the-env-file-0123456789";
+  let dir: string;
+  let config: any;
+  let dockerfileHealthcheck: string[];
+
+  before(() => {
+    const dockerCompose = findDockerCompose();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
+    for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"]) {
+      fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
+    }
+    // What a newcomer does: cp .env.example .env, then set JWT_SECRET. The extra MONGODB_URI
+    // proves that compose's own value wins over the file's.
+    const example = read(".env.example")
+      .replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
+    fs.writeFileSync(path.join(dir, ".env"), example + "\nMONGODB_URI=mongodb://somewhere-else:1/other\n");
+
+    const result = spawnSync(dockerCompose, ["-f", "docker-compose.yml", "config"], {
+      cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
+    });
+    if (result.error) assert.fail(`could not run docker-compose (${result.error.message}): ${INSTALL_HINT}`);
+    assert.equal(result.status, 0, `docker-compose -f docker-compose.yml config failed:\n${result.stderr}`);
+    config = yamlToJson(result.stdout, dockerCompose);
+    const healthcheck = parseDockerfile(read("Dockerfile")).at(-1)!.instructions.find((i) => i.keyword === "HEALTHCHECK")!;
+    dockerfileHealthcheck = healthcheckCommand(healthcheck.args);
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it("has exactly the app and mongo services", () => {
+    assert.deepEqual(Object.keys(config.services).sort(), ["app", "mongo"]);
+  });
+
+  it("builds the app from this repository and publishes port 8080", () => {
+    const app = config.services.app;
+    assert.equal(path.resolve(app.build.context), fs.realpathSync(dir));
+    assert.equal(app.ports.length, 1);
+    const port = app.ports[0];
+    const [published, target] = typeof port === "string" ? port.split(":") : [port.published, port.target];
+    assert.equal(Number(published), 8080);
+    assert.equal(Number(target), 8080);
+    assert.equal(app.restart, "unless-stopped");
+  });
+
+  it("reads .env (env_file) and forces production, port 8080 and the mongo service over it", () => {
+    const env = config.services.app.environment;
+    assert.equal(env.JWT_SECRET, JWT_MARKER, "JWT_SECRET comes from .env through env_file");
+    assert.equal(env.AUTOSAVE_SECONDS, "30", "the other .env values reach the container too");
+    assert.equal(env.NODE_ENV, "production", "NODE_ENV=development in .env must not win");
+    assert.equal(String(env.PORT), "8080");
+    const uri = new URL(env.MONGODB_URI);
+    assert.equal(uri.protocol, "mongodb:");
+    assert.equal(uri.hostname, "mongo", "MONGODB_URI points at the mongo service");
+    assert.equal(uri.port, "27017");
+    assert.equal(uri.pathname, "/oatnut");
+  });
+
+  it("mounts ./logs on /app/logs", () => {
+    const volumes: any[] = config.services.app.volumes;
+    const logs = volumes.map((v) => typeof v === "string" ? { source: v.split(":")[0], target: v.split(":")[1] } : v)
+      .find((v) => v.target === "/app/logs");
+    assert.ok(logs, `app volumes: ${JSON.stringify(volumes)}`);
+    assert.equal(path.resolve(logs.source), path.join(fs.realpathSync(dir), "logs"));
+  });
+
+  it("starts the app only once mongo is healthy", () => {
+    assert.deepEqual(config.services.app.depends_on, { mongo: { condition: "service_healthy" } });
+  });
+
+  it("runs mongo:7 on a named volume, not published to the host", () => {
+    const mongo = config.services.mongo;
+    assert.equal(mongo.image, "mongo:7");
+    assert.equal(mongo.restart, "unless-stopped");
+    assert.equal(mongo.ports, undefined, "the database is reachable only from the app");
+    const volumes: any[] = mongo.volumes;
+    const data = volumes.map((v) => typeof v === "string" ? { source: v.split(":")[0], target: v.split(":")[1], type: "volume" } : v)
+      .find((v) => v.target === "/data/db");
+    assert.ok(data, `mongo volumes: ${JSON.stringify(volumes)}`);
+    assert.equal(data.source, "mongo-data");
+    assert.ok(Object.hasOwn(config.volumes ?? {}, "mongo-data"), "mongo-data is declared as a named volume");
+  });
+
+  it("health-checks both services: the app like the image does, mongo with a mongosh ping", () => {
+    const app = config.services.app.healthcheck;
+    assert.deepEqual(app.test, ["CMD", ...dockerfileHealthcheck], "the app's health check matches the Dockerfile's");
+    const mongo = config.services.mongo.healthcheck;
+    assert.deepEqual(mongo.test.slice(0, 1), ["CMD"]);
+    assert.equal(mongo.test[1], "mongosh");
+    assert.match(mongo.test.join(" "), /--eval db\.adminCommand\('ping'\)\.ok/);
+    for (const check of [app, mongo]) {
+      assert.ok(check.interval && check.timeout && check.retries, `interval, timeout and retries are set: ${JSON.stringify(check)}`);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+/** The variable names config.ts reads: oneOf("X", ...), integer("X", ...), value("X"), env.X. */
+function variablesReadByConfig(): string[] {
+  const source = read("server/src/config.ts");
+  const names = new Set<string>();
+  for (const match of source.matchAll(/\b(?:oneOf|integer|value)\(\s*["'`]([A-Z][A-Z0-9_]*)["'`]/g)) names.add(match[1]);
+  for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\[\s*["'`]([A-Z][A-Z0-9_]*)["'`]\s*\])/g)) names.add(match[1] ?? match[2]);
+  return [...names].sort();
+}
+
+describe(".env.example", () => {
+  const text = read(".env.example");
+  const lines = text.split(/\r?\n/);
+  /** NAME → { line index, commented out? , value } for `NAME=value` and `# NAME=value`. */
+  const documented = new Map<string, { index: number; commented: boolean; value: string }>();
+  lines.forEach((line, index) => {
+    const match = /^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (match && !documented.has(match[2])) documented.set(match[2], { index, commented: Boolean(match[1]), value: match[3] });
+  });
+
+  it("documents every variable server/src/config.ts reads, each with a comment", () => {
+    const names = variablesReadByConfig();
+    assert.ok(names.length >= 10, `found only ${names.length} variables in config.ts: did its helpers get renamed? ${names.join(", ")}`);
+    for (const name of ["NODE_ENV", "PORT", "MONGODB_URI", "JWT_SECRET", "LOG_DIR"]) assert.ok(names.includes(name));
+    for (const name of names) {
+      const entry = documented.get(name);
+      assert.ok(entry, `${name} is read by server/src/config.ts but not documented in .env.example`);
+      const above = lines[entry.index - 1]?.trim() ?? "";
+      assert.ok(above.startsWith("#") && above.replace(/^#\s*/, "").length > 10,
+        `${name} in .env.example needs a one-line comment right above it`);
+    }
+    for (const name of documented.keys()) {
+      assert.ok(names.includes(name), `.env.example documents ${name}, which server/src/config.ts does not read`);
+    }
+  });
+
+  it("ships no secret and no database address, and shows MONGODB_URI examples", () => {
+    assert.equal(documented.get("JWT_SECRET")?.value, "", "JWT_SECRET must be empty in the example (each install sets its own)");
+    assert.ok(documented.get("MONGODB_URI")?.commented, "MONGODB_URI stays commented out (unset = embedded engine)");
+    assert.match(text, /mongodb:\/\/mongo:27017\/oatnut/, "the compose example");
+    assert.match(text, /mongodb:\/\/(127\.0\.0\.1|localhost):27017\//, "the local mongod example");
+  });
+
+  it("shows the real defaults: copied as-is to .env it configures exactly what no .env does", () => {
+    const parsed = dotenv.parse(text);
+    const secret = () => "generated";
+    assert.deepEqual(loadConfig(parsed, secret), loadConfig({}, secret));
+  });
+});
