@@ -49,7 +49,13 @@ export const logger = winston.createLogger({
 
 /** Points the logger at LOG_DIR and picks console format and level from the configuration. */
 export function configureLogger(config: Pick<Config, "logDir" | "logLevel" | "nodeEnv">): void {
-  fs.mkdirSync(config.logDir, { recursive: true });
+  try {
+    fs.mkdirSync(config.logDir, { recursive: true });
+    fs.accessSync(config.logDir, fs.constants.W_OK);
+  } catch (error) {
+    throw new Error(`LOG_DIR ${config.logDir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): `
+      + "create it and give this user write access, or point LOG_DIR elsewhere");
+  }
   const json = winston.format.json();
   const consoleFormat = config.nodeEnv === "production"
     ? json

@@ -24,7 +24,12 @@ try {
   }
   throw error;
 }
-configureLogger(config);
+try {
+  configureLogger(config);
+} catch (error) {
+  console.error(`OatNut cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
 process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection", { error: reason }));
 if (config.jwtSecretGenerated) {

@@ -69,3 +69,13 @@ describe("configuration", () => {
     assert.equal(config.reconnectSeconds, 7);
   });
 });
+
+describe("log folder", () => {
+  it("refuses a LOG_DIR it cannot write, with a clear message", async () => {
+    const { configureLogger } = await import("../src/logger.ts");
+    assert.throws(
+      () => configureLogger({ logDir: "/dev/null/logs", logLevel: "info", nodeEnv: "test" }),
+      /LOG_DIR \/dev\/null\/logs is not writable \(ENOTDIR\)/,
+    );
+  });
+});

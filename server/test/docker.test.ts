@@ -162,40 +162,52 @@ function yamlToJson(yamlText: string, dockerCompose: string): any {
 
 describe("docker-compose.yml", () => {
   const JWT_MARKER = "compose-test-secret-from-the-env-file-0123456789";
-  let dir: string;
-  let config: any;
-  let dockerfileHealthcheck: string[];
+  let dir: string | undefined;
+  let resolved: any;
+  let setupError: unknown;
 
   before(() => {
-    const dockerCompose = findDockerCompose();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
-    for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"]) {
-      fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
-    }
-    // What a newcomer does: cp .env.example .env, then set JWT_SECRET. The extra MONGODB_URI
-    // proves that compose's own value wins over the file's.
-    const example = read(".env.example")
-      .replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
-    fs.writeFileSync(path.join(dir, ".env"), example + "\nMONGODB_URI=mongodb://somewhere-else:1/other\n");
+    try {
+      const dockerCompose = findDockerCompose();
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
+      for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"]) {
+        fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
+      }
+      // What a newcomer does: cp .env.example .env, then set JWT_SECRET. The extra MONGODB_URI
+      // proves that compose's own value wins over the file's.
+      const example = read(".env.example").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
+      fs.writeFileSync(path.join(dir, ".env"), example + "\nMONGODB_URI=mongodb://somewhere-else:1/other\n");
 
-    const result = spawnSync(dockerCompose, ["-f", "docker-compose.yml", "config"], {
-      cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
-    });
-    if (result.error) assert.fail(`could not run docker-compose (${result.error.message}): ${INSTALL_HINT}`);
-    assert.equal(result.status, 0, `docker-compose -f docker-compose.yml config failed:\n${result.stderr}`);
-    config = yamlToJson(result.stdout, dockerCompose);
-    const healthcheck = parseDockerfile(read("Dockerfile")).at(-1)!.instructions.find((i) => i.keyword === "HEALTHCHECK")!;
-    dockerfileHealthcheck = healthcheckCommand(healthcheck.args);
+      const result = spawnSync(dockerCompose, ["-f", "docker-compose.yml", "config"], {
+        cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
+      });
+      if (result.error) assert.fail(`could not run docker-compose (${result.error.message}): ${INSTALL_HINT}`);
+      assert.equal(result.status, 0, `docker-compose -f docker-compose.yml config failed:\n${result.stderr}`);
+      resolved = yamlToJson(result.stdout, dockerCompose);
+    } catch (error) {
+      setupError = error;
+    }
   });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
+  /** The resolved configuration; every test fails with the set-up's reason when there is none. */
+  function composeConfig(): any {
+    if (setupError) throw setupError;
+    return resolved;
+  }
+  const realDir = () => fs.realpathSync(dir!);
+
+  it("validates with docker-compose config (a .env copied from .env.example)", () => {
+    assert.equal(typeof composeConfig().services, "object");
+  });
+
   it("has exactly the app and mongo services", () => {
-    assert.deepEqual(Object.keys(config.services).sort(), ["app", "mongo"]);
+    assert.deepEqual(Object.keys(composeConfig().services).sort(), ["app", "mongo"]);
   });
 
   it("builds the app from this repository and publishes port 8080", () => {
-    const app = config.services.app;
-    assert.equal(path.resolve(app.build.context), fs.realpathSync(dir));
+    const app = composeConfig().services.app;
+    assert.equal(path.resolve(app.build.context), realDir());
     assert.equal(app.ports.length, 1);
     const port = app.ports[0];
     const [published, target] = typeof port === "string" ? port.split(":") : [port.published, port.target];
@@ -205,7 +217,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("reads .env (env_file) and forces production, port 8080 and the mongo service over it", () => {
-    const env = config.services.app.environment;
+    const env = composeConfig().services.app.environment;
     assert.equal(env.JWT_SECRET, JWT_MARKER, "JWT_SECRET comes from .env through env_file");
     assert.equal(env.AUTOSAVE_SECONDS, "30", "the other .env values reach the container too");
     assert.equal(env.NODE_ENV, "production", "NODE_ENV=development in .env must not win");
@@ -218,19 +230,19 @@ describe("docker-compose.yml", () => {
   });
 
   it("mounts ./logs on /app/logs", () => {
-    const volumes: any[] = config.services.app.volumes;
+    const volumes: any[] = composeConfig().services.app.volumes;
     const logs = volumes.map((v) => typeof v === "string" ? { source: v.split(":")[0], target: v.split(":")[1] } : v)
       .find((v) => v.target === "/app/logs");
     assert.ok(logs, `app volumes: ${JSON.stringify(volumes)}`);
-    assert.equal(path.resolve(logs.source), path.join(fs.realpathSync(dir), "logs"));
+    assert.equal(path.resolve(logs.source), path.join(realDir(), "logs"));
   });
 
   it("starts the app only once mongo is healthy", () => {
-    assert.deepEqual(config.services.app.depends_on, { mongo: { condition: "service_healthy" } });
+    assert.deepEqual(composeConfig().services.app.depends_on, { mongo: { condition: "service_healthy" } });
   });
 
   it("runs mongo:7 on a named volume, not published to the host", () => {
-    const mongo = config.services.mongo;
+    const mongo = composeConfig().services.mongo;
     assert.equal(mongo.image, "mongo:7");
     assert.equal(mongo.restart, "unless-stopped");
     assert.equal(mongo.ports, undefined, "the database is reachable only from the app");
@@ -239,13 +251,15 @@ describe("docker-compose.yml", () => {
       .find((v) => v.target === "/data/db");
     assert.ok(data, `mongo volumes: ${JSON.stringify(volumes)}`);
     assert.equal(data.source, "mongo-data");
-    assert.ok(Object.hasOwn(config.volumes ?? {}, "mongo-data"), "mongo-data is declared as a named volume");
+    assert.ok(Object.hasOwn(composeConfig().volumes ?? {}, "mongo-data"), "mongo-data is declared as a named volume");
   });
 
   it("health-checks both services: the app like the image does, mongo with a mongosh ping", () => {
-    const app = config.services.app.healthcheck;
-    assert.deepEqual(app.test, ["CMD", ...dockerfileHealthcheck], "the app's health check matches the Dockerfile's");
-    const mongo = config.services.mongo.healthcheck;
+    const app = composeConfig().services.app.healthcheck;
+    const dockerfile = parseDockerfile(read("Dockerfile")).at(-1)!.instructions.find((i) => i.keyword === "HEALTHCHECK");
+    assert.ok(dockerfile, "the Dockerfile's runtime stage has a HEALTHCHECK");
+    assert.deepEqual(app.test, ["CMD", ...healthcheckCommand(dockerfile.args)], "the app's health check matches the Dockerfile's");
+    const mongo = composeConfig().services.mongo.healthcheck;
     assert.deepEqual(mongo.test.slice(0, 1), ["CMD"]);
     assert.equal(mongo.test[1], "mongosh");
     assert.match(mongo.test.join(" "), /--eval db\.adminCommand\('ping'\)\.ok/);

@@ -60,6 +60,7 @@ describe("embedded database engine", () => {
       }
     } finally {
       await engine.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

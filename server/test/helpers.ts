@@ -92,6 +92,7 @@ export async function startTestGame(env: Record<string, string> = {}, saves = ne
       if (engine.kind === "external") await mongoose.connection.db?.dropDatabase().catch(() => clearDatabase());
       await disconnectDatabase();
       await engine.stop();
+      fs.rmSync(config.logDir, { recursive: true, force: true });
     },
   };
 }

@@ -26,6 +26,7 @@ before(async () => {
 after(async () => {
   await server?.stop("SIGKILL");
   await database?.stop();
+  fs.rmSync(logDir, { recursive: true, force: true });
 });
 
 function readLines(file: string): Array<Record<string, any>> {

@@ -32,6 +32,7 @@ export async function startServerProcess(env: Record<string, string>, port?: num
     throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first (npm test does)`);
   }
   const serverPort = port ?? (await freePort());
+  const ownLogDir = env.LOG_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logs-"));
   const child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: PROJECT_ROOT,
     env: {
@@ -39,7 +40,7 @@ export async function startServerProcess(env: Record<string, string>, port?: num
       HOME: process.env.HOME ?? os.tmpdir(),
       NODE_ENV: "development",
       JWT_SECRET: TEST_JWT_SECRET,
-      LOG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logs-")),
+      ...(ownLogDir ? { LOG_DIR: ownLogDir } : {}),
       LOG_LEVEL: "info",
       PORT: String(serverPort),
       ...env,
@@ -49,7 +50,10 @@ export async function startServerProcess(env: Record<string, string>, port?: num
   let output = "";
   child.stdout!.on("data", (chunk) => { output += chunk; });
   child.stderr!.on("data", (chunk) => { output += chunk; });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => {
+    if (ownLogDir) fs.rmSync(ownLogDir, { recursive: true, force: true });
+    resolve(code);
+  }));
   const url = `http://127.0.0.1:${serverPort}`;
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -20,12 +20,15 @@ export interface HttpDeps {
   engine: Pick<DatabaseEngine, "kind" | "durable">;
 }
 
-/** One `app.log` line per request: method, path (never the query string), status, duration. */
+/**
+ * One `app.log` line per request: method, path (never the query string), status, duration.
+ * Health probes (every few seconds from Docker or a load balancer) are logged at debug.
+ */
 const requestLog: RequestHandler = (req, res, next) => {
   const started = process.hrtime.bigint();
   res.on("finish", () => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    logger.info("http", {
+    logger.log(req.path === "/health" && res.statusCode === 200 ? "debug" : "info", "http", {
       method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10,
     });
   });
