@@ -14,15 +14,15 @@ export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "test-results", "e2e");
  * Launches headless Chromium.
  * @throws Error with the command that installs Chromium when it is missing
  */
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
+  if (!fs.existsSync(executablePath)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH}. Install it with: sudo apt-get install -y chromium `
+      `Chromium is not installed at ${executablePath}. Install it with: sudo apt-get install -y chromium `
         + "(or set CHROMIUM_PATH to a Chromium binary).",
     );
   }
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -57,6 +57,7 @@ describe("logs", () => {
     }
     assert.ok(lines.some((line) => line.message === "player joined" && line.name === "Logged_One" && line.zone === "town" && line.roomId));
     assert.ok(lines.some((line) => line.message === "player left" && line.characterId === created.body.id));
+    assert.ok(lines.some((line) => line.message === "database: external engine, durable (data survives a restart)"), "the engine and its durability are logged");
 
     for (const file of fs.readdirSync(logDir)) {
       const text = fs.readFileSync(path.join(logDir, file), "utf8");
