@@ -52,8 +52,8 @@ export function stepMovement(
     dy *= Math.SQRT1_2;
   }
   const distance = dt > 0 && speed > 0 ? speed * dt : 0;
-  const x = sweepX(position.x, position.y, dx * distance, map);
-  const y = sweepY(x, position.y, dy * distance, map);
+  const x = sweepAxis(position.x, position.y, dx * distance, map.tileSize, (col, row) => isSolidTile(map, col, row));
+  const y = sweepAxis(position.y, x, dy * distance, map.tileSize, (row, col) => isSolidTile(map, col, row));
   return { x: Math.fround(x), y: Math.fround(y) };
 }
 
@@ -64,46 +64,31 @@ function span(low: number, high: number, tileSize: number): [number, number] {
   return [Math.floor(low / tileSize), Math.ceil(high / tileSize) - 1];
 }
 
-function sweepX(x: number, y: number, delta: number, map: CollisionMap): number {
-  if (delta === 0) return x;
-  const ts = map.tileSize;
-  const [rowFirst, rowLast] = span(y - H, y + H, ts);
-  const blocked = (col: number) => {
-    for (let row = rowFirst; row <= rowLast; row++) if (isSolidTile(map, col, row)) return true;
+/**
+ * Moves a box along one axis by `delta`, stopping flush at the first solid tile it would
+ * enter. `along` is the coordinate that moves, `across` the other one; `solidAt(alongTile,
+ * acrossTile)` answers for tiles in that orientation, so one sweep serves both axes.
+ */
+function sweepAxis(
+  along: number, across: number, delta: number, tileSize: number,
+  solidAt: (alongTile: number, acrossTile: number) => boolean,
+): number {
+  if (delta === 0) return along;
+  const [acrossFirst, acrossLast] = span(across - H, across + H, tileSize);
+  const blocked = (tile: number) => {
+    for (let other = acrossFirst; other <= acrossLast; other++) if (solidAt(tile, other)) return true;
     return false;
   };
   if (delta > 0) {
-    const target = x + H + delta;
-    for (let col = Math.ceil((x + H) / ts); col <= Math.ceil(target / ts) - 1; col++) {
-      if (blocked(col)) return col * ts - H;
+    const target = along + H + delta;
+    for (let tile = Math.ceil((along + H) / tileSize); tile <= Math.ceil(target / tileSize) - 1; tile++) {
+      if (blocked(tile)) return tile * tileSize - H;
     }
     return target - H;
   }
-  const target = x - H + delta;
-  for (let col = Math.floor((x - H) / ts) - 1; col >= Math.floor(target / ts); col--) {
-    if (blocked(col)) return (col + 1) * ts + H;
-  }
-  return target + H;
-}
-
-function sweepY(x: number, y: number, delta: number, map: CollisionMap): number {
-  if (delta === 0) return y;
-  const ts = map.tileSize;
-  const [colFirst, colLast] = span(x - H, x + H, ts);
-  const blocked = (row: number) => {
-    for (let col = colFirst; col <= colLast; col++) if (isSolidTile(map, col, row)) return true;
-    return false;
-  };
-  if (delta > 0) {
-    const target = y + H + delta;
-    for (let row = Math.ceil((y + H) / ts); row <= Math.ceil(target / ts) - 1; row++) {
-      if (blocked(row)) return row * ts - H;
-    }
-    return target - H;
-  }
-  const target = y - H + delta;
-  for (let row = Math.floor((y - H) / ts) - 1; row >= Math.floor(target / ts); row--) {
-    if (blocked(row)) return (row + 1) * ts + H;
+  const target = along - H + delta;
+  for (let tile = Math.floor((along - H) / tileSize) - 1; tile >= Math.floor(target / tileSize); tile--) {
+    if (blocked(tile)) return (tile + 1) * tileSize + H;
   }
   return target + H;
 }
