@@ -11,7 +11,7 @@ await build({
   target: "node24",
   sourcemap: true,
   packages: "external",
-  alias: { "@oatnut/shared": "./shared/src/index.ts" },
+  alias: { "@oatnut/shared": "./shared/src" },
   logLevel: "warning",
 });
 console.log("server built: server/dist/main.js");

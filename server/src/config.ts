@@ -33,6 +33,8 @@ export interface Config {
   clientDevServer: boolean;
   /** Folder with the built client (index.html and assets). */
   clientDist: string;
+  /** Folder the zones (one sub-folder per zone) are discovered from. */
+  zonesDir: string;
 }
 
 /** Raised when one or more variables are invalid; `problems` has one message per variable. */
@@ -130,5 +132,6 @@ export function loadConfig(
     logLevel,
     clientDevServer: clientDevRaw === "true",
     clientDist: fromRoot(value("CLIENT_DIST") ?? "client/dist"),
+    zonesDir: fromRoot(value("ZONES_DIR") ?? "shared/zones"),
   };
 }

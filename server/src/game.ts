@@ -1,17 +1,19 @@
 /**
- * Builds the game server: Colyseus with the zone room type, the HTTP side, accounts.
- * Used by main.ts and by the tests (through @colyseus/testing's `boot`).
+ * Builds the game server: the zones (discovered from ZONES_DIR) and their room types,
+ * Colyseus, the HTTP side, accounts. Used by main.ts and by the tests.
  */
 import { defineRoom, defineServer, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { checkZoneCatalog, useZoneCatalog, ZoneFormatError, type ZoneCatalog } from "@oatnut/shared";
+import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { configureAuth } from "./auth/accounts.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseEngine } from "./db/engine.ts";
 import { configureHttp } from "./http/app.ts";
 import { colyseusLogger } from "./logger.ts";
 import { SaveService } from "./persistence/saveService.ts";
-import { ZoneRoom } from "./rooms/ZoneRoom.ts";
-import { ZONE_ROOM } from "./world/entry.ts";
+import { loadRoomTypes } from "./rooms/roomTypes.ts";
+import { registerRoomTypes } from "./world/roomRegistry.ts";
 import { setGameServices } from "./world/services.ts";
 
 export interface GameServerDeps {
@@ -20,13 +22,29 @@ export interface GameServerDeps {
   saves?: SaveService;
 }
 
-export function createGameServer({ config, engine, saves = new SaveService() }: GameServerDeps): Server {
+/**
+ * Loads and checks the zones of a folder.
+ * @throws ZoneFormatError listing every problem (the same ones `npm run zones:check` prints)
+ */
+export function loadWorld(zonesDir: string): ZoneCatalog {
+  const catalog = loadZonesFromDisk(zonesDir);
+  const problems = checkZoneCatalog(catalog);
+  if (problems.length > 0) throw new ZoneFormatError(problems);
+  return catalog;
+}
+
+export async function createGameServer({ config, engine, saves = new SaveService() }: GameServerDeps): Promise<Server> {
+  const catalog = loadWorld(config.zonesDir);
+  useZoneCatalog(catalog);
+  const roomTypes = await loadRoomTypes(catalog);
+  registerRoomTypes(roomTypes);
   setGameServices({ config, saves });
   configureAuth(config.jwtSecret);
+  const rooms = Object.fromEntries(
+    [...roomTypes].map(([name, roomClass]) => [name, defineRoom(roomClass).filterBy(["zone", "instance"])]),
+  );
   return defineServer({
-    rooms: {
-      [ZONE_ROOM]: defineRoom(ZoneRoom).filterBy(["zone"]),
-    },
+    rooms,
     transport: new WebSocketTransport({ maxPayload: 64 * 1024 }),
     gracefullyShutdown: false,
     greet: false,

@@ -41,7 +41,15 @@ logger.info(`database: ${engine.kind} engine, ${engine.durable ? "durable (data 
 await connectDatabase(engine.uri);
 
 const saves = new SaveService();
-const server = createGameServer({ config, engine, saves });
+let server: Awaited<ReturnType<typeof createGameServer>>;
+try {
+  server = await createGameServer({ config, engine, saves });
+} catch (error) {
+  logger.error(`OatNut cannot start: the zones in ${config.zonesDir} have problems (run npm run zones:check):\n${(error as Error).message}`);
+  await engine.stop();
+  await closeLogger();
+  process.exit(1);
+}
 await server.listen(config.port);
 logger.info(`OatNut is listening on http://localhost:${config.port} (${config.nodeEnv})`);
 

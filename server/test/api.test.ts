@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { getZoneMap, MAX_CHARACTERS_PER_ACCOUNT, STARTING_ZONE } from "@oatnut/shared";
+import { getZoneMap, MAX_CHARACTERS_PER_ACCOUNT, zoneCatalog } from "@oatnut/shared";
 import { Account } from "../src/db/models.ts";
 import { api, createCharacter, signUp, startTestGame, type TestGame } from "./helpers.ts";
 
@@ -73,6 +73,7 @@ describe("characters API", () => {
 
   it("creates, lists and deletes the caller's characters", async () => {
     const { token } = await signUp(url);
+    const STARTING_ZONE = zoneCatalog().startingZone;
     const spawn = getZoneMap(STARTING_ZONE).spawn;
     const created = await api(url, "POST", "/api/characters", { token, body: { name: "Listed_1" } });
     assert.equal(created.status, 201);
@@ -149,7 +150,7 @@ describe("characters API", () => {
     assert.equal(typeof res.body.sessionId, "string");
     assert.equal(typeof res.body.roomId, "string");
     const room = game.colyseus.getRoomById(res.body.roomId) as unknown as { state: { zone: string } };
-    assert.equal(room.state.zone, STARTING_ZONE);
+    assert.equal(room.state.zone, zoneCatalog().startingZone);
   });
 
   it("answers unknown API routes with 404 JSON", async () => {

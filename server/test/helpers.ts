@@ -15,6 +15,7 @@ import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
 import { createGameServer } from "../src/game.ts";
 import { configureLogger } from "../src/logger.ts";
 import { SaveService } from "../src/persistence/saveService.ts";
+import { testWorld } from "./zoneFixtures.ts";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-0123456789";
 
@@ -61,6 +62,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, LOG_DIR: logDir, LOG_LEVEL: "warn", ...overrides });
 }
 
+/** Zones of the test world (see zoneFixtures.ts), written once per test process. */
+let testZonesDir: string | undefined;
+export function testZones(): string {
+  testZonesDir ??= testWorld();
+  return testZonesDir;
+}
+
 export interface TestGame {
   colyseus: ColyseusTestServer;
   config: Config;
@@ -70,14 +78,14 @@ export interface TestGame {
   stop(): Promise<void>;
 }
 
-/** Starts a database and a game server on a free port. */
+/** Starts a database and a game server (on the test world's zones unless ZONES_DIR is given). */
 export async function startTestGame(env: Record<string, string> = {}, saves = new SaveService({ backoffMs: 20 })): Promise<TestGame> {
-  const config = testConfig(env);
+  const config = testConfig({ ZONES_DIR: testZones(), ...env });
   configureLogger({ ...config, logLevel: (process.env.TEST_LOG_LEVEL as Config["logLevel"]) ?? "error" });
   const engine = await startTestDatabase();
   await connectDatabase(engine.uri);
   const port = await freePort();
-  const server = createGameServer({ config, engine, saves });
+  const server = await createGameServer({ config, engine, saves });
   // @colyseus/testing's boot() ignores the port when given a Server: listen, then wrap.
   await server.listen(port);
   const colyseus = new ColyseusTestServer(server);

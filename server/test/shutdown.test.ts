@@ -6,14 +6,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Client, type Room } from "@colyseus/sdk";
-import { CloseCode, getZoneMap, PATCH_RATE_MS, STARTING_ZONE } from "@oatnut/shared";
+import { CloseCode, PATCH_RATE_MS, useZoneCatalog, zoneCatalog } from "@oatnut/shared";
+import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
 import type { DatabaseEngine } from "../src/db/engine.ts";
 import { Character } from "../src/db/models.ts";
 import { api, createCharacter, signUp, startTestDatabase, waitFor } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./process.ts";
 
-const town = getZoneMap(STARTING_ZONE);
+useZoneCatalog(loadZonesFromDisk());
+const town = zoneCatalog().get(zoneCatalog().startingZone).map;
 let database: DatabaseEngine;
 const servers: ServerProcess[] = [];
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import {
-  CloseCode, getZoneMap, INPUT_BUFFER_SIZE, PLAYER_HALF_SIZE, PLAYER_SPEED, STARTING_ZONE, TICK_SECONDS, TILE_SIZE,
+  CloseCode, getZoneMap, INPUT_BUFFER_SIZE, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, TILE_SIZE, zoneCatalog,
 } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
 import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
@@ -12,12 +12,15 @@ import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } f
 const AUTOSAVE_SECONDS = 1;
 const RECONNECT_SECONDS = 2;
 const STEP = PLAYER_SPEED * TICK_SECONDS;
-const town = getZoneMap(STARTING_ZONE);
 
 let game: TestGame;
+let town: ReturnType<typeof getZoneMap>;
+let STARTING_ZONE: string;
 const openRooms: ClientRoom[] = [];
 before(async () => {
   game = await startTestGame({ AUTOSAVE_SECONDS: String(AUTOSAVE_SECONDS), RECONNECT_SECONDS: String(RECONNECT_SECONDS) });
+  STARTING_ZONE = zoneCatalog().startingZone;
+  town = getZoneMap(STARTING_ZONE);
 });
 afterEach(async () => {
   await Promise.all(openRooms.splice(0).map((room) => room.connection.isOpen ? room.leave().catch(() => {}) : undefined));
@@ -121,8 +124,8 @@ describe("zone room", () => {
   });
 
   it("is blocked by walls", async () => {
-    // Row 14, column 1 is grass next to the town's west wall (column 0).
-    const character = await newCharacter({ x: 2 * TILE_SIZE, y: 14.5 * TILE_SIZE });
+    // Row 5, column 1 of the plaza is floor next to its west wall (column 0).
+    const character = await newCharacter({ x: 2 * TILE_SIZE, y: 5.5 * TILE_SIZE });
     const room = await enter(character);
     await sendInputs(room, -1, 0, 8);
     const player = serverRoom(room).state.players.get(room.sessionId)!;
@@ -130,18 +133,18 @@ describe("zone room", () => {
   });
 
   it("refuses client-initiated matchmaking into a zone", async () => {
-    await assert.rejects(game.colyseus.sdk.joinOrCreate("zone", { zone: "town" }), /POST \/api\/characters/);
+    await assert.rejects(game.colyseus.sdk.joinOrCreate("zone", { zone: STARTING_ZONE }), /POST \/api\/characters/);
   });
 
   it("admits a seat only with a valid, unused entry ticket", async () => {
-    const forged = await matchMaker.joinOrCreate("zone", { zone: "town", ticket: "forged-ticket" });
+    const forged = await matchMaker.joinOrCreate("zone", { zone: STARTING_ZONE, ticket: "forged-ticket" });
     await assert.rejects(game.colyseus.sdk.consumeSeatReservation(forged), /entry ticket/);
     const character = await newCharacter();
     const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token: character.token });
     const ticket = (serverRoom({ roomId: res.body.roomId } as ClientRoom) as any)["_reservedSeats"][res.body.sessionId][0].ticket;
     const room = await game.colyseus.sdk.consumeSeatReservation(res.body);
     openRooms.push(room);
-    const replay = await matchMaker.joinOrCreate("zone", { zone: "town", ticket });
+    const replay = await matchMaker.joinOrCreate("zone", { zone: STARTING_ZONE, ticket });
     await assert.rejects(game.colyseus.sdk.consumeSeatReservation(replay), /entry ticket/);
   });
 

@@ -26,9 +26,6 @@ export const RECONNECT_SECONDS = 15;
 /** Most characters one account may own. */
 export const MAX_CHARACTERS_PER_ACCOUNT = 5;
 
-/** Zone new characters start in. */
-export const STARTING_ZONE = "town";
-
 /** Facing directions, as sent in `Player.facing`. */
 export const Facing = { Down: 0, Left: 1, Right: 2, Up: 3 } as const;
 export type Facing = (typeof Facing)[keyof typeof Facing];

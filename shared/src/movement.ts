@@ -4,7 +4,8 @@
  * same result, on either side.
  */
 import { Facing, PLAYER_HALF_SIZE } from "./constants.ts";
-import { isSolidTile, type CollisionMap } from "./map.ts";
+import { isSolidTile } from "./map.ts";
+import type { CollisionMap } from "./tiled.ts";
 
 export interface Position {
   x: number;

@@ -22,6 +22,18 @@ export const MOVE_AXIS_RANGE = [-1, 1] as const;
 export const ServerMessage = {
   /** A notice to show the player: `{ text: string }`. */
   Notice: "notice",
+  /**
+   * The character walked into a portal: `{ zone: string, reservation: SeatReservation }`.
+   * The client joins the target room with the reservation, then leaves this one; if it
+   * cannot, it sends `ClientMessage.TransferFailed` to this room.
+   */
+  Transfer: "transfer",
+} as const;
+
+/** Messages a client may send to a zone room (besides its movement inputs). */
+export const ClientMessage = {
+  /** The client could not use a transfer's reservation: `{ reason: string }`. */
+  TransferFailed: "transferFailed",
 } as const;
 
 /** WebSocket close codes the server uses when it ends a session on purpose (4000–4999). */
@@ -30,6 +42,8 @@ export const CloseCode = {
   TakenOver: 4100,
   /** The server is shutting down or restarting. */
   ServerShutdown: 4101,
+  /** The character went on to another zone (a transfer completed). */
+  Transferred: 4102,
 } as const;
 
 /** Character names: 3 to 16 letters, digits or underscores. Unique, case-insensitive. */

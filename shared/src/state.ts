@@ -2,7 +2,7 @@
  * Zone room state, synchronized by @colyseus/schema delta patches.
  *
  * The one explicit list of what is public and what only the owner sees:
- * - public (everyone in the zone): `name`, `x`, `y`, `facing`;
+ * - public (everyone near enough — area of interest): `name`, `x`, `y`, `facing`;
  * - owner only (fields tagged with {@link OWNER_VIEW}): `characterId`, `speed`.
  */
 import { schema, t, type SchemaType } from "@colyseus/schema";
@@ -25,7 +25,10 @@ export type Player = SchemaType<typeof Player>;
 export const ZoneState = schema({
   /** The zone's id, as in its map definition. */
   zone: t.string(),
-  /** Players in the zone, keyed by session id. */
-  players: t.map(Player),
+  /**
+   * Players in the zone, keyed by session id. View-tagged: each client receives only the
+   * players in its StateView — itself and those within the zone's view radius.
+   */
+  players: t.map(Player).view(),
 }, "ZoneState");
 export type ZoneState = SchemaType<typeof ZoneState>;

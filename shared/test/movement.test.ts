@@ -1,12 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Facing, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, facingFor, isWalkable, parseAsciiMap,
-  getZoneMap, stepMovement, type Position,
+  Facing, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, facingFor, parseTextMap, stepMovement, type Position,
 } from "../src/index.ts";
 
 // 10 x 5 tiles of 32 px; a wall column at col 6, rows 1-3, and the map edge all around.
-const room = parseAsciiMap("test", "Test", [
+const room = parseTextMap([
   "..........",
   "......#...",
   ".S....#...",
@@ -14,7 +13,6 @@ const room = parseAsciiMap("test", "Test", [
   "..........",
 ]);
 const H = PLAYER_HALF_SIZE;
-const town = getZoneMap("town");
 
 function walk(from: Position, intent: { dx: number; dy: number }, seconds: number, dt: number): Position {
   let p = from;
@@ -84,8 +82,8 @@ describe("stepMovement", () => {
   });
 
   it("moves one tick's distance per tick at the game's rate", () => {
-    const p = stepMovement(town.spawn, { dx: 1, dy: 0 }, PLAYER_SPEED, TICK_SECONDS, town);
-    assert.equal(p.x - town.spawn.x, PLAYER_SPEED * TICK_SECONDS);
+    const p = stepMovement(room.spawn, { dx: 1, dy: 0 }, PLAYER_SPEED, TICK_SECONDS, room);
+    assert.equal(p.x - room.spawn.x, PLAYER_SPEED * TICK_SECONDS);
   });
 });
 
@@ -99,8 +97,8 @@ describe("facingFor", () => {
   });
 });
 
-describe("maps", () => {
-  it("parses tiles, solidity and the spawn point", () => {
+describe("text maps", () => {
+  it("parse solidity and the spawn point", () => {
     assert.equal(room.width, 10);
     assert.equal(room.height, 5);
     assert.deepEqual(room.spawn, { x: 48, y: 80 });
@@ -108,13 +106,9 @@ describe("maps", () => {
     assert.equal(room.solid[2 * 10 + 1], 0);
   });
 
-  it("rejects malformed maps with the place of the problem", () => {
-    assert.throws(() => parseAsciiMap("bad", "Bad", ["..S", ".."]), /zone bad: row 1 has 2 tiles, expected 3/);
-    assert.throws(() => parseAsciiMap("bad", "Bad", ["..S", ".x."]), /unknown tile 'x' at row 1, column 1/);
-    assert.throws(() => parseAsciiMap("bad", "Bad", ["...", "..."]), /no spawn point/);
-  });
-
-  it("spawns in the starting zone on walkable ground", () => {
-    assert.ok(isWalkable(town.spawn, town));
+  it("reject malformed maps with the place of the problem", () => {
+    assert.throws(() => parseTextMap(["..S", ".."]), /row 1 has 2 tiles, expected 3/);
+    assert.throws(() => parseTextMap(["..S", ".x."]), /unknown tile 'x' at row 1, column 1/);
+    assert.throws(() => parseTextMap(["...", "..."]), /no spawn point/);
   });
 });

@@ -7,9 +7,7 @@
  */
 import { Router, type Request } from "express";
 import mongoose from "mongoose";
-import {
-  MAX_CHARACTERS_PER_ACCOUNT, STARTING_ZONE, getZoneMap, validateCharacterName, type CharacterSummary,
-} from "@oatnut/shared";
+import { MAX_CHARACTERS_PER_ACCOUNT, validateCharacterName, zoneCatalog, type CharacterSummary } from "@oatnut/shared";
 import { requestAccount } from "../auth/accounts.ts";
 import { Character, isDuplicateKeyError } from "../db/models.ts";
 import { logger } from "../logger.ts";
@@ -61,11 +59,12 @@ export function charactersRouter(): Router {
     if ((await Character.countDocuments({ accountId })) >= MAX_CHARACTERS_PER_ACCOUNT) {
       throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
     }
-    const spawn = getZoneMap(STARTING_ZONE).spawn;
+    const { startingZone } = zoneCatalog();
+    const spawn = zoneCatalog().get(startingZone).map.spawn;
     let character;
     try {
       character = await Character.create({
-        accountId, name, nameKey: name.toLowerCase(), zone: STARTING_ZONE, x: spawn.x, y: spawn.y,
+        accountId, name, nameKey: name.toLowerCase(), zone: startingZone, x: spawn.x, y: spawn.y,
       });
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new HttpError(409, "that name is taken");

@@ -1,25 +1,31 @@
 /**
- * A zone room: one instance per zone, holding the zone's players in delta-synced state.
- * It wires the lifecycle and delegates the simulation to systems run by one fixed tick.
+ * A zone room: runs one zone of the world — its players in delta-synced state, a fixed
+ * tick that calls the zone's systems in order, portals to other zones, and saving. Every
+ * room type of a zone definition extends it (see rooms/types/ and docs/designing-zones.md).
  *
- * Entry: only through an entry ticket issued by the server (POST /api/characters/:id/play),
- * redeemed once on join. Client-initiated matchmaking into a zone is refused.
+ * Entry: only through an entry ticket issued by the server (`play`, or a portal), redeemed
+ * once on join; client-initiated matchmaking into a zone is refused.
  * Saving: on leave (after the reconnection window when a connection drops), every
- * AUTOSAVE_SECONDS for everyone, when a session is taken over, and on graceful shutdown.
+ * AUTOSAVE_SECONDS for everyone, when a session is taken over, at each zone transfer, and
+ * on graceful shutdown.
  */
 import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import {
-  CloseCode, Facing, getZoneMap, INPUT_BUFFER_SIZE, isWalkable, MOVE_AXIS_RANGE, MoveInput, OWNER_VIEW,
-  PATCH_RATE_MS, Player, PLAYER_SPEED, ServerMessage, TICK_RATE, ZoneState, type ZoneMap,
+  ClientMessage, CloseCode, Facing, getZone, INPUT_BUFFER_SIZE, isWalkable, MOVE_AXIS_RANGE, MoveInput, PATCH_RATE_MS,
+  Player, PLAYER_SPEED, ServerMessage, TICK_RATE, ZoneState, type Portal, type Position, type ZoneDefinition, type ZoneMap,
 } from "@oatnut/shared";
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
 import { sameSnapshot, type CharacterSnapshot } from "../persistence/saveService.ts";
+import type { EntryContext } from "../world/entry.ts";
 import { clearLive, markLive } from "../world/liveCharacters.ts";
 import { gameServices } from "../world/services.ts";
 import { redeemTicket } from "../world/tickets.ts";
+import { InterestManager } from "./systems/interest.ts";
 import { movementSystem } from "./systems/movement.ts";
+import { portalSystem } from "./systems/portals.ts";
+import { abandonTransfer, beginTransfer, settleTransfer, type TransferState } from "./transfer.ts";
 
 /** Server-side data of one player's session (never sent to clients). */
 export interface PlayerSession {
@@ -29,12 +35,18 @@ export interface PlayerSession {
   player: Player;
   /** What the database holds for this character, as far as this room knows. */
   saved: CharacterSnapshot | null;
+  /** Last position outside every portal: where a failed transfer puts the player back. */
+  safe: Position;
   /** Pending reconnection after an unexpected disconnect. */
   reconnection?: Deferred<Client>;
+  /** Set while the character is being handed to another zone. */
+  transfer?: TransferState;
 }
 
+/** Options a room is created with (from the zone definition). */
 export interface ZoneRoomOptions {
   zone: string;
+  instance?: string;
 }
 
 /** Options a seat reservation carries into `onJoin`. */
@@ -44,41 +56,140 @@ export interface ZoneJoinOptions {
 
 export type ZoneClient = Client<{ userData: PlayerSession }>;
 
+/**
+ * Validates a client message at the boundary: returns the typed message, or a string
+ * saying what is wrong (the message is then rejected, counted and logged, never handled).
+ */
+export type MessageParser<T> = (raw: unknown) => T | string;
+
 export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input: MoveInput }> {
+  zone!: ZoneDefinition;
   map!: ZoneMap;
-  /** Live sessions by session id. */
+  /** Live sessions by session id (a session mid-transfer is here but not in the state). */
   readonly sessions = new Map<string, PlayerSession>();
-  /** Set during shutdown: the world stops moving so the saved position is the last one sent. */
-  private frozen = false;
+  interest!: InterestManager;
+  /** Messages rejected at the boundary, by type (for metrics and tests). */
+  readonly rejectedMessages = new Map<string, number>();
+  /** Set during shutdown: the world stops so the saved positions are the last ones sent. */
+  protected frozen = false;
+
+  /**
+   * The systems of one tick, in order. A room type may add its own (or use `onTick`).
+   * Each is called with the room and the step in seconds.
+   */
+  protected readonly systems: Array<(room: this, dt: number) => void> = [
+    movementSystem,
+    portalSystem,
+    (room, dt) => room.onTick?.(dt),
+    (room) => room.interest.update(),
+  ];
+
+  /**
+   * Which room of this type an arriving character goes to. Plain zones return undefined:
+   * one room per zone (more when it is full). Instanced room types return an instance key;
+   * arrivals with the same key share a room.
+   */
+  static instanceFor(_context: EntryContext): string | undefined {
+    return undefined;
+  }
 
   /** Zones are entered with a seat reservation from the server, never by client matchmaking. */
   static override async onAuth(): Promise<unknown> {
     throw new ServerError(403, "zones are entered through POST /api/characters/:id/play");
   }
 
+  // ---------------------------------------------------------------- extension hooks
+
+  /**
+   * Called once a player is in this zone (the character is in the state and in the
+   * interest grid). Await-able: joining waits for it.
+   * @example
+   * protected override onPlayerEnter(session: PlayerSession) {
+   *   this.notify(session, `Welcome to ${this.map.displayName}, ${session.player.name}!`);
+   * }
+   */
+  protected onPlayerEnter?(session: PlayerSession, client: ZoneClient): void | Promise<void>;
+
+  /**
+   * Called when a player leaves this zone for good — left, dropped past the reconnection
+   * window, taken over, or transferred to another zone — after the character was saved.
+   * @example
+   * protected override onPlayerLeave(session: PlayerSession) {
+   *   this.broadcast(ServerMessage.Notice, { text: `${session.player.name} left.` });
+   * }
+   */
+  protected onPlayerLeave?(session: PlayerSession): void | Promise<void>;
+
+  /**
+   * Called every fixed step (1/TICK_RATE s) after movement and portals, before interest.
+   * Keep it cheap: it runs 20 times a second for the whole zone.
+   * @example
+   * protected override onTick(dt: number) {
+   *   this.elapsed += dt;
+   * }
+   */
+  protected onTick?(dt: number): void;
+
+  /**
+   * Declares a message players may send, validated at the boundary: a message `parse`
+   * rejects never reaches `handler`; it is counted and logged, and the sender is told.
+   * @example
+   * this.defineMessage("emote",
+   *   (raw) => (typeof raw === "object" && raw && ["wave", "bow"].includes((raw as any).name)
+   *     ? { name: (raw as any).name as "wave" | "bow" } : "unknown emote"),
+   *   (session, emote) => this.broadcast("emote", { who: session.player.name, name: emote.name }));
+   */
+  protected defineMessage<T>(type: string, parse: MessageParser<T>, handler: (session: PlayerSession, message: T, client: ZoneClient) => void): void {
+    this.onMessage(type, (client: ZoneClient, raw: unknown) => {
+      const session = this.sessions.get(client.sessionId);
+      const parsed = parse(raw);
+      if (!session || typeof parsed === "string") {
+        const reason = session ? parsed : "not in the zone";
+        this.rejectedMessages.set(type, (this.rejectedMessages.get(type) ?? 0) + 1);
+        logger.warn("message rejected", { zone: this.zone.id, roomId: this.roomId, type, reason });
+        client.send(ServerMessage.Notice, { text: `Message "${type}" was refused: ${reason}.` });
+        return;
+      }
+      handler(session, parsed, client);
+    });
+  }
+
+  /** Shows a notice to one player. */
+  notify(session: PlayerSession, text: string): void {
+    this.clients.get(session.sessionId)?.send(ServerMessage.Notice, { text });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
   override onCreate(options: ZoneRoomOptions) {
-    this.map = getZoneMap(options.zone);
+    this.zone = getZone(options.zone);
+    this.map = this.zone.map;
+    this.maxClients = this.zone.capacity;
     this.state = new ZoneState();
-    this.state.zone = this.map.id;
+    this.state.zone = this.zone.id;
     this.patchRate = PATCH_RATE_MS;
+    this.interest = new InterestManager(this.zone.viewRadius);
     this.inputs = this.defineInput(MoveInput, {
       bufferMaxSize: INPUT_BUFFER_SIZE,
       sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
     });
+    this.defineMessage(ClientMessage.TransferFailed, parseTransferFailed, (session, message) => {
+      if (session.transfer) void abandonTransfer(this, session, `your client could not enter: ${message.reason}`);
+    });
     this.setFixedTimestep((step) => this.tick(step.dt), TICK_RATE);
     this.clock.setInterval(() => void this.autosave(), gameServices().config.autosaveSeconds * 1000);
-    logger.info("room created", { zone: this.map.id, roomId: this.roomId });
+    logger.info("room created", { zone: this.zone.id, roomId: this.roomId, roomType: this.zone.roomType, instance: options.instance });
   }
 
   /** One fixed step: every system, in order. */
   protected tick(dt: number): void {
     if (this.frozen) return;
-    movementSystem(this, dt);
+    for (const system of this.systems) system(this, dt);
   }
 
   override async onJoin(client: ZoneClient, options: ZoneJoinOptions) {
     const ticket = await redeemTicket(this.presence, options?.ticket);
-    if (!ticket || ticket.zone !== this.map.id) {
+    if (!ticket || ticket.zone !== this.zone.id) {
       throw new ServerError(403, "invalid, expired or already used entry ticket");
     }
     const character = await Character.findById(ticket.characterId).lean();
@@ -88,7 +199,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     // Two entries for one character raced past `play`: the newest session wins here too.
     await this.evictCharacter(ticket.characterId, "taken over by a newer session");
 
-    const inZone = character.zone === this.map.id && isWalkable(character, this.map);
+    const inZone = character.zone === this.zone.id && isWalkable(character, this.map);
     const position = inZone ? { x: character.x, y: character.y } : this.map.spawn;
     const player = new Player();
     player.name = character.name;
@@ -99,27 +210,29 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     player.speed = PLAYER_SPEED;
     this.state.players.set(client.sessionId, player);
     client.view = new StateView();
-    client.view.add(player, OWNER_VIEW);
+    this.interest.add(client.sessionId, player, client.view);
 
     const session: PlayerSession = {
       sessionId: client.sessionId,
       accountId: ticket.accountId,
       characterId: ticket.characterId,
       player,
-      saved: inZone ? { zone: this.map.id, x: character.x, y: character.y } : null,
+      saved: inZone ? { zone: this.zone.id, x: character.x, y: character.y } : null,
+      safe: { x: player.x, y: player.y },
     };
     client.userData = session;
     this.sessions.set(client.sessionId, session);
     await markLive(this.presence, session.characterId, { roomId: this.roomId, sessionId: client.sessionId });
-    logger.info("player joined", { zone: this.map.id, roomId: this.roomId, characterId: session.characterId, name: player.name });
+    logger.info("player joined", { zone: this.zone.id, roomId: this.roomId, characterId: session.characterId, name: player.name });
+    await this.onPlayerEnter?.(session, client);
   }
 
   override onDrop(client: ZoneClient) {
     const session = this.sessions.get(client.sessionId);
-    // No waiting for a reconnection while the room is shutting down: onLeave saves at once.
-    if (!session || this.frozen || gameServices().config.reconnectSeconds === 0) return;
+    // No waiting for a reconnection while shutting down or handing over: onLeave settles it.
+    if (!session || session.transfer || this.frozen || gameServices().config.reconnectSeconds === 0) return;
     logger.info("player dropped; waiting for reconnection", {
-      zone: this.map.id, roomId: this.roomId, characterId: session.characterId, seconds: gameServices().config.reconnectSeconds,
+      zone: this.zone.id, roomId: this.roomId, characterId: session.characterId, seconds: gameServices().config.reconnectSeconds,
     });
     session.reconnection = this.allowReconnection(client, gameServices().config.reconnectSeconds);
   }
@@ -128,14 +241,14 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     const session = this.sessions.get(client.sessionId);
     if (!session) return;
     session.reconnection = undefined;
-    logger.info("player reconnected", { zone: this.map.id, roomId: this.roomId, characterId: session.characterId });
+    logger.info("player reconnected", { zone: this.zone.id, roomId: this.roomId, characterId: session.characterId });
   }
 
   override async onLeave(client: ZoneClient) {
     const session = this.sessions.get(client.sessionId);
     if (!session) return;
     await this.removeSession(session);
-    logger.info("player left", { zone: this.map.id, roomId: this.roomId, characterId: session.characterId });
+    logger.info("player left", { zone: this.zone.id, roomId: this.roomId, characterId: session.characterId });
   }
 
   /**
@@ -151,24 +264,56 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     const client = this.clients.get(session.sessionId);
     if (client) client.leave(CloseCode.TakenOver, reason);
     else session.reconnection?.reject(new Error(reason));
-    logger.info("player taken over", { zone: this.map.id, roomId: this.roomId, characterId, reason });
+    logger.info("player taken over", { zone: this.zone.id, roomId: this.roomId, characterId, reason });
     return true;
   }
 
-  /** Saves if changed, then removes the player from state and from the live registry. */
-  private async removeSession(session: PlayerSession): Promise<void> {
-    this.sessions.delete(session.sessionId);
-    this.state.players.delete(session.sessionId);
+  /**
+   * Takes a player out of this zone for good: settles a transfer under way, or saves the
+   * character where it stands; then clears it from state, interest and the live registry.
+   */
+  protected async removeSession(session: PlayerSession): Promise<void> {
+    if (!this.sessions.delete(session.sessionId)) return;
+    this.detachPlayer(session);
     try {
-      await this.savePlayer(session);
+      if (session.transfer) await settleTransfer(this, session);
+      else await this.savePlayer(session);
     } finally {
       await clearLive(this.presence, session.characterId, session.sessionId);
     }
+    await this.onPlayerLeave?.(session);
+  }
+
+  /** Removes the character from state and interest (the session itself stays). */
+  detachPlayer(session: PlayerSession): void {
+    this.interest.remove(session.sessionId);
+    this.state.players.delete(session.sessionId);
+  }
+
+  /** Puts a detached character back into state and interest at `position`. */
+  reattachPlayer(session: PlayerSession, position: Position): void {
+    session.player.x = Math.fround(position.x);
+    session.player.y = Math.fround(position.y);
+    this.inputs!.get(session.sessionId).clear();
+    this.state.players.set(session.sessionId, session.player);
+    const client = this.clients.get(session.sessionId);
+    this.interest.add(session.sessionId, session.player, client?.view);
+  }
+
+  /** Called by the portal system when a player's character walks into a portal. */
+  enterPortal(session: PlayerSession, portal: Portal): void {
+    if (session.transfer) return;
+    void beginTransfer(this, session, portal);
   }
 
   /** Writes the character if its saved data differs from the live one. */
   protected async savePlayer(session: PlayerSession): Promise<boolean> {
-    const snapshot: CharacterSnapshot = { zone: this.map.id, x: session.player.x, y: session.player.y };
+    if (session.transfer) return true; // the transfer owns the character's saved place
+    return this.saveSnapshot(session, { zone: this.zone.id, x: session.player.x, y: session.player.y });
+  }
+
+  /** Writes a snapshot of the character unless the database already holds it. */
+  async saveSnapshot(session: PlayerSession, snapshot: CharacterSnapshot): Promise<boolean> {
     if (sameSnapshot(session.saved, snapshot)) return true;
     const written = await gameServices().saves.save(session.characterId, snapshot);
     if (written) session.saved = snapshot;
@@ -187,11 +332,17 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.broadcast(ServerMessage.Notice, { text: "The server is restarting. Your progress is saved." });
     this.broadcastPatch();
     void this.autosave()
-      .catch((error) => logger.error("saving before shutdown failed", { zone: this.map.id, error }))
+      .catch((error) => logger.error("saving before shutdown failed", { zone: this.zone.id, error }))
       .finally(() => this.disconnect(CloseCode.ServerShutdown));
   }
 
   override onDispose() {
-    logger.info("room disposed", { zone: this.map.id, roomId: this.roomId });
+    logger.info("room disposed", { zone: this.zone.id, roomId: this.roomId });
   }
+}
+
+function parseTransferFailed(raw: unknown): { reason: string } | string {
+  const reason = (raw as { reason?: unknown } | null)?.reason;
+  if (typeof reason !== "string") return "reason must be a string";
+  return { reason: reason.slice(0, 200) };
 }

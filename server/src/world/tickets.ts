@@ -39,3 +39,13 @@ export async function redeemTicket(presence: Presence, id: unknown, now = Date.n
   const { expiresAt, ...ticket } = JSON.parse(raw) as StoredTicket;
   return expiresAt >= now ? ticket : null;
 }
+
+/**
+ * Invalidates a ticket nobody redeemed yet.
+ * @returns true when this call invalidated it; false when it was already redeemed (or gone)
+ */
+export async function cancelTicket(presence: Presence, id: string): Promise<boolean> {
+  const raw = await presence.lpop(key(id));
+  presence.del(key(id));
+  return Boolean(raw);
+}

@@ -8,6 +8,7 @@ import type { ZoneRoom } from "../ZoneRoom.ts";
 
 export function movementSystem(room: ZoneRoom, dt: number): void {
   for (const [sessionId, player] of room.state.players) {
+    // Characters mid-transfer are not in the state: their inputs wait, unused.
     const input = room.inputs!.get(sessionId).next();
     if (!input) continue;
     const next = stepMovement(player, input, player.speed, dt, room.map);

@@ -1,0 +1,140 @@
+/**
+ * Area of interest: each client receives only the players near its own character. The
+ * `players` collection is view-tagged, so an entity reaches a client only once it is in
+ * that client's StateView; this system keeps every view equal to "my character, plus
+ * every character within the zone's view radius", using a spatial grid so each update
+ * looks at neighbouring cells only, not at every pair of players.
+ *
+ * An entity enters a view at `radius` and leaves it beyond `radius * LEAVE_FACTOR`, so a
+ * player walking along the edge does not flicker in and out.
+ */
+import type { StateView } from "@colyseus/schema";
+import { OWNER_VIEW, type Player } from "@oatnut/shared";
+
+export const LEAVE_FACTOR = 1.15;
+
+export interface Watcher {
+  /** Stable key of the watcher (the session id). */
+  key: string;
+  player: Player;
+  view: StateView;
+  /** Entities currently in the view, by key. */
+  visible: Map<string, Player>;
+}
+
+export class SpatialGrid {
+  private readonly cells = new Map<number, Set<string>>();
+  private readonly cellOf = new Map<string, number>();
+
+  constructor(readonly cellSize: number) {}
+
+  private cellKey(x: number, y: number): number {
+    // Two 16-bit cell coordinates in one number: worlds up to 65536 cells on a side.
+    return (Math.floor(x / this.cellSize) & 0xffff) * 0x10000 + (Math.floor(y / this.cellSize) & 0xffff);
+  }
+
+  /** Inserts or moves an entity. */
+  place(key: string, x: number, y: number): void {
+    const cell = this.cellKey(x, y);
+    const previous = this.cellOf.get(key);
+    if (previous === cell) return;
+    if (previous !== undefined) this.cells.get(previous)?.delete(key);
+    let members = this.cells.get(cell);
+    if (!members) this.cells.set(cell, (members = new Set()));
+    members.add(key);
+    this.cellOf.set(key, cell);
+  }
+
+  remove(key: string): void {
+    const cell = this.cellOf.get(key);
+    if (cell === undefined) return;
+    this.cells.get(cell)?.delete(key);
+    this.cellOf.delete(key);
+  }
+
+  /** Calls `visit` for every entity in the cells around (x, y) that a circle of `radius` touches. */
+  forEachNear(x: number, y: number, radius: number, visit: (key: string) => void): void {
+    const first = [Math.floor((x - radius) / this.cellSize), Math.floor((y - radius) / this.cellSize)];
+    const last = [Math.floor((x + radius) / this.cellSize), Math.floor((y + radius) / this.cellSize)];
+    for (let cx = first[0]; cx <= last[0]; cx++) {
+      for (let cy = first[1]; cy <= last[1]; cy++) {
+        const members = this.cells.get((cx & 0xffff) * 0x10000 + (cy & 0xffff));
+        if (members) for (const key of members) visit(key);
+      }
+    }
+  }
+}
+
+export class InterestManager {
+  private readonly grid: SpatialGrid;
+  private readonly watchers = new Map<string, Watcher>();
+  private readonly entities = new Map<string, Player>();
+
+  /** @param radius view radius in pixels (Infinity: everyone sees everyone) */
+  constructor(readonly radius: number) {
+    this.grid = new SpatialGrid(Number.isFinite(radius) ? Math.max(64, radius) : 1 << 20);
+  }
+
+  /** Adds a character: visible to others when near, and (with a view) watching others. */
+  add(key: string, player: Player, view?: StateView): void {
+    this.entities.set(key, player);
+    this.grid.place(key, player.x, player.y);
+    if (view) {
+      view.add(player);
+      view.add(player, OWNER_VIEW);
+      this.watchers.set(key, { key, player, view, visible: new Map() });
+    }
+    this.update();
+  }
+
+  /** Removes a character from the grid and from every view. */
+  remove(key: string): void {
+    const player = this.entities.get(key);
+    this.entities.delete(key);
+    this.grid.remove(key);
+    const watcher = this.watchers.get(key);
+    if (watcher) {
+      for (const other of watcher.visible.values()) watcher.view.remove(other);
+      this.watchers.delete(key);
+    }
+    if (!player) return;
+    for (const other of this.watchers.values()) {
+      if (other.visible.delete(key)) other.view.remove(player);
+    }
+  }
+
+  /** Re-buckets moved entities and brings every view up to date. */
+  update(): void {
+    for (const [key, player] of this.entities) this.grid.place(key, player.x, player.y);
+    const enter = this.radius * this.radius;
+    const leave = (this.radius * LEAVE_FACTOR) ** 2;
+    for (const watcher of this.watchers.values()) {
+      const { x, y } = watcher.player;
+      // Leaving: visible entities now beyond the leave distance (or gone).
+      for (const [key, other] of watcher.visible) {
+        const dx = other.x - x;
+        const dy = other.y - y;
+        if (!this.entities.has(key) || dx * dx + dy * dy > leave) {
+          watcher.visible.delete(key);
+          watcher.view.remove(other);
+        }
+      }
+      // Entering: entities in nearby cells within the radius.
+      this.grid.forEachNear(x, y, Number.isFinite(this.radius) ? this.radius : 0, (key) => {
+        if (key === watcher.key || watcher.visible.has(key)) return;
+        const other = this.entities.get(key)!;
+        const dx = other.x - x;
+        const dy = other.y - y;
+        if (dx * dx + dy * dy <= enter) {
+          watcher.visible.set(key, other);
+          watcher.view.add(other);
+        }
+      });
+    }
+  }
+
+  /** Keys of the entities a watcher currently sees (for tests and metrics). */
+  visibleTo(key: string): string[] {
+    return [...(this.watchers.get(key)?.visible.keys() ?? [])];
+  }
+}

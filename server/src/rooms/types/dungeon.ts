@@ -1,0 +1,27 @@
+/**
+ * An instanced dungeon: each group entering gets its own room, disposed when empty.
+ * A group is everyone who comes through a portal from the same room within
+ * `GROUP_WINDOW_MS` of each other; a character re-entering the game inside a dungeon gets
+ * an instance of its own, at the place it was saved.
+ */
+import type { EntryContext } from "../../world/entry.ts";
+import { ZoneRoom, type PlayerSession } from "../ZoneRoom.ts";
+
+/** Arrivals through the same portal this close together share an instance. */
+export const GROUP_WINDOW_MS = 60_000;
+
+export default class DungeonRoom extends ZoneRoom {
+  static override instanceFor(context: EntryContext): string {
+    if (context.via === "portal" && context.sourceRoomId) {
+      return `${context.sourceRoomId}:${Math.floor(context.now / GROUP_WINDOW_MS)}`;
+    }
+    return `solo:${context.characterId}:${context.now}`;
+  }
+
+  protected override onPlayerEnter(session: PlayerSession) {
+    const others = this.sessions.size - 1;
+    this.notify(session, others > 0
+      ? `You enter ${this.map.displayName} with ${others} other${others === 1 ? "" : "s"}.`
+      : `You enter ${this.map.displayName}. It is quiet… too quiet.`);
+  }
+}
