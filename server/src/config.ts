@@ -25,6 +25,8 @@ export interface Config {
   autosaveSeconds: number;
   /** Seconds a dropped player's character waits in the world for a reconnection. */
   reconnectSeconds: number;
+  /** Seconds a client has to complete a zone transfer before it is put back. */
+  transferSeconds: number;
   /** Longest a graceful shutdown may take before the process exits anyway. */
   shutdownSeconds: number;
   logDir: string;
@@ -89,6 +91,7 @@ export function loadConfig(
   const port = integer("PORT", 8080, 1, 65535);
   const autosaveSeconds = integer("AUTOSAVE_SECONDS", 30, 1, 3600);
   const reconnectSeconds = integer("RECONNECT_SECONDS", RECONNECT_SECONDS, 0, 3600);
+  const transferSeconds = integer("TRANSFER_SECONDS", 15, 1, 25);
   const shutdownSeconds = integer("SHUTDOWN_SECONDS", 10, 1, 600);
   const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS, "info");
   const mongodbEngine = oneOf("MONGODB_ENGINE", ENGINES, "auto");
@@ -127,6 +130,7 @@ export function loadConfig(
     jwtSecretGenerated,
     autosaveSeconds,
     reconnectSeconds,
+    transferSeconds,
     shutdownSeconds,
     logDir: fromRoot(value("LOG_DIR") ?? "logs"),
     logLevel,

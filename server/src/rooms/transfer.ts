@@ -22,7 +22,8 @@ import { matchMaker } from "@colyseus/core";
 import { logger } from "../logger.ts";
 import { reserveZoneSeat } from "../world/entry.ts";
 import { clearLive } from "../world/liveCharacters.ts";
-import { cancelTicket, TICKET_TTL_SECONDS } from "../world/tickets.ts";
+import { gameServices } from "../world/services.ts";
+import { cancelTicket } from "../world/tickets.ts";
 import type { PlayerSession, ZoneRoom } from "./ZoneRoom.ts";
 
 export interface TransferState {
@@ -66,7 +67,10 @@ export async function beginTransfer(room: ZoneRoom, session: PlayerSession, port
       await cancelTicket(matchMaker.presence, seat.ticket);
       return;
     }
-    const timer = room.clock.setTimeout(() => void abandonTransfer(room, session, "the way took too long"), TICKET_TTL_SECONDS * 1000);
+    const timer = room.clock.setTimeout(
+      () => void abandonTransfer(room, session, "the way took too long"),
+      gameServices().config.transferSeconds * 1000,
+    );
     transfer.timer = timer;
     const client = room.clients.get(session.sessionId);
     if (!client) {

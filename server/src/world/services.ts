@@ -6,7 +6,7 @@ import type { Config } from "../config.ts";
 import type { SaveService } from "../persistence/saveService.ts";
 
 export interface GameServices {
-  config: Pick<Config, "autosaveSeconds" | "reconnectSeconds">;
+  config: Pick<Config, "autosaveSeconds" | "reconnectSeconds" | "transferSeconds">;
   saves: SaveService;
 }
 
