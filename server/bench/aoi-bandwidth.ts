@@ -1,0 +1,105 @@
+/**
+ * Measures what area of interest saves: bytes each client receives per second with N
+ * bots walking at random in one large zone, once with the zone's view radius and once
+ * with a radius that covers the whole zone (everyone sees everyone).
+ *
+ *   npm run bench:aoi -- [bots=50] [seconds=10] [radius=480]
+ *
+ * Real server (in this process), real @colyseus/sdk clients over WebSocket on loopback,
+ * the embedded database. Counts every WebSocket frame a client receives after the
+ * first state (patches, messages), divided by the measured time.
+ */
+import { Client } from "@colyseus/sdk";
+import { TILE_SIZE } from "@oatnut/shared";
+import { Character } from "../src/db/models.ts";
+import { api, createCharacter, signUp, startTestGame } from "../test/helpers.ts";
+import { writeZones } from "../test/zoneFixtures.ts";
+
+const bots = Number(process.argv[2] ?? 50);
+const seconds = Number(process.argv[3] ?? 10);
+const radius = Number(process.argv[4] ?? 480);
+const SIZE = 100; // tiles on a side: 3200 x 3200 px
+
+function world(viewRadius: number): string {
+  const inner = "#" + ".".repeat(SIZE - 2) + "#";
+  const rows = ["#".repeat(SIZE), ...Array.from({ length: SIZE - 2 }, () => inner), "#".repeat(SIZE)];
+  return writeZones({ field: { starting: true, viewRadius, rows, spawns: { default: [50, 50] } } });
+}
+
+/** A deterministic PRNG so both runs place and steer bots the same way. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function run(viewRadius: number): Promise<{ bytesPerClientPerSecond: number; visibleAverage: number }> {
+  const game = await startTestGame({ ZONES_DIR: world(viewRadius), AUTOSAVE_SECONDS: "3600" });
+  const random = rng(42);
+  const rooms = [];
+  for (let i = 0; i < bots; i++) {
+    const { token } = await signUp(game.baseUrl);
+    const character = await createCharacter(game.baseUrl, token, `Bot_${i}`);
+    const x = (2 + random() * (SIZE - 4)) * TILE_SIZE;
+    const y = (2 + random() * (SIZE - 4)) * TILE_SIZE;
+    await Character.updateOne({ _id: character.id }, { $set: { x, y } });
+    const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
+    const room = await new Client(game.baseUrl).consumeSeatReservation<any>(res.body);
+    rooms.push(room);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // first states delivered
+
+  let bytes = 0;
+  let counting = true;
+  for (const room of rooms) {
+    const ws = (room.connection as any).transport.ws as WebSocket;
+    ws.addEventListener("message", (event: MessageEvent) => {
+      if (!counting) return;
+      const data = event.data as ArrayBuffer | Uint8Array | string;
+      bytes += typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+    });
+  }
+  const directions = rooms.map(() => ({ dx: 0, dy: 0 }));
+  const inputs = rooms.map((room) => room.input<{ dx: number; dy: number }>());
+  const started = performance.now();
+  let visibleSum = 0;
+  let visibleSamples = 0;
+  let tick = 0;
+  while (performance.now() - started < seconds * 1000) {
+    if (tick % 20 === 0) {
+      for (const d of directions) {
+        d.dx = Math.floor(random() * 3) - 1;
+        d.dy = Math.floor(random() * 3) - 1;
+      }
+      visibleSum += rooms.reduce((sum, room) => sum + room.state.players.size - 1, 0) / rooms.length;
+      visibleSamples++;
+    }
+    inputs.forEach((input, i) => {
+      input.data.dx = directions[i].dx;
+      input.data.dy = directions[i].dy;
+      input.send();
+    });
+    tick++;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  counting = false;
+  await Promise.all(rooms.map((room) => room.leave().catch(() => {})));
+  await game.stop();
+  return { bytesPerClientPerSecond: bytes / bots / elapsed, visibleAverage: visibleSum / visibleSamples };
+}
+
+const withAoi = await run(radius);
+const without = await run(10_000);
+const world_px = SIZE * TILE_SIZE;
+console.log(`${bots} bots walking at random for ${seconds} s in a ${world_px}x${world_px} px zone`);
+console.log(`with area of interest (radius ${radius} px): ${withAoi.bytesPerClientPerSecond.toFixed(0)} bytes/client/s, `
+  + `${withAoi.visibleAverage.toFixed(1)} other players visible on average`);
+console.log(`without (everyone sees everyone):        ${without.bytesPerClientPerSecond.toFixed(0)} bytes/client/s, `
+  + `${without.visibleAverage.toFixed(1)} other players visible on average`);
+console.log(`saving: ${(100 * (1 - withAoi.bytesPerClientPerSecond / without.bytesPerClientPerSecond)).toFixed(1)}%`);
+process.exit(0);

@@ -1,0 +1,135 @@
+/**
+ * Area of interest: a client receives only the players within its zone's view radius
+ * (and itself with its private fields); players entering and leaving the radius appear
+ * and disappear on the client.
+ */
+import { after, afterEach, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { Room as ClientRoom } from "@colyseus/sdk";
+import { Callbacks } from "@colyseus/sdk";
+import { TILE_SIZE } from "@oatnut/shared";
+import { Character } from "../src/db/models.ts";
+import { InterestManager, LEAVE_FACTOR, SpatialGrid } from "../src/rooms/systems/interest.ts";
+import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "./helpers.ts";
+import { writeZones } from "./zoneFixtures.ts";
+
+const RADIUS = 200;
+let game: TestGame;
+const openRooms: ClientRoom[] = [];
+
+before(async () => {
+  const row = "#" + ".".repeat(58) + "#";
+  const zonesDir = writeZones({
+    strip: {
+      starting: true, viewRadius: RADIUS,
+      rows: ["#".repeat(60), row, row, row, "#".repeat(60)],
+      spawns: { default: [3, 2] },
+    },
+  });
+  game = await startTestGame({ ZONES_DIR: zonesDir });
+});
+afterEach(async () => {
+  await Promise.all(openRooms.splice(0).map((room) => (room.connection.isOpen ? room.leave().catch(() => {}) : undefined)));
+});
+after(async () => { await game.stop(); });
+
+let counter = 0;
+async function enterAt(x: number) {
+  const { token } = await signUp(game.baseUrl);
+  const character = await createCharacter(game.baseUrl, token, `Seer_${++counter}`);
+  await Character.updateOne({ _id: character.id }, { $set: { x, y: 2.5 * TILE_SIZE } });
+  const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
+  const room = await game.colyseus.sdk.consumeSeatReservation<any>(res.body);
+  openRooms.push(room);
+  await waitFor(() => room.state.players?.get(room.sessionId), "own player");
+  return { room, name: character.name, id: character.id };
+}
+
+function names(room: ClientRoom<any, any>): string[] {
+  return [...room.state.players.values()].map((p: any) => p.name).sort();
+}
+
+async function walk(room: ClientRoom, dx: number, steps: number) {
+  const input = room.input<{ dx: number; dy: number }>();
+  for (let i = 0; i < steps; i++) {
+    input.data.dx = dx;
+    input.data.dy = 0;
+    input.send();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("area of interest", () => {
+  it("hides a far player, shows it when it comes near, hides it again when it goes away", async () => {
+    const a = await enterAt(100);
+    const b = await enterAt(100 + RADIUS * LEAVE_FACTOR + 60); // beyond the leave distance
+    const added: string[] = [];
+    const removed: string[] = [];
+    const callbacks = Callbacks.get(a.room);
+    callbacks.onAdd("players", (player: any) => added.push(player.name));
+    callbacks.onRemove("players", (player: any) => removed.push(player.name));
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(names(a.room), [a.name], "A sees only itself");
+    assert.deepEqual(names(b.room), [b.name], "B sees only itself");
+
+    // B walks towards A until within the radius.
+    await walk(b.room, -1, 14);
+    await waitFor(() => names(a.room).includes(b.name), "B appears on A's screen");
+    const bOnA = [...a.room.state.players.values()].find((p: any) => p.name === b.name) as any;
+    const bOnServer = [...(game.colyseus.getRoomById(a.room.roomId) as any).state.players.values()].find((p: any) => p.name === b.name);
+    assert.ok(Math.abs(bOnA.x - bOnServer.x) <= 8 * 2, "it appears where it is, not at an old or zero position");
+    assert.equal(bOnA.characterId, undefined, "B's owner-only fields never reach A");
+    assert.equal(bOnA.speed, undefined);
+    assert.ok(names(b.room).includes(a.name), "and B sees A");
+
+    // B walks away past the leave distance.
+    await walk(b.room, 1, 20);
+    await waitFor(() => !names(a.room).includes(b.name), "B disappears from A's screen");
+    assert.deepEqual(added.filter((n) => n === b.name).length, 1);
+    assert.deepEqual(removed, [b.name]);
+  });
+});
+
+describe("interest manager", () => {
+  it("puts entities in grid cells and finds only the neighbouring ones", () => {
+    const grid = new SpatialGrid(100);
+    grid.place("near", 150, 150);
+    grid.place("far", 950, 150);
+    const found: string[] = [];
+    grid.forEachNear(120, 120, 100, (key) => found.push(key));
+    assert.deepEqual(found, ["near"]);
+    grid.place("far", 130, 130); // moved
+    const again: string[] = [];
+    grid.forEachNear(120, 120, 100, (key) => again.push(key));
+    assert.deepEqual(again.sort(), ["far", "near"]);
+  });
+
+  it("uses hysteresis: enters at the radius, leaves only beyond radius × LEAVE_FACTOR", () => {
+    const views = new Map<string, Set<unknown>>();
+    const fakeView = (key: string) => {
+      const set = new Set<unknown>();
+      views.set(key, set);
+      return { add: (o: unknown) => { set.add(o); return true; }, remove: (o: unknown) => { set.delete(o); } } as any;
+    };
+    const interest = new InterestManager(100);
+    const a = { x: 0, y: 0 } as any;
+    const b = { x: 150, y: 0 } as any;
+    interest.add("a", a, fakeView("a"));
+    interest.add("b", b, fakeView("b"));
+    assert.deepEqual(interest.visibleTo("a"), []);
+    b.x = 100;
+    interest.update();
+    assert.deepEqual(interest.visibleTo("a"), ["b"]);
+    b.x = 110; // past the radius, inside the leave distance
+    interest.update();
+    assert.deepEqual(interest.visibleTo("a"), ["b"]);
+    b.x = 100 * LEAVE_FACTOR + 1;
+    interest.update();
+    assert.deepEqual(interest.visibleTo("a"), []);
+    interest.remove("b");
+    b.x = 0;
+    interest.update();
+    assert.deepEqual(interest.visibleTo("a"), []);
+  });
+});
