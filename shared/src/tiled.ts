@@ -205,6 +205,7 @@ export function parseTiledMap(
   // Tilesets.
   const tilesets: TilesetRef[] = [];
   const solidGids = new Set<number>();
+  let tilesetMissing = false;
   for (const entry of map.tilesets ?? []) {
     let json: TiledTilesetJson | undefined;
     let imageBase = mapPath;
@@ -214,6 +215,7 @@ export function parseTiledMap(
       imageBase = tilesetPath;
       if (!json) {
         fail(`tileset ${entry.source}`, `tileset file not found (looked for ${tilesetPath})`);
+        tilesetMissing = true;
         continue;
       }
     } else {
@@ -263,7 +265,7 @@ export function parseTiledMap(
       const gid = (layer.data[i] >>> 0) & GID_MASK;
       data[i] = gid;
       if (gid === 0) continue;
-      if (gid > maxGid) {
+      if (gid > maxGid && !tilesetMissing) {
         fail(`layer "${layer.name}"`, `cell (${i % width}, ${Math.floor(i / width)}) uses tile ${gid}, which no tileset has`);
         break;
       }
