@@ -273,7 +273,7 @@ export function parseTiledMap(
     }
     if (!isCollision) layers.push({ name: layer.name, visible: layer.visible !== false, data });
   }
-  if (layers.length === 0) fail("", "map has no tile layer to draw");
+  if (layers.length === 0 && problems.length === 0) fail("", "map has no tile layer to draw");
 
   // Objects.
   const spawns = new Map<string, Position>();
