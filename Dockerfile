@@ -30,12 +30,14 @@ RUN npm ci --omit=dev --workspace=server --no-audit --no-fund && npm cache clean
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=8080
 WORKDIR /app
-# The bundle inlines the shared workspace; npm packages come from node_modules.
+# The bundle inlines the shared workspace's code; npm packages come from node_modules.
 COPY --from=deps /app/node_modules node_modules
 COPY package.json ./
 COPY server/package.json server/
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/client/dist client/dist
+# The zones (Tiled maps, tilesets, definitions) are read at start-up from ZONES_DIR.
+COPY shared/zones shared/zones
 RUN mkdir -p logs data && chown node:node logs data
 USER node
 EXPOSE 8080

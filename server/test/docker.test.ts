@@ -93,6 +93,7 @@ describe("Dockerfile", () => {
     const copies = all(final, "COPY").map((i) => i.args);
     assert.ok(copies.some((a) => /--from=\S+/.test(a) && /server\/dist/.test(a)), "the runtime stage copies server/dist from the build");
     assert.ok(copies.some((a) => /--from=\S+/.test(a) && /client\/dist/.test(a)), "the runtime stage copies client/dist from the build");
+    assert.ok(copies.some((a) => /^shared\/zones\s+shared\/zones$/.test(a.trim())), "the runtime stage has the zones the server reads at start-up");
     assert.ok(copies.some((a) => /\bnode_modules\b/.test(a)) || all(final, "RUN").some((i) => /--omit=dev/.test(i.args)),
       "the runtime stage gets production node_modules");
     assert.ok(!all(final, "RUN").some((i) => /\bnpm run build\b/.test(i.args)), "no building in the runtime stage");
