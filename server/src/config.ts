@@ -31,6 +31,15 @@ export interface Config {
   shutdownSeconds: number;
   logDir: string;
   logLevel: LogLevel;
+  /** Write raw room traffic to traffic.log. */
+  logTraffic: boolean;
+  /** Log files rotate daily and when they reach this size. */
+  logMaxSizeMb: number;
+  /** Rotated log files older than this are deleted. */
+  logRetentionDays: number;
+  /** Basic-auth credentials of the operator account for /admin (both or neither). */
+  adminUser: string | undefined;
+  adminPassword: string | undefined;
   /** Serve the client through Vite's dev middleware instead of the built files. */
   clientDevServer: boolean;
   /** Folder with the built client (index.html and assets). */
@@ -94,6 +103,22 @@ export function loadConfig(
   const transferSeconds = integer("TRANSFER_SECONDS", 15, 1, 25);
   const shutdownSeconds = integer("SHUTDOWN_SECONDS", 10, 1, 600);
   const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS, "info");
+  const logMaxSizeMb = integer("LOG_MAX_SIZE_MB", 50, 1, 10_000);
+  const logRetentionDays = integer("LOG_RETENTION_DAYS", 14, 1, 3650);
+  const boolean = (name: string): boolean => {
+    const raw = value(name);
+    if (raw === undefined) return false;
+    if (raw !== "true" && raw !== "false") problems.push(`${name} must be true or false (got "${raw}")`);
+    return raw === "true";
+  };
+  const logTraffic = boolean("LOG_TRAFFIC");
+  const adminUser = value("ADMIN_USER");
+  const adminPassword = value("ADMIN_PASSWORD");
+  if ((adminUser === undefined) !== (adminPassword === undefined)) {
+    problems.push("ADMIN_USER and ADMIN_PASSWORD go together: set both or neither");
+  } else if (adminPassword !== undefined && adminPassword.length < 12) {
+    problems.push("ADMIN_PASSWORD must be at least 12 characters long");
+  }
   const mongodbEngine = oneOf("MONGODB_ENGINE", ENGINES, "auto");
 
   const mongodbUri = value("MONGODB_URI");
@@ -114,10 +139,7 @@ export function loadConfig(
   }
 
   const fromRoot = (p: string) => path.resolve(PROJECT_ROOT, p);
-  const clientDevRaw = value("CLIENT_DEV_SERVER");
-  if (clientDevRaw !== undefined && clientDevRaw !== "true" && clientDevRaw !== "false") {
-    problems.push(`CLIENT_DEV_SERVER must be true or false (got "${clientDevRaw}")`);
-  }
+  const clientDevServer = boolean("CLIENT_DEV_SERVER");
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -134,7 +156,12 @@ export function loadConfig(
     shutdownSeconds,
     logDir: fromRoot(value("LOG_DIR") ?? "logs"),
     logLevel,
-    clientDevServer: clientDevRaw === "true",
+    logTraffic,
+    logMaxSizeMb,
+    logRetentionDays,
+    adminUser,
+    adminPassword,
+    clientDevServer,
     clientDist: fromRoot(value("CLIENT_DIST") ?? "client/dist"),
     zonesDir: fromRoot(value("ZONES_DIR") ?? "shared/zones"),
   };

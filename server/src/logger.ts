@@ -7,9 +7,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import winston from "winston";
+import DailyRotateFile from "winston-daily-rotate-file";
 import type { Config } from "./config.ts";
 
-const SECRET_KEYS = /^(password|pass|token|jwt|secret|authorization|cookie|reconnectionToken)$/i;
+const SECRET_KEYS = /^(password|pass|token|jwt|secret|authorization|cookie|reconnectionToken|ticket)$/i;
 
 /** Replaces values of secret-looking keys, at any depth, with "[redacted]". */
 export function redact(value: unknown, depth = 0): unknown {
@@ -47,8 +48,36 @@ export const logger = winston.createLogger({
   transports: [new winston.transports.Console({ format: winston.format.combine(winston.format.colorize(), readable) })],
 });
 
+export type LoggerConfig = Pick<Config, "logDir" | "logLevel" | "nodeEnv"> & Partial<Pick<Config, "logTraffic" | "logMaxSizeMb" | "logRetentionDays">>;
+
+/**
+ * A JSON-lines file in LOG_DIR rotated daily and by size, old files deleted after the
+ * retention period. `<name>.log` is always a link to the current file.
+ */
+function rotatingFile(config: LoggerConfig, name: string, level?: string): DailyRotateFile {
+  return new DailyRotateFile({
+    dirname: config.logDir,
+    filename: `${name}-%DATE%.log`,
+    datePattern: "YYYY-MM-DD",
+    maxSize: `${config.logMaxSizeMb ?? 50}m`,
+    maxFiles: `${config.logRetentionDays ?? 14}d`,
+    createSymlink: true,
+    symlinkName: `${name}.log`,
+    auditFile: path.join(config.logDir, `.${name}-audit.json`),
+    format: winston.format.json(),
+    ...(level ? { level } : {}),
+  });
+}
+
+/** Raw room traffic (LOG_TRAFFIC=true): its own logger and file, off by default. */
+export const trafficLogger = winston.createLogger({
+  level: "info",
+  silent: true,
+  format: winston.format.combine(redactFormat(), winston.format.timestamp()),
+});
+
 /** Points the logger at LOG_DIR and picks console format and level from the configuration. */
-export function configureLogger(config: Pick<Config, "logDir" | "logLevel" | "nodeEnv">): void {
+export function configureLogger(config: LoggerConfig): void {
   try {
     fs.mkdirSync(config.logDir, { recursive: true });
     fs.accessSync(config.logDir, fs.constants.W_OK);
@@ -63,17 +92,22 @@ export function configureLogger(config: Pick<Config, "logDir" | "logLevel" | "no
   logger.clear();
   logger.level = config.logLevel;
   logger.add(new winston.transports.Console({ format: consoleFormat, silent: process.env.LOG_SILENT === "true" }));
-  logger.add(new winston.transports.File({ filename: path.join(config.logDir, "app.log"), format: json }));
-  logger.add(new winston.transports.File({ filename: path.join(config.logDir, "errors.log"), level: "error", format: json }));
+  logger.add(rotatingFile(config, "app"));
+  logger.add(rotatingFile(config, "errors", "error"));
+  trafficLogger.clear();
+  trafficLogger.silent = !config.logTraffic;
+  if (config.logTraffic) trafficLogger.add(rotatingFile(config, "traffic"));
+  void json;
 }
 
 /** Flushes and closes every transport (call last, before the process exits). */
 export function closeLogger(): Promise<void> {
-  return new Promise((resolve) => {
-    logger.on("finish", () => resolve());
-    logger.end();
+  const close = (target: winston.Logger) => new Promise<void>((resolve) => {
+    target.on("finish", () => resolve());
+    target.end();
     setTimeout(resolve, 500).unref();
   });
+  return Promise.all([close(logger), close(trafficLogger)]).then(() => undefined);
 }
 
 /** Refusals @colyseus/auth reports through the Colyseus logger: expected, not errors. */

@@ -162,11 +162,14 @@ describe("characters API", () => {
 });
 
 describe("health", () => {
-  it("answers 200 ok with the database engine once ready", async () => {
-    const res = await api(url, "GET", "/health");
-    assert.equal(res.status, 200);
-    assert.equal(res.body.status, "ok");
-    assert.equal(res.body.database.reachable, true);
-    assert.equal(res.body.database.engine, game.engine.kind);
+  it("answers /health 200 while the process is up, and /ready 200 with the database engine once ready", async () => {
+    const health = await api(url, "GET", "/health");
+    assert.equal(health.status, 200);
+    assert.equal(health.body.status, "ok");
+    const ready = await api(url, "GET", "/ready");
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.status, "ready");
+    assert.equal(ready.body.database.reachable, true);
+    assert.equal(ready.body.database.engine, game.engine.kind);
   });
 });

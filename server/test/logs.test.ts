@@ -69,12 +69,14 @@ describe("logs", () => {
     assert.ok(!server.output().includes(PASSWORD) && !server.output().includes(token), "nor does the console");
   });
 
-  it("answers /health 503 when the database is unreachable, and logs request errors with their stacks", async () => {
+  it("answers /ready 503 (and /health still 200) when the database is unreachable, and logs request errors with their stacks", async () => {
     const reg = await api(server.url, "POST", "/auth/register", { body: { email: "dbdown@example.com", password: PASSWORD } });
     await database.stop();
-    const health = await api(server.url, "GET", "/health");
-    assert.equal(health.status, 503);
-    assert.equal(health.body.status, "unavailable");
+    const ready = await api(server.url, "GET", "/ready");
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.status, "unavailable");
+    assert.equal(ready.body.database.reachable, false);
+    assert.equal((await api(server.url, "GET", "/health")).status, 200, "the process itself is up");
     const res = await api(server.url, "GET", "/api/characters", { token: reg.body.token });
     assert.equal(res.status, 500);
     assert.deepEqual(res.body, { error: "internal server error" });

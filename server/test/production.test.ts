@@ -172,12 +172,14 @@ describe("production server (node server/dist/main.js, NODE_ENV=production)", ()
     for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("answers /health with 200 and status ok, the database reachable", async () => {
+  it("answers /health with 200 and status ok, and /ready with the database reachable", async () => {
     started();
     const res = await api(url, "GET", "/health");
     assert.equal(res.status, 200);
     assert.equal(res.body.status, "ok");
-    assert.deepEqual(res.body.database, { engine: "external", durable: true, reachable: true });
+    const ready = await api(url, "GET", "/ready");
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.body.database, { engine: "external", durable: true, reachable: true });
   });
 
   it("passes the image's HEALTHCHECK command", async () => {

@@ -44,6 +44,8 @@ export const CloseCode = {
   ServerShutdown: 4101,
   /** The character went on to another zone (a transfer completed). */
   Transferred: 4102,
+  /** An admin removed the character from the world. */
+  Kicked: 4103,
 } as const;
 
 /** Character names: 3 to 16 letters, digits or underscores. Unique, case-insensitive. */

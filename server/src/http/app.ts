@@ -11,24 +11,30 @@ import type { Config } from "../config.ts";
 import { databaseIsReachable } from "../db/connection.ts";
 import type { DatabaseEngine } from "../db/engine.ts";
 import { Account } from "../db/models.ts";
+import { adminGuard, monitorGuard } from "../admin/auth.ts";
+import { adminRouter } from "../admin/routes.ts";
 import { logger } from "../logger.ts";
+import { registry } from "../metrics.ts";
+import { monitor } from "@colyseus/monitor";
 import { charactersRouter } from "./characters.ts";
 import { apiErrorHandler, HttpError, route } from "./errors.ts";
 
 export interface HttpDeps {
-  config: Pick<Config, "clientDevServer" | "clientDist" | "nodeEnv">;
+  config: Pick<Config, "clientDevServer" | "clientDist" | "nodeEnv" | "adminUser" | "adminPassword">;
   engine: Pick<DatabaseEngine, "kind" | "durable">;
 }
 
 /**
  * One `app.log` line per request: method, path (never the query string), status, duration.
- * Health probes (every few seconds from Docker or a load balancer) are logged at debug.
+ * Probes and scrapes (every few seconds from Docker, a load balancer or Prometheus) that
+ * succeed are logged at debug.
  */
 const requestLog: RequestHandler = (req, res, next) => {
   const started = process.hrtime.bigint();
   res.on("finish", () => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    logger.log(req.path === "/health" && res.statusCode === 200 ? "debug" : "info", "http", {
+    const probe = (req.path === "/health" || req.path === "/ready" || req.path === "/metrics") && res.statusCode === 200;
+    logger.log(probe ? "debug" : "info", "http", {
       method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10,
     });
   });
@@ -47,14 +53,30 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
   app.disable("x-powered-by");
   app.use(requestLog);
 
-  app.get("/health", async (_req, res) => {
+  // Liveness: the process is up and serving (what Docker's HEALTHCHECK asks).
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+  });
+  // Readiness: the services it depends on answer (what a load balancer asks).
+  app.get("/ready", async (_req, res) => {
     const database = await databaseIsReachable();
     res.status(database ? 200 : 503).json({
-      status: database ? "ok" : "unavailable",
+      status: database ? "ready" : "unavailable",
       database: { engine: deps.engine.kind, durable: deps.engine.durable, reachable: database },
-      uptimeSeconds: Math.round(process.uptime()),
     });
   });
+  app.get("/metrics", async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  // Admins: the Colyseus monitor, the playground (development only) and the admin API.
+  const guard = adminGuard(deps.config);
+  app.use(monitor({ prefix: "/admin/monitor", use: [monitorGuard(deps.config)] }));
+  if (deps.config.nodeEnv === "development") {
+    const { playground } = await import("@colyseus/playground");
+    app.use(playground({ prefix: "/admin/playground", use: [monitorGuard(deps.config)] }));
+  }
+  app.use("/admin/api", guard, adminRouter());
 
   app.use(auth.routes());
 

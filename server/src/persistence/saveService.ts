@@ -6,6 +6,7 @@
  */
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
+import { saveDuration, saveFailures } from "../metrics.ts";
 
 /** What is saved of a character. */
 export interface CharacterSnapshot {
@@ -73,6 +74,15 @@ export class SaveService {
   }
 
   private async saveWithRetry(characterId: string, seq: number): Promise<boolean> {
+    const stopTimer = saveDuration.startTimer();
+    try {
+      return await this.attemptSave(characterId, seq);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private async attemptSave(characterId: string, seq: number): Promise<boolean> {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       const latest = this.latest.get(characterId);
       if (!latest || latest.seq !== seq) return true;
@@ -86,6 +96,7 @@ export class SaveService {
         return true;
       } catch (error) {
         this.stats.failures++;
+        saveFailures.inc();
         const last = attempt === this.attempts;
         logger.log(last ? "error" : "warn", `save of character ${characterId} failed (attempt ${attempt}/${this.attempts})`, {
           characterId, error: (error as Error).message, ...(last ? { stack: (error as Error).stack } : {}),

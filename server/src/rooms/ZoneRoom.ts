@@ -22,7 +22,10 @@ import type { EntryContext } from "../world/entry.ts";
 import { clearLive, markLive } from "../world/liveCharacters.ts";
 import { gameServices } from "../world/services.ts";
 import { redeemTicket } from "../world/tickets.ts";
+import { BROADCAST_CHANNEL } from "../world/channels.ts";
+import { liveRooms, messagesRejected, tickDuration } from "../metrics.ts";
 import { InterestManager } from "./systems/interest.ts";
+import { watchTraffic } from "./traffic.ts";
 import { movementSystem } from "./systems/movement.ts";
 import { portalSystem } from "./systems/portals.ts";
 import { abandonTransfer, beginTransfer, settleTransfer, type TransferState } from "./transfer.ts";
@@ -146,6 +149,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       if (!session || typeof parsed === "string") {
         const reason = session ? parsed : "not in the zone";
         this.rejectedMessages.set(type, (this.rejectedMessages.get(type) ?? 0) + 1);
+        messagesRejected.inc({ zone: this.zone.id, type });
         logger.warn("message rejected", { zone: this.zone.id, roomId: this.roomId, type, reason });
         client.send(ServerMessage.Notice, { text: `Message "${type}" was refused: ${reason}.` });
         return;
@@ -178,13 +182,17 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     });
     this.setFixedTimestep((step) => this.tick(step.dt), TICK_RATE);
     this.clock.setInterval(() => void this.autosave(), gameServices().config.autosaveSeconds * 1000);
+    liveRooms.add(this);
+    this.presence.subscribe(BROADCAST_CHANNEL, this.onAdminBroadcast);
     logger.info("room created", { zone: this.zone.id, roomId: this.roomId, roomType: this.zone.roomType, instance: options.instance });
   }
 
   /** One fixed step: every system, in order. */
   protected tick(dt: number): void {
     if (this.frozen) return;
+    const started = performance.now();
     for (const system of this.systems) system(this, dt);
+    tickDuration.observe({ zone: this.zone.id }, (performance.now() - started) / 1000);
   }
 
   override async onJoin(client: ZoneClient, options: ZoneJoinOptions) {
@@ -222,6 +230,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     };
     client.userData = session;
     this.sessions.set(client.sessionId, session);
+    this.watchClientTraffic(client);
     await markLive(this.presence, session.characterId, { roomId: this.roomId, sessionId: client.sessionId });
     logger.info("player joined", { zone: this.zone.id, roomId: this.roomId, characterId: session.characterId, name: player.name });
     await this.onPlayerEnter?.(session, client);
@@ -241,6 +250,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     const session = this.sessions.get(client.sessionId);
     if (!session) return;
     session.reconnection = undefined;
+    this.watchClientTraffic(client);
     logger.info("player reconnected", { zone: this.zone.id, roomId: this.roomId, characterId: session.characterId });
   }
 
@@ -257,12 +267,12 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
    * character is entered again elsewhere: the old session is saved first, then closed.
    * @returns whether the character was live in this room
    */
-  async evictCharacter(characterId: string, reason: string): Promise<boolean> {
+  async evictCharacter(characterId: string, reason: string, closeCode: number = CloseCode.TakenOver): Promise<boolean> {
     const session = [...this.sessions.values()].find((s) => s.characterId === characterId);
     if (!session) return false;
     await this.removeSession(session);
     const client = this.clients.get(session.sessionId);
-    if (client) client.leave(CloseCode.TakenOver, reason);
+    if (client) client.leave(closeCode, reason);
     else session.reconnection?.reject(new Error(reason));
     logger.info("player taken over", { zone: this.zone.id, roomId: this.roomId, characterId, reason });
     return true;
@@ -336,8 +346,42 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       .finally(() => this.disconnect(CloseCode.ServerShutdown));
   }
 
+  /** Players of this room, for the admin API (works across processes via remoteRoomCall). */
+  describePlayers(): { zone: string; roomId: string; players: Array<{ characterId: string; name: string; x: number; y: number }> } {
+    return {
+      zone: this.zone.id,
+      roomId: this.roomId,
+      players: [...this.sessions.values()].filter((s) => !s.transfer).map((s) => ({
+        characterId: s.characterId, name: s.player.name, x: s.player.x, y: s.player.y,
+      })),
+    };
+  }
+
+  private readonly onAdminBroadcast = (text: string) => {
+    this.broadcast(ServerMessage.Notice, { text: `[Server] ${text}` });
+  };
+
   override onDispose() {
+    liveRooms.delete(this);
+    this.presence.unsubscribe(BROADCAST_CHANNEL, this.onAdminBroadcast);
     logger.info("room disposed", { zone: this.zone.id, roomId: this.roomId });
+  }
+
+  /** Errors thrown inside this room's handlers, timers and ticks: logged with their stacks. */
+  override onUncaughtException(error: Error, methodName: string) {
+    logger.error(`uncaught exception in ${methodName}`, { zone: this.zone?.id, roomId: this.roomId, error: (error as { cause?: Error }).cause ?? error });
+  }
+
+  private watchClientTraffic(client: ZoneClient): void {
+    watchTraffic((client as unknown as { ref?: Parameters<typeof watchTraffic>[0] }).ref, {
+      zone: this.zone.id,
+      roomId: this.roomId,
+      sessionId: client.sessionId,
+      latestInput: () => {
+        const latest = this.inputs?.get(client.sessionId).latest;
+        return latest ? { dx: latest.dx, dy: latest.dy } : undefined;
+      },
+    });
   }
 }
 

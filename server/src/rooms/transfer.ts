@@ -20,6 +20,7 @@
 import { CloseCode, getZone, ServerMessage, type Portal, type Position } from "@oatnut/shared";
 import { matchMaker } from "@colyseus/core";
 import { logger } from "../logger.ts";
+import { zoneTransfers } from "../metrics.ts";
 import { reserveZoneSeat } from "../world/entry.ts";
 import { clearLive } from "../world/liveCharacters.ts";
 import { gameServices } from "../world/services.ts";
@@ -95,6 +96,7 @@ export function settleTransfer(room: ZoneRoom, session: PlayerSession): Promise<
   transfer.settled ??= (async () => {
     transfer.timer?.clear();
     const cancelled = transfer.ticket ? await cancelTicket(matchMaker.presence, transfer.ticket) : true;
+    zoneTransfers.inc({ from: room.zone.id, to: transfer.targetZone, outcome: cancelled ? "returned" : "arrived" });
     if (!cancelled) {
       logger.info("transfer completed", { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, to: transfer.targetZone });
       return "arrived" as const;

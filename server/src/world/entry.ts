@@ -8,7 +8,7 @@
  * then disconnected with CloseCode.TakenOver — before the new seat is reserved.
  */
 import { matchMaker } from "@colyseus/core";
-import { getZone, zoneCatalog } from "@oatnut/shared";
+import { CloseCode, getZone, zoneCatalog } from "@oatnut/shared";
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
 import type { ZoneRoom } from "../rooms/ZoneRoom.ts";
@@ -26,13 +26,13 @@ export interface EntryContext {
 }
 
 /** Takes the character out of the world if it is live anywhere; resolves once it is saved. */
-export async function takeOverLiveCharacter(characterId: string, reason: string): Promise<void> {
+export async function takeOverLiveCharacter(characterId: string, reason: string, closeCode: number = CloseCode.TakenOver): Promise<void> {
   // A character may be mid-transfer between two rooms: repeat until no room holds it.
   for (let attempt = 0; attempt < 3; attempt++) {
     const live = await findLive(matchMaker.presence, characterId);
     if (!live) return;
     try {
-      await matchMaker.remoteRoomCall<ZoneRoom>(live.roomId, "evictCharacter", [characterId, reason]);
+      await matchMaker.remoteRoomCall<ZoneRoom>(live.roomId, "evictCharacter", [characterId, reason, closeCode]);
     } catch (error) {
       // The room is gone (disposed, or its process died): the entry is stale.
       logger.warn("live character's room did not answer; clearing the stale entry", {

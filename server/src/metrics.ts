@@ -1,0 +1,90 @@
+/**
+ * Prometheus metrics (prom-client), served at /metrics. Counters and histograms are
+ * updated where things happen; gauges of players and rooms are read at scrape time from
+ * the rooms of this process.
+ */
+import client from "prom-client";
+
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry, prefix: "oatnut_process_", eventLoopMonitoringPrecision: 10 });
+
+/** Zone rooms alive on this process (rooms add and remove themselves), for the gauges. */
+type RoomLike = { zone: { id: string }; sessions: Map<string, unknown> };
+export const liveRooms = new Set<RoomLike>();
+const listRooms = () => liveRooms;
+
+new client.Gauge({
+  name: "oatnut_players_online",
+  help: "Players in the world on this process, in total and per zone (label zone=\"all\" for the total).",
+  labelNames: ["zone"],
+  registers: [registry],
+  collect() {
+    this.reset();
+    let total = 0;
+    for (const room of listRooms()) {
+      total += room.sessions.size;
+      this.inc({ zone: room.zone.id }, room.sessions.size);
+    }
+    this.set({ zone: "all" }, total);
+  },
+});
+
+new client.Gauge({
+  name: "oatnut_rooms",
+  help: "Zone rooms open on this process, per zone.",
+  labelNames: ["zone"],
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const room of listRooms()) this.inc({ zone: room.zone.id });
+  },
+});
+
+export const tickDuration = new client.Histogram({
+  name: "oatnut_tick_duration_seconds",
+  help: "Time one fixed step of a zone room takes (all its systems).",
+  labelNames: ["zone"],
+  buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
+  registers: [registry],
+});
+
+export const bytesSent = new client.Counter({
+  name: "oatnut_bytes_sent_total",
+  help: "Bytes sent to clients by zone rooms, by kind (patch = state patches, message, other).",
+  labelNames: ["zone", "kind"],
+  registers: [registry],
+});
+
+export const messagesReceived = new client.Counter({
+  name: "oatnut_messages_received_total",
+  help: "Messages received from clients by zone rooms, by type (input for movement inputs).",
+  labelNames: ["zone", "type"],
+  registers: [registry],
+});
+
+export const messagesRejected = new client.Counter({
+  name: "oatnut_messages_rejected_total",
+  help: "Client messages rejected at the boundary, by type and reason.",
+  labelNames: ["zone", "type"],
+  registers: [registry],
+});
+
+export const saveDuration = new client.Histogram({
+  name: "oatnut_save_duration_seconds",
+  help: "Time a character save takes, retries included.",
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+export const saveFailures = new client.Counter({
+  name: "oatnut_save_failures_total",
+  help: "Failed character save attempts (each retry counts).",
+  registers: [registry],
+});
+
+export const zoneTransfers = new client.Counter({
+  name: "oatnut_zone_transfers_total",
+  help: "Zone transfers through portals, by outcome (arrived, returned).",
+  labelNames: ["from", "to", "outcome"],
+  registers: [registry],
+});
