@@ -65,9 +65,13 @@ export function watchTraffic(socket: RawSocket | undefined, context: TrafficCont
     const frame = isInput ? { type: "input", kind: "message" as const, payload: undefined } : describeFrame(bytes);
     messagesReceived.inc({ zone: context.zone, type: frame.type });
     if (logging) {
-      // Colyseus's own listener ran first: the latest input is this frame, decoded.
-      const payload = isInput ? context.latestInput() : frame.payload;
-      trafficLogger.info("in", { direction: "in", zone: context.zone, roomId: context.roomId, sessionId: context.sessionId, type: frame.type, bytes: bytes.length, payload });
+      const write = (payload: unknown) => trafficLogger.info("in", {
+        direction: "in", zone: context.zone, roomId: context.roomId, sessionId: context.sessionId, type: frame.type, bytes: bytes.length, payload,
+      });
+      // An input is decoded by Colyseus's own listener of this frame, which may run after
+      // this one: read the decoded input once the frame's listeners have all run.
+      if (isInput) setImmediate(() => write(context.latestInput()));
+      else write(frame.payload);
     }
   });
   const send = socket.send.bind(socket);

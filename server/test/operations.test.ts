@@ -1,0 +1,201 @@
+/**
+ * Running it like a service, on the production bundle in its own process: admin access
+ * (operator basic auth, admin accounts from `npm run admin:create`), the monitor, the admin
+ * API, Prometheus metrics, the traffic log and log rotation.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Client, type Room } from "@colyseus/sdk";
+import { CloseCode } from "@oatnut/shared";
+import { PROJECT_ROOT } from "../src/config.ts";
+import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
+import type { DatabaseEngine } from "../src/db/engine.ts";
+import { Character } from "../src/db/models.ts";
+import { api, createCharacter, signUp, startTestDatabase, testZones, waitFor } from "./helpers.ts";
+import { startServerProcess, type ServerProcess } from "./process.ts";
+
+const ADMIN_USER = "operator";
+const ADMIN_PASSWORD = "operator-password-123";
+const run = promisify(execFile);
+
+let database: DatabaseEngine;
+let server: ServerProcess;
+let logDir: string;
+
+before(async () => {
+  database = await startTestDatabase();
+  await connectDatabase(database.uri);
+  logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-ops-"));
+  server = await startServerProcess({
+    MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: logDir, LOG_TRAFFIC: "true", NODE_ENV: "production",
+    ADMIN_USER, ADMIN_PASSWORD,
+  });
+});
+after(async () => {
+  await server?.stop("SIGKILL");
+  await disconnectDatabase();
+  await database?.stop();
+  fs.rmSync(logDir, { recursive: true, force: true });
+});
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+async function get(route: string, authorization?: string) {
+  const response = await fetch(server.url + route, { headers: authorization ? { authorization } : {} });
+  return { status: response.status, text: await response.text(), headers: response.headers };
+}
+
+async function post(route: string, body: unknown, authorization: string) {
+  const response = await fetch(server.url + route, {
+    method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function playAs(name: string): Promise<{ room: Room<any, any>; characterId: string; token: string }> {
+  const { token } = await signUp(server.url);
+  const character = await createCharacter(server.url, token, name);
+  const res = await api(server.url, "POST", `/api/characters/${character.id}/play`, { token });
+  const room = await new Client(server.url).consumeSeatReservation<any>(res.body);
+  room.reconnection.enabled = false;
+  await waitFor(() => room.state.players?.get(room.sessionId), "in the zone");
+  return { room, characterId: character.id, token };
+}
+
+describe("admin access", () => {
+  it("refuses /admin without credentials or with wrong ones (401)", async () => {
+    for (const route of ["/admin/monitor/", "/admin/monitor/api", "/admin/api/online"]) {
+      const anonymous = await get(route);
+      assert.equal(anonymous.status, 401, route);
+      assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Basic realm="OatNut admin"/);
+      assert.equal((await get(route, basic(ADMIN_USER, "wrong-password"))).status, 401, route);
+    }
+    const player = await signUp(server.url);
+    assert.equal((await get("/admin/api/online", `Bearer ${player.token}`)).status, 401, "a player's token is no admin's");
+    assert.equal((await get("/admin/playground/", basic(ADMIN_USER, ADMIN_PASSWORD))).status, 404, "no playground in production");
+  });
+
+  it("lets the operator in and shows the zone rooms and their clients in the monitor", async () => {
+    const { room } = await playAs("Monitored");
+    const page = await get("/admin/monitor/", basic(ADMIN_USER, ADMIN_PASSWORD));
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<html/i);
+    const api = JSON.parse((await get("/admin/monitor/api", basic(ADMIN_USER, ADMIN_PASSWORD))).text);
+    const zoneRoom = api.rooms.find((r: { roomId: string }) => r.roomId === room.roomId);
+    assert.ok(zoneRoom, "the zone room is listed");
+    assert.equal(zoneRoom.name, "zone");
+    assert.equal(zoneRoom.clients, 1);
+    const inspect = JSON.parse((await get(`/admin/monitor/api/room?roomId=${room.roomId}`, basic(ADMIN_USER, ADMIN_PASSWORD))).text);
+    assert.equal(inspect.clients.length ?? inspect.clientList?.length ?? 1, 1);
+    await room.leave();
+  });
+
+  it("admits accounts made admin with npm run admin:create, by password and by token", async () => {
+    const email = "chief.admin@example.com";
+    const { stdout } = await run("npm", ["run", "--silent", "admin:create", "--", email], {
+      cwd: PROJECT_ROOT, env: { ...process.env, MONGODB_URI: database.uri },
+    });
+    const password = /with the password: (\S+)/.exec(stdout)?.[1];
+    assert.ok(password, stdout);
+    assert.equal((await get("/admin/monitor/api", basic(email, password))).status, 200);
+    const login = await api(server.url, "POST", "/auth/login", { body: { email, password } });
+    assert.equal((await get("/admin/api/online", `Bearer ${login.body.token}`)).status, 200);
+
+    // An existing player account is promoted, keeping its password.
+    const player = await signUp(server.url, "promoted@example.com");
+    await run("npm", ["run", "--silent", "admin:create", "--", "PROMOTED@example.com"], { cwd: PROJECT_ROOT, env: { ...process.env, MONGODB_URI: database.uri } });
+    assert.equal((await get("/admin/api/online", `Bearer ${player.token}`)).status, 200);
+    const missingUri = await run("npm", ["run", "--silent", "admin:create", "--", email], { cwd: PROJECT_ROOT, env: { ...process.env, MONGODB_URI: "" } })
+      .then(() => "", (error: { stderr: string }) => error.stderr);
+    assert.match(missingUri, /admin:create needs MONGODB_URI/);
+  });
+});
+
+describe("admin API", () => {
+  it("lists who is online by zone, broadcasts a server message, and kicks a character (saved first)", async () => {
+    const auth = basic(ADMIN_USER, ADMIN_PASSWORD);
+    const a = await playAs("Online_A");
+    const b = await playAs("Online_B");
+    const online = JSON.parse((await get("/admin/api/online", auth)).text);
+    const names = online.rooms.flatMap((r: { zone: string; players: Array<{ name: string }> }) => r.players.map((p) => `${r.zone}:${p.name}`));
+    assert.ok(names.includes("plaza:Online_A") && names.includes("plaza:Online_B"), JSON.stringify(online));
+
+    const heard = new Promise<string>((resolve) => b.room.onMessage("notice", (m: { text: string }) => resolve(m.text)));
+    assert.deepEqual((await post("/admin/api/broadcast", { text: "Maintenance in 5 minutes" }, auth)), { status: 200, body: { sent: "Maintenance in 5 minutes" } });
+    assert.equal(await heard, "[Server] Maintenance in 5 minutes");
+    assert.equal((await post("/admin/api/broadcast", { text: "" }, auth)).status, 400);
+
+    const input = a.room.input<{ dx: number; dy: number }>();
+    input.data.dx = 1;
+    input.data.dy = 0;
+    input.send();
+    await waitFor(() => a.room.state.players.get(a.room.sessionId).x > 176, "A moved");
+    const closed = new Promise<number>((resolve) => a.room.onLeave((code) => resolve(code)));
+    assert.deepEqual(await post("/admin/api/kick", { name: "online_a" }, auth), { status: 200, body: { kicked: "Online_A" } });
+    assert.equal(await closed, CloseCode.Kicked);
+    assert.equal((await Character.findById(a.characterId).lean())!.x, 184, "saved before being kicked");
+    assert.equal((await post("/admin/api/kick", { name: "Online_A" }, auth)).status, 404, "no longer online");
+    await b.room.leave();
+  });
+});
+
+describe("metrics, traffic log and rotation", () => {
+  it("serves Prometheus metrics about players, rooms, ticks, bytes, messages, saves and the event loop", async () => {
+    const { room } = await playAs("Measured");
+    const input = room.input<{ dx: number; dy: number }>();
+    input.data.dx = 0;
+    input.data.dy = 1;
+    input.send();
+    room.send("transferFailed", { reason: 42 }); // rejected at the boundary
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const metrics = (await get("/metrics")).text;
+    assert.match(metrics, /^oatnut_players_online\{zone="plaza"\} 1$/m);
+    assert.match(metrics, /^oatnut_players_online\{zone="all"\} 1$/m);
+    assert.match(metrics, /^oatnut_rooms\{zone="plaza"\} 1$/m);
+    assert.match(metrics, /^oatnut_tick_duration_seconds_count\{zone="plaza"\} [1-9]\d*$/m);
+    assert.match(metrics, /^oatnut_bytes_sent_total\{zone="plaza",kind="patch"\} [1-9]\d*$/m);
+    assert.match(metrics, /^oatnut_messages_received_total\{zone="plaza",type="input"\} [1-9]\d*$/m);
+    assert.match(metrics, /^oatnut_messages_rejected_total\{zone="plaza",type="transferFailed"\} 1$/m);
+    assert.match(metrics, /^oatnut_process_nodejs_eventloop_lag_seconds /m);
+    await room.leave();
+    await waitFor(async () => /^oatnut_save_duration_seconds_count [1-9]\d*$/m.test((await get("/metrics")).text), "a save measured");
+    assert.match((await get("/metrics")).text, /^oatnut_save_failures_total 0$/m);
+  });
+
+  it("writes raw traffic to traffic.log with direction, room, session, type, size and decoded payload, secrets redacted", async () => {
+    const { room, token } = await playAs("Chatty");
+    const input = room.input<{ dx: number; dy: number }>();
+    input.data.dx = -1;
+    input.data.dy = 0;
+    input.send();
+    const logged = () => fs.readFileSync(path.join(logDir, "traffic.log"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    await waitFor(() => logged().some((l) => l.type === "input" && l.sessionId === room.sessionId), "this input logged");
+    await waitFor(() => logged().some((l) => l.type === "ROOM_STATE_PATCH" && l.sessionId === room.sessionId), "a patch to it logged");
+    const lines = logged();
+    const inbound = lines.find((l) => l.direction === "in" && l.type === "input" && l.sessionId === room.sessionId);
+    assert.deepEqual(inbound.payload, { dx: -1, dy: 0 });
+    assert.equal(inbound.zone, "plaza");
+    assert.equal(inbound.roomId, room.roomId);
+    assert.ok(inbound.bytes > 0);
+    const outbound = lines.find((l) => l.direction === "out" && l.sessionId === room.sessionId && l.type === "ROOM_STATE_PATCH");
+    assert.ok(outbound && outbound.bytes > 0, "patches are logged with their size");
+    const text = fs.readFileSync(path.join(logDir, "traffic.log"), "utf8");
+    assert.ok(!text.includes(token), "no token");
+    assert.ok(!text.includes(room.reconnectionToken), "no reconnection token");
+    await room.leave();
+  });
+
+  it("rotates log files daily with app.log, errors.log and traffic.log pointing at the current ones", () => {
+    const files = fs.readdirSync(logDir);
+    const today = new Date().toISOString().slice(0, 10);
+    for (const name of ["app", "errors", "traffic"]) {
+      assert.ok(files.includes(`${name}-${today}.log`), `${name}-${today}.log in ${files.join(", ")}`);
+      assert.ok(fs.lstatSync(path.join(logDir, `${name}.log`)).isSymbolicLink(), `${name}.log links to the current file`);
+    }
+  });
+});
