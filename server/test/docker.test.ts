@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import dotenv from "dotenv";
+import { validate as lintDockerfile } from "dockerfile-utils";
 import { loadConfig, PROJECT_ROOT } from "../src/config.ts";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
@@ -64,6 +65,14 @@ function healthcheckCommand(args: string): string[] {
 // ---------------------------------------------------------------------------------------
 
 describe("Dockerfile", () => {
+  it("passes the static Dockerfile checker (dockerfile-utils, the VS Code Docker linter) with no finding", () => {
+    const findings = lintDockerfile(fs.readFileSync(path.join(PROJECT_ROOT, "Dockerfile"), "utf8"));
+    assert.deepEqual(findings.map((f) => `line ${f.range.start.line + 1}: ${f.message}`), []);
+    // The checker is live: it does report a broken Dockerfile.
+    const broken = lintDockerfile("FROM node:24\nCMD node a.js\nCMD node b.js\nHEALTHCHECK CMD\nUSR node\n");
+    assert.equal(broken.length, 3);
+  });
+
   const stages = parseDockerfile(read("Dockerfile"));
   const final = stages.at(-1)!;
   const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);

@@ -11,7 +11,7 @@ import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
 import type { DatabaseEngine } from "../src/db/engine.ts";
 import { Character } from "../src/db/models.ts";
-import { api, createCharacter, signUp, startTestDatabase, waitFor } from "./helpers.ts";
+import { api, createCharacter, signUp, startTestDatabase, testZones, waitFor } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./process.ts";
 
 useZoneCatalog(loadZonesFromDisk());
@@ -91,5 +91,47 @@ describe("graceful shutdown", () => {
     const me = again.state.players.get(again.sessionId);
     assert.deepEqual({ x: me.x, y: me.y }, lastSeen, "back where it was left, after a restart");
     await again.leave();
+  });
+
+  it("exits at once, with code 1, on a second signal", async () => {
+    // Saves that keep failing make the first shutdown wait (retries), long enough to signal again.
+    const doomed = await startTestDatabase();
+    const server = await startServerProcess({ MONGODB_URI: doomed.uri, ZONES_DIR: testZones() });
+    servers.push(server);
+    const { token } = await signUp(server.url);
+    const character = await createCharacter(server.url, token, "Second_Signal");
+    const room = await play(server.url, token, character.id);
+    const input = room.input<{ dx: number; dy: number }>();
+    input.data.dx = 1;
+    input.data.dy = 0;
+    input.send();
+    await waitFor(() => room.state.players.get(room.sessionId).x > 176, "moved");
+    await doomed.stop();
+    server.child.kill("SIGTERM");
+    await waitFor(() => /SIGTERM received/.test(server.output()), "the first shutdown under way");
+    server.child.kill("SIGTERM");
+    assert.equal(await server.exited, 1);
+    assert.match(server.output(), /SIGTERM again: exiting now without waiting/);
+  });
+
+  it("gives up after SHUTDOWN_SECONDS when saving cannot finish, and says so", async () => {
+    // A database of its own, stopped under the server's feet: every save attempt fails.
+    const doomed = await startTestDatabase();
+    const server = await startServerProcess({ MONGODB_URI: doomed.uri, ZONES_DIR: testZones(), SHUTDOWN_SECONDS: "1" });
+    servers.push(server);
+    const { token } = await signUp(server.url);
+    const character = await createCharacter(server.url, token, "Stuck_Saver");
+    const room = await play(server.url, token, character.id);
+    const input = room.input<{ dx: number; dy: number }>();
+    input.data.dx = 1;
+    input.data.dy = 0;
+    input.send();
+    await waitFor(() => room.state.players.get(room.sessionId).x > 176, "moved, so there is something to save");
+    await doomed.stop();
+    const started = Date.now();
+    const code = await server.stop("SIGTERM");
+    assert.equal(code, 1);
+    assert.match(server.output(), /shutdown did not finish within 1 s: exiting/);
+    console.log(`bounded shutdown exited after ${Date.now() - started} ms`);
   });
 });
