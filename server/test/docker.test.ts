@@ -281,11 +281,11 @@ describe("docker-compose.yml", () => {
 
 // ---------------------------------------------------------------------------------------
 
-/** The variable names config.ts reads: oneOf("X", ...), integer("X", ...), value("X"), env.X. */
+/** The variable names config.ts reads: oneOf("X", ...), integer("X", ...), boolean("X"), value("X"), env.X. */
 function variablesReadByConfig(): string[] {
   const source = read("server/src/config.ts");
   const names = new Set<string>();
-  for (const match of source.matchAll(/\b(?:oneOf|integer|value)\(\s*["'`]([A-Z][A-Z0-9_]*)["'`]/g)) names.add(match[1]);
+  for (const match of source.matchAll(/\b(?:oneOf|integer|boolean|value)\(\s*["'`]([A-Z][A-Z0-9_]*)["'`]/g)) names.add(match[1]);
   for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\[\s*["'`]([A-Z][A-Z0-9_]*)["'`]\s*\])/g)) names.add(match[1] ?? match[2]);
   return [...names].sort();
 }
