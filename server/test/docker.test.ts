@@ -247,6 +247,12 @@ describe("docker-compose.yml", () => {
     assert.equal(path.resolve(logs.source), path.join(realDir(), "logs"));
   });
 
+  it("gives the app longer to stop than its own shutdown bound, so SIGTERM can save everyone", () => {
+    const grace = composeConfig().services.app.stop_grace_period as string;
+    const seconds = Number(/^(\d+)s$/.exec(grace)?.[1]);
+    assert.ok(seconds > loadConfig({}).shutdownSeconds, `stop_grace_period ${grace}`);
+  });
+
   it("starts the app only once mongo is healthy", () => {
     assert.deepEqual(composeConfig().services.app.depends_on, { mongo: { condition: "service_healthy" } });
   });
