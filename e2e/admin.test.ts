@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { Client } from "@colyseus/sdk";
+import { Client, type Room } from "@colyseus/sdk";
 import type { DatabaseEngine } from "../server/src/db/engine.ts";
 import { api, createCharacter, signUp, startTestDatabase, testZones, waitFor } from "../server/test/helpers.ts";
 import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
@@ -35,7 +35,7 @@ after(async () => {
 describe("admin monitor in the browser", () => {
   it("is refused without credentials and, signed in, lists the zone rooms and their connected clients", async () => {
     // Two players in the world.
-    const rooms: Array<Awaited<ReturnType<Client["consumeSeatReservation"]>>> = [];
+    const rooms: Array<Room<any, any>> = [];
     for (const name of ["Watched_One", "Watched_Two"]) {
       const { token } = await signUp(server.url);
       const character = await createCharacter(server.url, token, name);

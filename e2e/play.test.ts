@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { getZoneMap, PLAYER_SPEED, STARTING_ZONE, TICK_SECONDS } from "@oatnut/shared";
+import { PLAYER_SPEED, TICK_SECONDS, useZoneCatalog, zoneCatalog } from "@oatnut/shared";
+import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
 import type { DatabaseEngine } from "../server/src/db/engine.ts";
 import { Character } from "../server/src/db/models.ts";
@@ -19,7 +20,9 @@ import {
   snapshot, waitForSnapshot,
 } from "./browser.ts";
 
-const town = getZoneMap(STARTING_ZONE);
+useZoneCatalog(loadZonesFromDisk());
+const STARTING_ZONE = zoneCatalog().startingZone;
+const town = zoneCatalog().get(STARTING_ZONE).map;
 const STEP = PLAYER_SPEED * TICK_SECONDS;
 const PASSWORD = "a long enough password";
 

@@ -321,47 +321,68 @@ const paintDungeonFloor = (cracked: boolean): Painter => (img, rng) => {
 
 const paintCliffTop: Painter = (img, rng) => {
   img.wrap = true;
-  noiseFill(img, 5151, [CLIFF.dark, CLIFF.mid, CLIFF.light], [0.3, 0.7], 0.2);
-  for (let i = 0; i < 5; i++) {
+  noiseFill(img, 5151, [CLIFF.dark, CLIFF.mid, CLIFF.light], [0.3, 0.68], 0.1);
+  // A few flat slabs (a lit edge over a dark seam), moss and specks.
+  for (let i = 0; i < 3; i++) {
     const x = randInt(rng, 0, 31);
     const y = randInt(rng, 0, 31);
-    img.line(x, y, x + randInt(rng, 2, 5), y + randInt(rng, -1, 1), CLIFF.outline);
+    const len = randInt(rng, 4, 8);
+    for (let k = 0; k < len; k++) {
+      img.px(x + k, y, CLIFF.outline, 0.7);
+      img.px(x + k, y - 1, CLIFF.high, 0.7);
+    }
   }
-  for (let i = 0; i < 4; i++) {
-    const cx = randInt(rng, 0, 31);
-    const cy = randInt(rng, 0, 31);
-    img.ellipse(cx, cy, 4 + rng() * 3, 2.5 + rng() * 2, (x, y) => ((x + y) % 3 === 0 ? GRASS.light : GRASS.mid));
-    grassTuft(img, cx + 1, cy + 1, GRASS);
+  for (let i = 0; i < 2; i++) {
+    const x = randInt(rng, 0, 31);
+    const y = randInt(rng, 0, 31);
+    img.px(x, y, GRASS.mid); img.px(x + 1, y, GRASS.dark); img.px(x, y - 1, GRASS.light);
   }
+  for (let i = 0; i < 10; i++) img.px(randInt(rng, 0, 31), randInt(rng, 0, 31), rng() < 0.5 ? CLIFF.high : CLIFF.dark, 0.8);
   img.wrap = false;
 };
 
-function paintCliffFace(img: Img, rng: Rng): void {
+/** Rock face; `upper` is the top row of a two-row cliff (grass hangs over it), else the foot. */
+function paintCliffFace(img: Img, rng: Rng, upper = false): void {
   img.wrap = true;
-  noiseFill(img, 6161, [CLIFF.dark, CLIFF.mid, CLIFF.light], [0.38, 0.72], 0.15);
+  noiseFill(img, upper ? 6262 : 6161, [CLIFF.dark, CLIFF.mid, CLIFF.light], [0.38, 0.72], 0.15);
   img.wrap = false;
   // Strata ledges and vertical cracks.
-  for (const y of [11, 21]) {
+  for (const y of upper ? [14, 26] : [9, 20]) {
     for (let x = 0; x < S; x++) {
       const yy = y + wobble(x, y);
       img.px(x, yy, CLIFF.high);
       img.px(x, yy + 1, CLIFF.outline);
+      img.px(x, yy + 2, CLIFF.dark);
     }
   }
-  for (let i = 0; i < 4; i++) {
-    let x = randInt(rng, 2, 29);
-    for (let y = randInt(rng, 4, 14); y < randInt(rng, 18, 30); y++) {
-      img.px(x, y, CLIFF.outline);
-      if (rng() < 0.25) x += rng() < 0.5 ? 1 : -1;
+  // A couple of short cracks; boulders bulging out of the face, lit from the top-left.
+  for (let i = 0; i < 2; i++) {
+    let x = randInt(rng, 4, 27);
+    const y0 = randInt(rng, 3, 12);
+    for (let y = y0; y < y0 + randInt(rng, 4, 8); y++) {
+      img.px(x, y, CLIFF.outline, 0.8);
+      img.px(x + 1, y, CLIFF.light, 0.6);
+      if (rng() < 0.3) x += rng() < 0.5 ? 1 : -1;
     }
   }
-  // Grass hanging over the top edge, shadow at the foot.
-  for (let x = 0; x < S; x++) {
-    const h = 2 + Math.max(0, wobble(x, 1.3, 2));
-    for (let y = 0; y < h; y++) img.px(x, y, y === h - 1 ? GRASS.deep : GRASS.mid);
-    if (x % 5 === 2) img.px(x, h, GRASS.dark);
+  for (let i = 0; i < 3; i++) {
+    const cx = randInt(rng, 3, 28);
+    const cy = randInt(rng, upper ? 8 : 4, 26);
+    const rx = 3 + rng() * 2;
+    img.ellipse(cx, cy, rx, rx * 0.7, (x, y) => (y < cy - 1 ? CLIFF.high : x > cx + 1 || y > cy + 1 ? CLIFF.dark : CLIFF.light));
   }
-  img.rect(0, 29, S, 3, 0x000000, 0.3);
+  if (upper) {
+    // Grass hanging over the top edge.
+    for (let x = 0; x < S; x++) {
+      const h = 3 + Math.max(0, wobble(x, 1.3, 2));
+      for (let y = 0; y < h; y++) img.px(x, y, y === h - 1 ? GRASS.deep : y === 0 ? GRASS.light : GRASS.mid);
+      if (x % 5 === 2) { img.px(x, h, GRASS.dark); img.px(x, h + 1, GRASS.deep); }
+      img.px(x, h, CLIFF.outline, 0.5);
+    }
+  } else {
+    img.rect(0, 28, S, 4, 0x000000, 0.22);
+    img.rect(0, 31, S, 1, CLIFF.outline, 0.6);
+  }
 }
 
 const paintCaveMouth: Painter = (img, rng) => {
@@ -733,12 +754,14 @@ function paintTorch(frame: number): Painter {
 
 function paintGlyph(frame: number): Painter {
   return (img) => {
-    const glow = [0.6, 0.8, 1][frame];
-    img.disc(16, 16, 13, 0x7be0ff, 0.1 * glow);
-    img.disc(16, 16, 9, 0xb0f0ff, 0.12 * glow);
+    const glow = [0.7, 0.85, 1][frame];
+    img.disc(16, 16, 14, 0x5fd0ff, 0.16 * glow);
+    img.disc(16, 16, 10, 0x9fe8ff, 0.2 * glow);
+    img.disc(16, 16, 5, 0xe0faff, 0.3 * glow);
     for (let a = 0; a < 64; a++) {
       const ang = (a / 64) * Math.PI * 2;
-      img.px(Math.floor(16 + Math.cos(ang) * 11.5), Math.floor(16 + Math.sin(ang) * 11.5), 0x8feaff, 0.85 * glow);
+      img.px(Math.floor(16 + Math.cos(ang) * 11.5), Math.floor(16 + Math.sin(ang) * 11.5), 0xc8f4ff, glow);
+      img.px(Math.floor(16 + Math.cos(ang) * 12.5), Math.floor(16 + Math.sin(ang) * 12.5), 0x3aa8e0, 0.6 * glow);
       if (a % 2 === 0) img.px(Math.floor(16 + Math.cos(ang) * 7.5), Math.floor(16 + Math.sin(ang) * 7.5), 0xc8f6ff, 0.7 * glow);
     }
     for (let k = 0; k < 6; k++) {
@@ -1049,7 +1072,7 @@ function paintShore(mask: number): Painter {
 }
 
 /** Grass creeping over a path cell on the sides in `mask`. */
-function paintPathEdge(mask: number): Painter {
+function paintPathEdge(mask: number, pal: typeof GRASS): Painter {
   return (img) => {
     const side = (open: number, phase: number, at: (t: number, d: number) => [number, number]) => {
       if (!(mask & open)) return;
@@ -1057,12 +1080,12 @@ function paintPathEdge(mask: number): Painter {
         const depth = 2 + wobble(t, phase);
         for (let d = 0; d <= depth; d++) {
           const [x, y] = at(t, d);
-          if (d < depth) img.px(x, y, (t + d) % 5 === 0 ? GRASS.light : GRASS.mid);
-          else img.px(x, y, GRASS.dark);
+          if (d < depth) img.px(x, y, (t + d) % 5 === 0 ? pal.light : pal.mid);
+          else img.px(x, y, pal.dark);
         }
         const [sx, sy] = at(t, depth + 1);
         img.px(sx, sy, DIRT.dark, 0.55);
-        if (t % 7 === 3) { const [x, y] = at(t, depth + 1); img.px(x, y, GRASS.dark); }
+        if (t % 7 === 3) { const [x, y] = at(t, depth + 1); img.px(x, y, pal.dark); }
       }
     };
     side(EDGE.N, 0.7, (t, d) => [t, d]);
@@ -1099,7 +1122,8 @@ const PAINTERS: Record<string, Painter> = {
   dungeonFloor0: paintDungeonFloor(false),
   dungeonFloor1: paintDungeonFloor(true),
   cliffTop: paintCliffTop,
-  cliffFace: paintCliffFace,
+  cliffFace: (img, rng) => paintCliffFace(img, rng, false),
+  cliffFaceHigh: (img, rng) => paintCliffFace(img, rng, true),
   caveMouth: paintCaveMouth,
   pillar: paintPillar,
   torch0: paintTorch(0),
@@ -1142,7 +1166,8 @@ for (let mask = 0; mask < 16; mask++) {
   PAINTERS[`forest${mask}`] = paintForest(mask);
   if (mask > 0) {
     PAINTERS[`shore${mask}`] = paintShore(mask);
-    PAINTERS[`pathEdge${mask}`] = paintPathEdge(mask);
+    PAINTERS[`pathEdge${mask}`] = paintPathEdge(mask, GRASS);
+    PAINTERS[`forestPathEdge${mask}`] = paintPathEdge(mask, FOREST_FLOOR);
   }
 }
 
@@ -1242,7 +1267,12 @@ function paintHero(facing: number, step: number): Img {
   const hy = 9 + bob;
   img.ellipse(cx, hy, 7, 6.5, HERO.skin);
   if (facing === 3) {
-    img.ellipse(cx, hy, 7, 6.5, (x, y) => ((x + y) % 4 === 0 ? HERO.hairLight : y > hy + 3 ? HERO.hairDark : HERO.hair));
+    img.ellipse(cx, hy, 7, 6.5, (x, y) => {
+      if (y > hy + 3) return HERO.hairDark;
+      if (y < hy - 3 && x < cx) return HERO.hairLight;
+      return (x - cx) % 3 === 0 && y > hy - 3 ? HERO.hairDark : HERO.hair;
+    });
+    img.px(cx - 3, hy - 4, 0xffffff);
   } else {
     // Hair cap and fringe.
     img.ellipse(cx, hy - 1, 7, 5.5, (x, y) => (y < hy - 2 ? (x < cx - 2 ? HERO.hairLight : HERO.hair) : null));

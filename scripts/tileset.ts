@@ -31,7 +31,7 @@ function masked(prefix: string, kind: string, from: number, solid: boolean): Til
 }
 
 export const TILES: readonly TileDef[] = [
-  // Row 0: ground.
+  // Ground.
   { name: "grass0", kind: "grass" },
   { name: "grass1", kind: "grass" },
   { name: "grass2", kind: "grass" },
@@ -48,7 +48,7 @@ export const TILES: readonly TileDef[] = [
   { name: "bridgeH", kind: "bridge" },
   { name: "bridgeV", kind: "bridge" },
   { name: "stairs", kind: "stairs" },
-  // Row 1: walls, dungeon, cliffs, animated props.
+  // Walls, dungeon, cliffs, animated props.
   { name: "wallTop", kind: "wall", solid: true },
   { name: "wallFace", kind: "wall", solid: true },
   { name: "dungeonWallTop", kind: "wall", solid: true },
@@ -57,15 +57,16 @@ export const TILES: readonly TileDef[] = [
   { name: "dungeonFloor1", kind: "floor" },
   { name: "cliffTop", kind: "cliff", solid: true },
   { name: "cliffFace", kind: "cliff", solid: true },
+  { name: "cliffFaceHigh", kind: "cliff", solid: true },
   { name: "caveMouth", kind: "cave" },
-  { name: "pillar", kind: "pillar", solid: true },
   { name: "torch0", kind: "torch", animation: { frames: ["torch0", "torch1", "torch2"], duration: TORCH_MS } },
   { name: "torch1", kind: "torch" },
   { name: "torch2", kind: "torch" },
   { name: "glyph0", kind: "portal", animation: { frames: ["glyph0", "glyph1", "glyph2", "glyph1"], duration: GLYPH_MS } },
   { name: "glyph1", kind: "portal" },
   { name: "glyph2", kind: "portal" },
-  // Row 2: houses, trees, props.
+  // Houses, trees, props.
+  { name: "pillar", kind: "pillar", solid: true },
   { name: "houseWall", kind: "house", solid: true },
   { name: "houseWallWindow", kind: "house", solid: true },
   { name: "houseWallBase", kind: "house", solid: true },
@@ -81,8 +82,8 @@ export const TILES: readonly TileDef[] = [
   { name: "stump", kind: "stump", solid: true },
   { name: "mushrooms", kind: "decor" },
   { name: "lilyPad", kind: "decor" },
+  // Props and the red roof.
   { name: "well", kind: "well", solid: true },
-  // Row 3: props and the red roof.
   { name: "barrel", kind: "prop", solid: true },
   { name: "crate", kind: "prop", solid: true },
   { name: "sign", kind: "prop", solid: true },
@@ -91,7 +92,7 @@ export const TILES: readonly TileDef[] = [
   { name: "rubble", kind: "decor" },
   { name: "chest", kind: "prop", solid: true },
   ...["TL", "T", "TR", "L", "M", "R", "BL", "B", "BR"].map((p): TileDef => ({ name: `roofRed${p}`, kind: "roof", solid: true })),
-  // Row 4: the blue roof, flowers patch, reeds.
+  // The blue roof, flowers patch, reeds.
   ...["TL", "T", "TR", "L", "M", "R", "BL", "B", "BR"].map((p): TileDef => ({ name: `roofBlue${p}`, kind: "roof", solid: true })),
   { name: "flowerBed", kind: "decor" },
   { name: "reeds", kind: "decor" },
@@ -100,12 +101,14 @@ export const TILES: readonly TileDef[] = [
   { name: "skull", kind: "decor" },
   { name: "banner", kind: "decor" },
   { name: "cobweb", kind: "decor" },
-  // Rows 5–6: forest canopy by open sides (forest0 = fully surrounded).
+  // Forest canopy by open sides (forest0 = fully surrounded).
   ...masked("forest", "forest", 0, true),
-  // Row 6–7: water banks, overlaid on water cells by which sides are land.
+  // Water banks, overlaid on water cells by which sides are land.
   ...masked("shore", "shore", 1, false),
-  // Rows 7–8: grass creeping over path cells by which sides are grass.
+  // Grass creeping over path cells by which sides are grass.
   ...masked("pathEdge", "pathEdge", 1, false),
+  // The same on forest paths, in forest-floor colours.
+  ...masked("forestPathEdge", "pathEdge", 1, false),
 ];
 
 export const TILE_SIZE = 32;

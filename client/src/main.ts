@@ -3,11 +3,12 @@
  *
  * Layout: network/ talks to the server (SDK client, auth, characters API, entering a
  * zone); render/ draws with PixiJS; input/ reads the keyboard; ui/ drives the HTML
- * panels; game/ runs one stay in a zone (state → scene, interpolation, input pump).
+ * panels; game/ runs a play: one stay in a zone after another, with the transfers
+ * between them (state → scene, interpolation, input pump).
  */
 import "./ui/styles.css";
 import type { CharacterSummary } from "@oatnut/shared";
-import { ZoneSession } from "./game/zoneSession.ts";
+import { PlaySession } from "./game/playSession.ts";
 import { Keyboard } from "./input/keyboard.ts";
 import { restoreSession, signIn, signInAsGuest, signOut, signUp } from "./network/auth.ts";
 import { createCharacter, deleteCharacter, listCharacters, playCharacter } from "./network/characters.ts";
@@ -25,7 +26,7 @@ const screens = new Screens();
 const keyboard = new Keyboard();
 const stage = new Stage();
 const stageReady = stage.init(byId("game-root"));
-let session: ZoneSession | null = null;
+let session: PlaySession | null = null;
 
 installTestHook(() => {
   const zone = screens.screen === "game" ? session?.snapshot() : undefined;
@@ -75,12 +76,12 @@ async function play(character: CharacterSummary): Promise<void> {
   try {
     await stageReady;
   } catch (error) {
-    throw new Error(`The game cannot draw in this browser (${errorMessage(error, "no WebGL")}).`);
+    throw new Error(`The game cannot start in this browser (${errorMessage(error, "no WebGL")}).`);
   }
   const reservation = await playCharacter(character.id);
   const room = await enterZone(reservation);
   // Synchronously after joining: the session must listen before the first state arrives.
-  session = new ZoneSession(room, stage, keyboard, {
+  session = new PlaySession(room, stage, keyboard, {
     zone: (map) => hud.setZone(map.displayName),
     selfName: (name) => hud.setCharacter(name),
     notice: (text) => hud.notice(text),

@@ -73,6 +73,15 @@ export class MovePump {
     }
   }
 
+  /**
+   * Forgets the frame clock after a pause in `update()` calls (input suspended during a
+   * transfer), so the pause is not paid back with a burst of inputs.
+   */
+  resync(): void {
+    this.lastFrame = -1;
+    this.accumulator = this.stepMs;
+  }
+
   /** Sends the zero input right away if the character was last told to move. */
   stopNow(): void {
     if (this.moving) this.send({ dx: 0, dy: 0 });

@@ -1,6 +1,7 @@
 /**
  * One stay in a zone room: binds the synchronized state to the scene, smooths
- * positions, pumps movement input, relays notices, and reports how the stay ended.
+ * positions, pumps movement input, relays notices and transfer offers, and reports how
+ * the stay ended. Travelling between zones (one stay after another) is `PlaySession`'s.
  *
  * Remote interpolation: the SDK's `Predict` in "lerp" mode is attached to every
  * player's x/y. It buffers the samples each patch brings (stamped with the server's
@@ -11,20 +12,38 @@
  * for now; client-side prediction will bind it with
  * `predict.reconciler(self, { input, step: stepMovement-based })`, which overlays
  * `predict.value(self, ...)` — the render code below does not change.
+ *
+ * Area of interest: the server sends only players near this one, so players appear and
+ * disappear while the stay goes on. One that appears is drawn where it is at once (its
+ * samples start with the position it arrived with); one that disappears is removed with
+ * its listeners; a jump larger than `SNAP_DISTANCE` (the server put someone back) snaps
+ * instead of gliding across the map.
  */
-import { Callbacks, Predict } from "@colyseus/sdk";
-import { getZoneMap, PATCH_RATE_MS, ServerMessage, type Player, type ZoneMap, type ZoneState } from "@oatnut/shared";
+import { Callbacks, Predict, type SeatReservation } from "@colyseus/sdk";
+import {
+  ClientMessage, PATCH_RATE_MS, ServerMessage, TILE_SIZE, type MoveIntent, type Player, type ZoneMap, type ZoneState,
+} from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { leaveMessage, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
 import { ZoneScene, type RenderedCharacter } from "../render/zoneScene.ts";
 import { MovePump, type MoveInputData } from "./movePump.ts";
+import { zoneDisplayName, zoneMap } from "./zones.ts";
 
 /** How far in the past remote characters are drawn: two patch intervals absorb jitter. */
 export const INTERPOLATION_DELAY_MS = 2 * PATCH_RATE_MS;
 
+/** A position change larger than this between two patches is a teleport: snap, don't glide. */
+export const SNAP_DISTANCE = 3 * TILE_SIZE;
+
 /** How long a requested leave may take before the socket is simply closed. */
 const LEAVE_TIMEOUT_MS = 3000;
+
+/** What the server offers when the character walked into a portal. */
+export interface TransferOffer {
+  zone: string;
+  reservation: SeatReservation;
+}
 
 export interface ZoneSessionEvents {
   /** The zone is known (first state). */
@@ -37,6 +56,8 @@ export interface ZoneSessionEvents {
   connectionLost(): void;
   /** The SDK reconnected after a drop. */
   connectionRestored(): void;
+  /** The character walked into a portal; input has already stopped. */
+  transfer(offer: TransferOffer): void;
   /** The stay is over; `message` says why, or is null when the player chose to leave. */
   ended(message: string | null): void;
 }
@@ -50,6 +71,8 @@ export interface ZoneSnapshot {
 export class ZoneSession {
   private readonly predict: Predict<ZoneState>;
   private readonly players = new Map<string, Player>();
+  /** Per player: stops listening to its fields when it leaves the view. */
+  private readonly playerListeners = new Map<string, () => void>();
   private readonly pump: MovePump | null = null;
   private readonly disposers: Array<() => void> = [];
   private scene: ZoneScene | null = null;
@@ -57,62 +80,81 @@ export class ZoneSession {
   /** Set when the player (or this client) asked to leave: the message to end with. */
   private exitMessage: string | null | undefined = undefined;
   private ended = false;
+  /** Handed over to the next zone's session: end quietly, leave the screen alone. */
+  private handedOff = false;
+  /** No input goes out (a transfer is under way). */
+  private inputSuspended = false;
+  /** Movement keys are ignored until every one is released (after a failed transfer). */
+  private holdUntilRelease = false;
 
   /**
    * Must be constructed synchronously right after the room was joined: the first
    * state and messages arrive on the next socket events.
+   * @param expectedZone the zone this room is for, when known before its state arrives
    */
   constructor(
     private readonly room: ZoneRoom,
     private readonly stage: Stage,
-    keyboard: Keyboard,
+    private readonly keyboard: Keyboard,
     private readonly events: ZoneSessionEvents,
+    private readonly expectedZone: string | null = null,
   ) {
     room.onMessage(ServerMessage.Notice, (message: { text?: unknown } | undefined) => {
       if (typeof message?.text === "string" && message.text) events.notice(message.text);
     });
+    room.onMessage(ServerMessage.Transfer, (message: unknown) => this.onTransfer(message));
     room.onLeave((code: number, reason?: string) => {
       this.finish(this.exitMessage !== undefined ? this.exitMessage : leaveMessage(code, reason));
     });
-    room.onDrop(() => events.connectionLost());
-    room.onReconnect(() => events.connectionRestored());
+    room.onDrop(() => {
+      if (!this.handedOff) events.connectionLost();
+    });
+    room.onReconnect(() => {
+      if (!this.handedOff) events.connectionRestored();
+    });
     room.onError((code: number, message?: string) => {
-      events.notice(message ? `Server error: ${message}` : `Server error (code ${code}).`);
+      if (!this.handedOff) events.notice(message ? `Server error: ${message}` : `Server error (code ${code}).`);
     });
 
     const callbacks = Callbacks.get(room);
     callbacks.listen("zone", (zone) => this.showZone(zone));
     callbacks.onAdd("players", (player, key) => {
+      this.playerListeners.get(key)?.();
       this.players.set(key, player);
-      this.scene?.addCharacter(key, player.name, key === room.sessionId, player.x, player.y);
-      callbacks.listen(player, "name", (name) => {
+      // The fields of a player arrive in the same patch as the player itself: x/y are current.
+      this.scene?.addCharacter(key, player.name, key === room.sessionId, player.x, player.y, player.facing);
+      this.playerListeners.set(key, callbacks.listen(player, "name", (name) => {
         this.scene?.renameCharacter(key, name);
         if (key === room.sessionId && name) events.selfName(name);
-      });
+      }));
     });
     callbacks.onRemove("players", (_player, key) => {
+      this.playerListeners.get(key)?.();
+      this.playerListeners.delete(key);
       this.players.delete(key);
       this.scene?.removeCharacter(key);
     });
 
     this.predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
-    this.predict.attachAll("players", { fields: ["x", "y"] });
+    this.predict.attachAll("players", { fields: ["x", "y"], snap: SNAP_DISTANCE });
 
     try {
       // Reliable mode: on WebSocket the unreliable mode travels the reliable channel anyway.
       // The input schema (the shared MoveInput) comes from the join handshake.
       const input = room.input<MoveInputData>({ mode: "reliable" });
-      this.pump = new MovePump(input, () => keyboard.intent());
-      this.disposers.push(keyboard.onReleaseAll(() => this.pump?.stopNow()));
+      this.pump = new MovePump(input, () => this.intent());
+      this.disposers.push(keyboard.onReleaseAll(() => {
+        if (!this.inputSuspended) this.pump?.stopNow();
+      }));
     } catch (error) {
       console.error("room.input() failed", error);
       events.notice("Movement is unavailable: this zone did not declare its input.");
     }
   }
 
-  /** The zone id, once the state said it. */
+  /** The zone id, once the state said it (or the one this room was joined for). */
   get zone(): string | null {
-    return this.zoneId;
+    return this.zoneId ?? this.expectedZone;
   }
 
   /** Leaves the zone on the player's request; `ended(null)` follows. */
@@ -120,12 +162,47 @@ export class ZoneSession {
     await this.exit(null);
   }
 
+  /** Stops sending input at once (nothing at all goes out, not even a stop). */
+  suspendInput(): void {
+    this.inputSuspended = true;
+  }
+
+  /**
+   * Sends input again. After a failed transfer the character stays put until the keys
+   * are released, so a held key does not walk it straight back into the portal.
+   */
+  resumeInput({ holdUntilRelease = false } = {}): void {
+    this.inputSuspended = false;
+    this.holdUntilRelease = holdUntilRelease;
+    this.pump?.resync();
+  }
+
+  /** Tells this room the transfer it offered could not be completed. */
+  reportTransferFailed(reason: string): void {
+    try {
+      this.room.send(ClientMessage.TransferFailed, { reason });
+    } catch (error) {
+      console.error("could not report the failed transfer", error);
+    }
+  }
+
+  /**
+   * The player went on to another zone's session: leave this room (consented) without
+   * ending the game or touching what the screen shows — the next scene replaces this one.
+   */
+  handOff(): void {
+    if (this.ended || this.handedOff) return;
+    this.handedOff = true;
+    this.inputSuspended = true;
+    void this.exit(null);
+  }
+
   /** Per animation frame: input first, then read the smoothed positions and draw. */
   frame(now: number): void {
     if (this.ended) return;
     // With a reconciler, tick() returns the fixed steps due: feed it to pump.sendSteps().
     this.predict.tick(now);
-    this.pump?.update(now);
+    if (!this.inputSuspended) this.pump?.update(now);
     const scene = this.scene;
     if (!scene) return;
     for (const [key, player] of this.players) {
@@ -137,25 +214,58 @@ export class ZoneSession {
   /** What is drawn right now, for the test hook. */
   snapshot(): ZoneSnapshot {
     return {
-      zone: this.zoneId,
+      zone: this.zone,
       self: this.scene?.renderedSelf() ?? null,
       others: this.scene?.renderedOthers() ?? [],
     };
+  }
+
+  private intent(): MoveIntent {
+    const intent = this.keyboard.intent();
+    if (this.holdUntilRelease) {
+      if (intent.dx === 0 && intent.dy === 0) this.holdUntilRelease = false;
+      return { dx: 0, dy: 0 };
+    }
+    return intent;
+  }
+
+  private onTransfer(message: unknown): void {
+    if (this.ended || this.handedOff) return;
+    // Stop walking at once: the server has taken the character out of this zone.
+    this.suspendInput();
+    const offer = message as Partial<TransferOffer> | null;
+    const reservation = offer?.reservation as Partial<SeatReservation> | undefined;
+    if (!offer || typeof offer.zone !== "string" || !reservation || typeof reservation.roomId !== "string"
+      || typeof reservation.sessionId !== "string") {
+      console.error("unexpected transfer message", message);
+      this.reportTransferFailed("the client received an unreadable transfer");
+      this.resumeInput({ holdUntilRelease: true });
+      return;
+    }
+    this.events.transfer({ zone: offer.zone, reservation: offer.reservation as SeatReservation });
   }
 
   private showZone(zone: string): void {
     if (!zone || zone === this.zoneId || this.ended) return;
     let map: ZoneMap;
     try {
-      map = getZoneMap(zone);
-    } catch {
+      map = zoneMap(zone);
+    } catch (error) {
+      console.error(error);
       void this.exit(`This client does not know the zone "${zone}". Try reloading the page.`);
       return;
     }
     this.zoneId = zone;
-    const scene = new ZoneScene(map, this.stage.textures);
+    let scene: ZoneScene;
+    try {
+      scene = new ZoneScene(map, this.stage.art, zoneDisplayName);
+    } catch (error) {
+      console.error(error);
+      void this.exit(`The zone "${map.displayName}" cannot be drawn: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     for (const [key, player] of this.players) {
-      scene.addCharacter(key, player.name, key === this.room.sessionId, player.x, player.y);
+      scene.addCharacter(key, player.name, key === this.room.sessionId, player.x, player.y, player.facing);
     }
     this.scene = scene;
     this.stage.show(scene);
@@ -171,6 +281,9 @@ export class ZoneSession {
     }, LEAVE_TIMEOUT_MS);
     try {
       await this.room.leave(true);
+    } catch (error) {
+      console.error("leaving the zone failed", error);
+      this.finish(message);
     } finally {
       clearTimeout(timeout);
     }
@@ -180,10 +293,17 @@ export class ZoneSession {
     if (this.ended) return;
     this.ended = true;
     for (const dispose of this.disposers) dispose();
+    for (const dispose of this.playerListeners.values()) dispose();
+    this.playerListeners.clear();
     this.predict.dispose();
+    this.players.clear();
+    if (this.handedOff) {
+      // The next zone's scene replaces this one on the stage (or already did).
+      this.scene = null;
+      return;
+    }
     this.stage.clear();
     this.scene = null;
-    this.players.clear();
     this.events.ended(message);
   }
 }

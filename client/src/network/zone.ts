@@ -1,5 +1,6 @@
 /**
- * Entering a zone room with a seat reservation, and explaining why a zone room closed.
+ * Entering a zone room with a seat reservation (on entering the world and on each
+ * transfer through a portal), and explaining why a zone room closed.
  */
 import { CloseCode as SdkCloseCode, type Room, type SeatReservation } from "@colyseus/sdk";
 import { CloseCode, type ZoneState } from "@oatnut/shared";
@@ -22,6 +23,10 @@ export function leaveMessage(code: number, reason?: string): string {
     case CloseCode.TakenOver:
       // The server says why (entered elsewhere, deleted...); the default covers a bare close.
       return reason ? sentence(reason) : "This character was entered from another window.";
+    case CloseCode.Transferred:
+      return "Your character went on to another zone.";
+    case CloseCode.Kicked:
+      return reason ? `You were removed from the world: ${reason}` : "You were removed from the world.";
     case CloseCode.ServerShutdown:
     case SdkCloseCode.SERVER_SHUTDOWN:
       return "The server is restarting. Please try again in a moment.";

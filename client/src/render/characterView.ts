@@ -1,23 +1,26 @@
 /**
- * How a character looks: a shadow, a round body in a colour derived from its name, eyes
- * and a pointer showing which way it faces, a name label above it and, for the
- * player's own character, a pulsing golden ring.
+ * How a character looks: the hero sprite (hero.png) turned to its facing, with a
+ * three-frame walk cycle while its drawn position changes, tinted with a colour derived
+ * from its name; a shadow at its feet, its name above it and, for the player's own
+ * character, a pulsing golden ring and a golden name.
  */
-import { Color, Container, Graphics, Text } from "pixi.js";
+import { Color, Container, Graphics, Sprite, Text } from "pixi.js";
 import { Facing, PLAYER_HALF_SIZE } from "@oatnut/shared";
+import type { Art } from "./art.ts";
 
-const BODY_RADIUS = PLAYER_HALF_SIZE + 1;
 const SELF_COLOR = 0xffe14d;
-
-const DIRECTIONS: Record<number, { x: number; y: number }> = {
-  [Facing.Down]: { x: 0, y: 1 },
-  [Facing.Left]: { x: -1, y: 0 },
-  [Facing.Right]: { x: 1, y: 0 },
-  [Facing.Up]: { x: 0, y: -1 },
-};
+/** Feet of the sprite: the bottom of the collision box. */
+const FEET_Y = PLAYER_HALF_SIZE;
+/** Pixel row of the sprite frame where its feet touch the ground. */
+const SPRITE_FEET_ROW = 31;
+/** Sheet columns: 0 standing, 1 and 2 the two steps; a walk cycle goes 1, 0, 2, 0. */
+const WALK_CYCLE = [1, 0, 2, 0];
+const WALK_FRAME_MS = 140;
+/** The drawn position must stay still this long before the walk cycle stops. */
+const IDLE_AFTER_MS = 90;
 
 /** A hue from the name, skipping the yellows (35°–75°) that mark the own character. */
-function nameHue(name: string): number {
+export function nameHue(name: string): number {
   let h = 2166136261;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
   const hue = (h >>> 0) % 320;
@@ -30,54 +33,59 @@ export class CharacterView {
   x = 0;
   y = 0;
   name: string;
-  private readonly body = new Graphics();
-  private readonly face = new Graphics();
+  private readonly sprite: Sprite;
   private readonly ring: Graphics | null;
   private readonly label: Text;
-  private facing = -1;
-  private colors = { fill: 0, outline: 0 };
+  private facing: number = Facing.Down;
+  private frame = 0;
+  private moved = false;
+  private lastMoveAt = -Infinity;
+  private walkTime = 0;
+  private lastUpdate = -1;
+  private placed = false;
 
-  constructor(name: string, readonly isSelf: boolean) {
+  constructor(name: string, readonly isSelf: boolean, private readonly art: Art) {
     this.name = name;
+    const shadow = new Graphics().ellipse(0, FEET_Y - 1, 9, 3.5).fill({ color: 0x000000, alpha: 0.3 });
+    this.container.addChild(shadow);
     if (isSelf) {
       this.ring = new Graphics()
-        .circle(0, 1, BODY_RADIUS + 5).stroke({ width: 2.5, color: SELF_COLOR })
-        .ellipse(0, BODY_RADIUS - 1, BODY_RADIUS + 4, 5).fill({ color: SELF_COLOR, alpha: 0.25 });
+        .ellipse(0, FEET_Y - 1, 14, 6.5).stroke({ width: 2, color: SELF_COLOR })
+        .ellipse(0, FEET_Y - 1, 14, 6.5).fill({ color: SELF_COLOR, alpha: 0.18 });
       this.container.addChild(this.ring);
     } else {
       this.ring = null;
     }
+    this.sprite = new Sprite(art.hero[Facing.Down][0]);
+    this.sprite.anchor.set(0.5, SPRITE_FEET_ROW / 32);
+    this.sprite.position.set(0, FEET_Y);
     this.label = new Text({
       text: name,
       resolution: 3, // stays sharp when the camera zooms in
       style: {
         fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-        fontSize: 12,
+        fontSize: 11,
         fontWeight: "700",
         fill: isSelf ? SELF_COLOR : 0xffffff,
         stroke: { color: 0x0b0f0b, width: 3, join: "round" },
       },
     });
     this.label.anchor.set(0.5, 1);
-    this.label.position.set(0, -BODY_RADIUS - 5);
-    this.container.addChild(this.body, this.face, this.label);
+    this.label.position.set(0, FEET_Y - SPRITE_FEET_ROW - 1);
+    this.container.addChild(this.sprite, this.label);
     this.setName(name);
-    this.setFacing(Facing.Down);
   }
 
   setName(name: string): void {
     this.name = name;
     this.label.text = name;
-    const hue = nameHue(name);
-    this.colors = {
-      fill: new Color({ h: hue, s: 60, l: 55 }).toNumber(),
-      outline: new Color({ h: hue, s: 55, l: 22 }).toNumber(),
-    };
-    this.drawBody();
-    this.drawFace();
+    // Light tints keep the sprite's shading readable; the sheet itself is near white.
+    this.sprite.tint = new Color({ h: nameHue(name), s: 62, l: 72 }).toNumber();
   }
 
   setPosition(x: number, y: number): void {
+    if (this.placed && (Math.abs(x - this.x) > 0.01 || Math.abs(y - this.y) > 0.01)) this.moved = true;
+    this.placed = true;
     this.x = x;
     this.y = y;
     this.container.position.set(x, y);
@@ -85,47 +93,36 @@ export class CharacterView {
   }
 
   setFacing(facing: number): void {
-    if (facing === this.facing || !(facing in DIRECTIONS)) return;
+    if (facing === this.facing || !(facing in this.art.hero)) return;
     this.facing = facing;
-    this.drawFace();
+    this.showFrame();
   }
 
-  /** Per-frame animation (the own character's ring pulses). */
+  /** Per-frame animation: the walk cycle and the own character's ring. */
   update(now: number): void {
-    if (this.ring) this.ring.alpha = 0.65 + 0.35 * Math.sin(now / 260);
+    const dt = this.lastUpdate < 0 ? 0 : Math.min(100, now - this.lastUpdate);
+    this.lastUpdate = now;
+    if (this.moved) {
+      this.lastMoveAt = now;
+      this.moved = false;
+    }
+    if (now - this.lastMoveAt < IDLE_AFTER_MS) {
+      this.walkTime += dt;
+      this.frame = WALK_CYCLE[Math.floor(this.walkTime / WALK_FRAME_MS) % WALK_CYCLE.length];
+    } else {
+      this.walkTime = 0;
+      this.frame = 0;
+    }
+    this.showFrame();
+    if (this.ring) this.ring.alpha = 0.6 + 0.4 * Math.sin(now / 260);
   }
 
   destroy(): void {
     this.container.destroy({ children: true });
   }
 
-  private drawBody(): void {
-    this.body.clear()
-      .ellipse(0, BODY_RADIUS - 1, BODY_RADIUS, 4).fill({ color: 0x000000, alpha: 0.3 })
-      .circle(0, 0, BODY_RADIUS).fill(this.colors.fill).stroke({ width: 2, color: this.colors.outline })
-      .circle(-3.5, -4, 3).fill({ color: 0xffffff, alpha: 0.25 });
-  }
-
-  private drawFace(): void {
-    const d = DIRECTIONS[this.facing] ?? DIRECTIONS[Facing.Down];
-    const px = -d.y; // perpendicular to the facing direction
-    const py = d.x;
-    const g = this.face.clear();
-    // Pointer just outside the body, in the facing direction.
-    const tipX = d.x * (BODY_RADIUS + 6);
-    const tipY = d.y * (BODY_RADIUS + 6);
-    const baseX = d.x * (BODY_RADIUS + 1);
-    const baseY = d.y * (BODY_RADIUS + 1);
-    g.poly([tipX, tipY, baseX + px * 4, baseY + py * 4, baseX - px * 4, baseY - py * 4])
-      .fill(0xffffff)
-      .stroke({ width: 1.5, color: this.colors.outline, join: "round" });
-    if (this.facing === Facing.Up) return; // eyes are on the other side
-    const eyes = d.x === 0 ? [[-3.5, 0], [3.5, 0]] : [[d.x * 1.5, -1], [d.x * 6, -1]];
-    for (const [ex, ey] of eyes) {
-      const x = ex + d.x * 1.5;
-      const y = ey + d.y * 2;
-      g.circle(x, y, 2.3).fill(0xffffff);
-      g.circle(x + d.x * 0.9, y + d.y * 0.9, 1.2).fill(0x1a1a1a);
-    }
+  private showFrame(): void {
+    const texture = this.art.hero[this.facing]?.[this.frame];
+    if (texture && this.sprite.texture !== texture) this.sprite.texture = texture;
   }
 }

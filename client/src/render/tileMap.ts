@@ -1,56 +1,111 @@
 /**
- * The ground of a zone: one sprite per tile of the shared map data, with a
- * deterministic per-tile choice of variant and animated water.
+ * The tile layers of a zone, drawn from the shared map data (the Tiled map the server
+ * collides against): one container per visible layer, in the map's order, one sprite per
+ * non-empty cell, textures cut from the tileset images by gid. Tiles with a Tiled
+ * animation cycle through their frames on the shared clock, as in Tiled itself.
+ * Tiles are grouped in chunks of CHUNK x CHUNK cells; chunks outside the camera's view
+ * are skipped (culled) each frame, so a large map costs what the screen shows.
  */
 import { Container, Sprite, type Texture } from "pixi.js";
-import { Tile, type ZoneMap } from "@oatnut/shared";
-import type { TileTextures } from "./tileTextures.ts";
+import type { ZoneMap } from "@oatnut/shared";
+import { Art } from "./art.ts";
 
-/** Milliseconds per water animation frame. */
-const WATER_FRAME_MS = 450;
+/** Side of a culling chunk, in tiles. */
+const CHUNK = 8;
 
-/** Stable pseudo-random number for a tile, so variants don't change between loads. */
-function tileHash(col: number, row: number): number {
-  let h = Math.imul(col, 374761393) ^ Math.imul(row, 668265263);
-  h = Math.imul(h ^ (h >>> 13), 1274126177);
-  return (h ^ (h >>> 16)) >>> 0;
+interface Animation {
+  frames: Texture[];
+  /** End time of each frame within one cycle, in ms. */
+  ends: number[];
+  total: number;
+  sprites: Sprite[];
+  shown: number;
 }
 
 export class TileMapView {
   readonly container = new Container();
-  private readonly water: Array<{ sprite: Sprite; phase: number }> = [];
-  private readonly waterFrames: readonly Texture[];
-  private waterFrame = -1;
+  private readonly animations = new Map<number, Animation>();
+  private readonly chunks: Array<{ container: Container; x: number; y: number; size: number }> = [];
 
-  constructor(map: ZoneMap, textures: TileTextures) {
-    this.waterFrames = textures.get(Tile.Water) ?? [];
-    const fallback = textures.get(Tile.Grass) ?? [];
-    for (let row = 0; row < map.height; row++) {
-      for (let col = 0; col < map.width; col++) {
-        const kind = map.tiles[row * map.width + col] as Tile;
-        const variants = textures.get(kind) ?? fallback;
-        const hash = tileHash(col, row);
-        // Plain grass mostly, flowers (last variant) now and then.
-        const variant = kind === Tile.Grass
-          ? (hash % 11 === 0 ? variants.length - 1 : hash % Math.max(1, variants.length - 1))
-          : hash % variants.length;
-        const sprite = new Sprite(variants[variant]);
-        sprite.position.set(col * map.tileSize, row * map.tileSize);
-        sprite.setSize(map.tileSize, map.tileSize);
-        this.container.addChild(sprite);
-        if (kind === Tile.Water) this.water.push({ sprite, phase: hash % 3 });
+  constructor(map: ZoneMap, art: Art) {
+    const textures = new Map<number, Texture | null>();
+    const textureFor = (gid: number): Texture | null => {
+      let texture = textures.get(gid);
+      if (texture !== undefined) return texture;
+      const ref = Art.tilesetFor(map, gid);
+      texture = ref ? art.tilesOf(ref.tileset).get(ref.localId) ?? null : null;
+      textures.set(gid, texture);
+      if (ref && texture) {
+        const frames = ref.tileset.animations.get(ref.localId);
+        if (frames && frames.length > 1) {
+          const tiles = art.tilesOf(ref.tileset);
+          let end = 0;
+          const animation: Animation = { frames: [], ends: [], total: 0, sprites: [], shown: 0 };
+          for (const frame of frames) {
+            end += Math.max(1, frame.duration);
+            animation.frames.push(tiles.get(frame.tileId) ?? texture);
+            animation.ends.push(end);
+          }
+          animation.total = end;
+          this.animations.set(gid, animation);
+        }
       }
+      return texture;
+    };
+
+    const size = map.tileSize;
+    for (const layer of map.layers) {
+      if (!layer.visible) continue;
+      const layerContainer = new Container({ label: layer.name });
+      for (let chunkRow = 0; chunkRow < map.height; chunkRow += CHUNK) {
+        for (let chunkCol = 0; chunkCol < map.width; chunkCol += CHUNK) {
+          const chunk = new Container();
+          for (let row = chunkRow; row < Math.min(map.height, chunkRow + CHUNK); row++) {
+            for (let col = chunkCol; col < Math.min(map.width, chunkCol + CHUNK); col++) {
+              const gid = layer.data[row * map.width + col];
+              if (gid === 0) continue;
+              const texture = textureFor(gid);
+              if (!texture) continue;
+              const sprite = new Sprite(texture);
+              sprite.position.set(col * size, row * size);
+              if (texture.frame.width !== size || texture.frame.height !== size) sprite.setSize(size, size);
+              chunk.addChild(sprite);
+              this.animations.get(gid)?.sprites.push(sprite);
+            }
+          }
+          if (chunk.children.length === 0) {
+            chunk.destroy();
+            continue;
+          }
+          layerContainer.addChild(chunk);
+          this.chunks.push({ container: chunk, x: chunkCol * size, y: chunkRow * size, size: CHUNK * size });
+        }
+      }
+      this.container.addChild(layerContainer);
+    }
+    for (const [gid, animation] of this.animations) if (animation.sprites.length === 0) this.animations.delete(gid);
+  }
+
+  /** Hides the chunks outside the world rectangle shown (with a one-tile margin). */
+  cull(left: number, top: number, width: number, height: number): void {
+    const margin = 32;
+    for (const chunk of this.chunks) {
+      chunk.container.visible = chunk.x < left + width + margin && chunk.x + chunk.size > left - margin
+        && chunk.y < top + height + margin && chunk.y + chunk.size > top - margin;
     }
   }
 
-  /** Advances the water animation. */
+  /** Shows each animated tile's frame for time `now` (ms). */
   update(now: number): void {
-    const count = this.waterFrames.length;
-    if (count === 0) return;
-    const frame = Math.floor(now / WATER_FRAME_MS);
-    if (frame === this.waterFrame) return;
-    this.waterFrame = frame;
-    for (const { sprite, phase } of this.water) sprite.texture = this.waterFrames[(frame + phase) % count];
+    for (const animation of this.animations.values()) {
+      const t = now % animation.total;
+      let frame = 0;
+      while (frame < animation.ends.length - 1 && t >= animation.ends[frame]) frame++;
+      if (frame === animation.shown) continue;
+      animation.shown = frame;
+      const texture = animation.frames[frame];
+      for (const sprite of animation.sprites) sprite.texture = texture;
+    }
   }
 
   destroy(): void {

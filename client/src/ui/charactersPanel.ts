@@ -2,7 +2,8 @@
  * The character panel: the account's characters with Play and Delete, a form to create
  * one, and sign-out. API errors are shown in #characters-error.
  */
-import { ZONE_MAPS, type CharacterSummary } from "@oatnut/shared";
+import type { CharacterSummary } from "@oatnut/shared";
+import { zoneDisplayName } from "../game/zones.ts";
 import { errorMessage, httpStatus } from "../network/errors.ts";
 import { byId, make, setText } from "./dom.ts";
 
@@ -68,7 +69,7 @@ export class CharactersPanel {
       item.dataset.characterId = character.id;
       const info = make("div", "character-info");
       info.append(make("span", "character-name", character.name));
-      const zone = make("span", "character-zone", ZONE_MAPS.get(character.zone)?.displayName ?? character.zone);
+      const zone = make("span", "character-zone", zoneDisplayName(character.zone));
       zone.dataset.zone = character.zone;
       info.append(zone);
       const play = make("button", "play-btn", "Play");
