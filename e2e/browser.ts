@@ -35,6 +35,7 @@ export interface Snapshot {
   screen: "auth" | "characters" | "game";
   zone: string | null;
   self: { name: string; x: number; y: number } | null;
+  selfServer: { x: number; y: number } | null;
   others: Array<{ name: string; x: number; y: number }>;
 }
 

@@ -34,6 +34,7 @@ installTestHook(() => {
     screen: screens.screen,
     zone: zone?.zone ?? null,
     self: zone?.self ?? null,
+    selfServer: zone?.selfServer ?? null,
     others: zone?.others ?? [],
   };
 });

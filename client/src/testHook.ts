@@ -14,6 +14,8 @@ export interface OatnutSnapshot {
   screen: Screen;
   zone: string | null;
   self: RenderedCharacterSnapshot | null;
+  /** The own character's last position from the server (not smoothed). */
+  selfServer: { x: number; y: number } | null;
   others: RenderedCharacterSnapshot[];
 }
 

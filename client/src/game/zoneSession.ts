@@ -65,6 +65,8 @@ export interface ZoneSessionEvents {
 export interface ZoneSnapshot {
   zone: string | null;
   self: RenderedCharacter | null;
+  /** The own character's last authoritative position (not smoothed). */
+  selfServer: { x: number; y: number } | null;
   others: RenderedCharacter[];
 }
 
@@ -213,9 +215,11 @@ export class ZoneSession {
 
   /** What is drawn right now, for the test hook. */
   snapshot(): ZoneSnapshot {
+    const own = this.players.get(this.room.sessionId);
     return {
       zone: this.zone,
       self: this.scene?.renderedSelf() ?? null,
+      selfServer: own ? { x: own.x, y: own.y } : null,
       others: this.scene?.renderedOthers() ?? [],
     };
   }

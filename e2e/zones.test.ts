@@ -1,0 +1,106 @@
+/**
+ * A world of zones in a real browser: walk from the town to the forest to the dungeon and
+ * back through portals (no reload, no sign-in), a second player in the forest sees the
+ * arrival, and after signing in again the character is in the zone and place it left.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { useZoneCatalog, zoneCatalog } from "@oatnut/shared";
+import { loadZonesFromDisk } from "@oatnut/shared/node";
+import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
+import type { DatabaseEngine } from "../server/src/db/engine.ts";
+import { Character } from "../server/src/db/models.ts";
+import { startTestDatabase } from "../server/test/helpers.ts";
+import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
+import {
+  createCharacterInBrowser, launchChromium, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser, snapshot,
+  waitForSnapshot,
+} from "./browser.ts";
+import { walkThrough } from "./walker.ts";
+
+useZoneCatalog(loadZonesFromDisk());
+const PASSWORD = "a long enough password";
+const map = (id: string) => zoneCatalog().get(id).map;
+const portal = (zone: string, to: string) => map(zone).portals.find((p) => p.targetZone === to)!;
+
+let browser: Browser;
+let database: DatabaseEngine;
+let server: ServerProcess;
+
+before(async () => {
+  browser = await launchChromium();
+  database = await startTestDatabase();
+  await connectDatabase(database.uri);
+  server = await startServerProcess({ MONGODB_URI: database.uri });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop("SIGKILL");
+  await disconnectDatabase();
+  await database?.stop();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(server.url);
+  await page.locator("#auth-panel").waitFor({ state: "visible" });
+  return page;
+}
+
+describe("travelling the world in the browser", () => {
+  it("walks town → forest → dungeon → forest → town, is seen arriving, and comes back where it left", async () => {
+    // Bob waits in the forest, near where travellers from the town arrive.
+    const bob = await newPage();
+    await signUpInBrowser(bob, "bob.zones@example.com", PASSWORD);
+    await createCharacterInBrowser(bob, "Bob_Zones");
+    const arrival = map("forest").spawns.get(portal("town", "forest").targetSpawn)!;
+    await Character.updateOne({ nameKey: "bob_zones" }, { $set: { zone: "forest", x: arrival.x + 96, y: arrival.y } });
+    const bobIn = await playInBrowser(bob, "Bob_Zones");
+    assert.equal(bobIn.zone, "forest");
+
+    const alice = await newPage();
+    await signUpInBrowser(alice, "alice.zones@example.com", PASSWORD);
+    await createCharacterInBrowser(alice, "Alice_Zones");
+    const start = await playInBrowser(alice, "Alice_Zones");
+    assert.equal(start.zone, "town");
+    const pageUrl = alice.url();
+
+    await walkThrough(alice, map("town"), portal("town", "forest"), "forest");
+    const inForest = await snapshot(alice);
+    assert.deepEqual(inForest.selfServer, arrival, "arrived on the forest's spawn for travellers from the town");
+    assert.match(await alice.locator("#hud-zone").innerText(), /Whisperwood/);
+    await waitForSnapshot(bob, (s) => s.others.some((o) => o.name === "Alice_Zones"), "Bob sees Alice arrive");
+    await alice.screenshot({ path: path.join(SCREENSHOT_DIR, "forest-arrival.png") });
+
+    await walkThrough(alice, map("forest"), portal("forest", "dungeon"), "dungeon");
+    assert.match(await alice.locator("#hud-zone").innerText(), /Sunken Crypt/);
+    await alice.screenshot({ path: path.join(SCREENSHOT_DIR, "dungeon.png") });
+    await walkThrough(alice, map("dungeon"), portal("dungeon", "forest"), "forest");
+    await walkThrough(alice, map("forest"), portal("forest", "town"), "town");
+    assert.equal(alice.url(), pageUrl, "the same page all along: no reload");
+    assert.equal(await alice.locator("#auth-panel").isVisible(), false, "and no sign-in prompt");
+
+    // A few steps into the town, then sign out and in again.
+    await alice.keyboard.down("ArrowLeft");
+    await alice.waitForTimeout(300);
+    await alice.keyboard.up("ArrowLeft");
+    await alice.waitForTimeout(400);
+    const left = (await snapshot(alice)).selfServer!;
+    await alice.click("#leave-btn");
+    await alice.locator("#characters-panel").waitFor({ state: "visible" });
+    await alice.click("#signout-btn");
+    await alice.locator("#auth-panel").waitFor({ state: "visible" });
+    await signInInBrowser(alice, "alice.zones@example.com", PASSWORD);
+    const back = await playInBrowser(alice, "Alice_Zones");
+    assert.equal(back.zone, "town");
+    assert.deepEqual(back.selfServer, left, "in the zone and at the place it left");
+    const saved = await Character.findOne({ nameKey: "alice_zones" }).lean();
+    assert.deepEqual({ zone: saved!.zone, x: saved!.x, y: saved!.y }, { zone: "town", ...left });
+  });
+});
