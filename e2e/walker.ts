@@ -70,11 +70,21 @@ async function serverPosition(page: Page): Promise<{ x: number; y: number; zone:
   return s.selfServer ? { ...s.selfServer, zone: s.zone } : { x: NaN, y: NaN, zone: "travelling" };
 }
 
-/** Presses a key for exactly one game frame: one movement input (one 8 px step). */
+/**
+ * Holds a key for exactly one game frame — one movement input, one 8 px step: the key goes
+ * down in one frame's callback (after the game's own, which was requested first) and up
+ * in the next one's, so the game's frame in between sees it held once.
+ */
 async function tap(page: Page, key: string): Promise<void> {
-  await page.keyboard.down(key);
-  await page.evaluate(() => new Promise(requestAnimationFrame));
-  await page.keyboard.up(key);
+  await page.evaluate((code) => new Promise<void>((resolve) => {
+    requestAnimationFrame(() => {
+      window.dispatchEvent(new KeyboardEvent("keydown", { code, key: code }));
+      requestAnimationFrame(() => {
+        window.dispatchEvent(new KeyboardEvent("keyup", { code, key: code }));
+        resolve();
+      });
+    });
+  }), key);
 }
 
 /** Moves along one axis until the server position is on `target` (within 4 px). */
@@ -98,7 +108,14 @@ async function moveAxis(page: Page, axis: "x" | "y", target: number, zone: strin
     } else {
       await tap(page, key);
     }
-    await page.waitForTimeout(150); // inputs in flight land
+    // Inputs in flight land: wait until the position holds still.
+    let last = await serverPosition(page);
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(60);
+      const now = await serverPosition(page);
+      if (now.x === last.x && now.y === last.y) break;
+      last = now;
+    }
   }
   throw new Error(`could not reach ${axis}=${target} in ${zone}`);
 }

@@ -41,7 +41,7 @@ describe("npm run dev", () => {
     const page = await (await fetch(url + "/")).text();
     assert.match(page, /\/@vite\/client/, "the page loads Vite's hot-reload client");
     const module = await (await fetch(url + "/src/main.ts")).text();
-    assert.match(module, /ZoneSession/, "client sources are compiled on the fly");
+    assert.match(module, /installTestHook/, "client sources are compiled on the fly");
 
     const shared = path.join(PROJECT_ROOT, "shared", "src", "constants.ts");
     const now = new Date();

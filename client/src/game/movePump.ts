@@ -37,6 +37,8 @@ export class MovePump {
   private lastFrame = -1;
   /** The last input sent had a direction: a zero input is still owed. */
   private moving = false;
+  /** The previous frame sent nothing and owed nothing. */
+  private idle = true;
 
   constructor(
     private readonly input: InputHandle<MoveInputData>,
@@ -52,9 +54,13 @@ export class MovePump {
     if (!isMoving(intent) && !this.moving) {
       // Idle: keep one step "due", so the next key press is sent on its very frame.
       this.accumulator = this.stepMs;
+      this.idle = true;
       return;
     }
-    this.accumulator += elapsed;
+    // The frame a key is pressed after idling sends exactly that one due step, however
+    // long the frame was; time counts from then on.
+    if (this.idle) this.idle = false;
+    else this.accumulator += elapsed;
     let steps = Math.floor(this.accumulator / this.stepMs);
     if (steps > MAX_STEPS_PER_FRAME) {
       steps = MAX_STEPS_PER_FRAME;
