@@ -199,3 +199,28 @@ describe("metrics, traffic log and rotation", () => {
     }
   });
 });
+
+describe("errors.log", () => {
+  it("gets uncaught exceptions and unhandled rejections with their stacks, and the server keeps running", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-errors-"));
+    const faulty = await startServerProcess(
+      { MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: dir, NODE_ENV: "production" },
+      undefined, ["--import", path.join(PROJECT_ROOT, "server", "test", "fixtures", "fail-later.mjs")],
+    );
+    try {
+      const read = () => (fs.existsSync(path.join(dir, "errors.log"))
+        ? fs.readFileSync(path.join(dir, "errors.log"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+        : []);
+      await waitFor(() => read().length >= 2, "both errors logged", 10_000);
+      const [uncaught, rejection] = ["uncaught exception", "unhandled promise rejection"].map((m) => read().find((l) => l.message === m));
+      assert.equal(uncaught.error.message, "planted uncaught exception");
+      assert.match(uncaught.error.stack, /fail-later\.mjs/);
+      assert.equal(rejection.error.message, "planted unhandled rejection");
+      assert.match(rejection.error.stack, /fail-later\.mjs/);
+      assert.equal((await fetch(`${faulty.url}/health`)).status, 200, "still serving");
+    } finally {
+      await faulty.stop("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -27,13 +27,13 @@ export interface ServerProcess {
  * Starts the server bundle with the given environment and waits until /health is 200.
  * @throws Error when the bundle is missing (run `npm run build`) or the server does not come up
  */
-export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, port?: number, nodeArgs: string[] = []): Promise<ServerProcess> {
   if (!fs.existsSync(SERVER_BUNDLE)) {
     throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first (npm test does)`);
   }
   const serverPort = port ?? (await freePort());
   const ownLogDir = env.LOG_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logs-"));
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_BUNDLE], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -1,5 +1,7 @@
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { matchMaker } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import {
@@ -217,5 +219,23 @@ describe("zone room", () => {
     assert.equal(server.sessions.get(room.sessionId)?.characterId, character.id);
     await sendInputs(room, 1, 0, 1);
     assert.equal(server.state.players.get(room.sessionId)!.x, town.spawn.x + STEP);
+  });
+
+  it("logs an exception thrown inside the room to errors.log with its stack, zone and room id", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    const server = serverRoom(room);
+    server.clock.setTimeout(() => { throw new Error("planted room fault"); }, 0);
+    const file = path.join(game.config.logDir, "errors.log");
+    const line = await waitFor(() => {
+      if (!fs.existsSync(file)) return null;
+      return fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+        .find((l) => l.error?.message === "planted room fault");
+    }, "the room's exception in errors.log");
+    assert.equal(line.message, "uncaught exception in setTimeout");
+    assert.equal(line.zone, STARTING_ZONE);
+    assert.equal(line.roomId, server.roomId);
+    assert.match(line.error.stack, /zone-room\.test\.ts/);
+    assert.ok(matchMaker.getLocalRoomById(server.roomId), "the room lives on");
   });
 });
