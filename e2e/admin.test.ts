@@ -4,36 +4,21 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { Client, type Room } from "@colyseus/sdk";
-import type { DatabaseEngine } from "../server/src/db/engine.ts";
-import { api, createCharacter, signUp, startTestDatabase, testZones, waitFor } from "../server/test/helpers.ts";
-import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
-import { launchChromium, SCREENSHOT_DIR } from "./browser.ts";
+import { api, createCharacter, signUp, testZones, waitFor } from "../server/test/helpers.ts";
+import { SCREENSHOT_DIR, startBrowserWorld, stopBrowserWorld, type BrowserWorld } from "./browser.ts";
 
 const ADMIN = { username: "operator", password: "operator-password-123" };
-let browser: Browser;
-let database: DatabaseEngine;
-let server: ServerProcess;
-
+let world: BrowserWorld;
 before(async () => {
-  browser = await launchChromium();
-  database = await startTestDatabase();
-  server = await startServerProcess({
-    MONGODB_URI: database.uri, ZONES_DIR: testZones(), ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
-  });
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  world = await startBrowserWorld({ ZONES_DIR: testZones(), ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop("SIGKILL");
-  await database?.stop();
-});
+after(async () => { await stopBrowserWorld(world); });
 
 describe("admin monitor in the browser", () => {
   it("is refused without credentials and, signed in, lists the zone rooms and their connected clients", async () => {
+    const { browser, server } = world;
     // Two players in the world.
     const rooms: Array<Room<any, any>> = [];
     for (const name of ["Watched_One", "Watched_Two"]) {

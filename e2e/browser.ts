@@ -6,6 +6,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { PROJECT_ROOT } from "../server/src/config.ts";
+import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
+import type { DatabaseEngine } from "../server/src/db/engine.ts";
+import { startTestDatabase } from "../server/test/helpers.ts";
+import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "test-results", "e2e");
@@ -85,4 +89,37 @@ export async function holdKey(page: Page, key: string, ms: number): Promise<void
   await page.keyboard.down(key);
   await page.waitForTimeout(ms);
   await page.keyboard.up(key);
+}
+
+/** A fresh browser context (no shared storage) on the game's page, at the sign-in panel. */
+export async function openGame(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(url);
+  await page.locator("#auth-panel").waitFor({ state: "visible" });
+  return page;
+}
+
+/** Chromium, a database of its own and the production server on it, for one e2e file. */
+export interface BrowserWorld {
+  browser: Browser;
+  database: DatabaseEngine;
+  server: ServerProcess;
+}
+
+export async function startBrowserWorld(env: Record<string, string> = {}): Promise<BrowserWorld> {
+  const browser = await launchChromium();
+  const database = await startTestDatabase();
+  await connectDatabase(database.uri);
+  const server = await startServerProcess({ MONGODB_URI: database.uri, ...env });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return { browser, database, server };
+}
+
+export async function stopBrowserWorld(world: BrowserWorld | undefined): Promise<void> {
+  await world?.browser.close();
+  await world?.server.stop("SIGKILL");
+  await disconnectDatabase();
+  await world?.database.stop();
 }

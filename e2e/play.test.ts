@@ -5,19 +5,13 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
 import { PLAYER_SPEED, TICK_SECONDS, useZoneCatalog, zoneCatalog } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
-import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
-import type { DatabaseEngine } from "../server/src/db/engine.ts";
 import { Character } from "../server/src/db/models.ts";
-import { startTestDatabase } from "../server/test/helpers.ts";
-import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
+import { startServerProcess } from "../server/test/process.ts";
 import {
-  createCharacterInBrowser, holdKey, launchChromium, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser,
-  snapshot, waitForSnapshot,
+  createCharacterInBrowser, holdKey, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser, snapshot, waitForSnapshot, openGame, startBrowserWorld, stopBrowserWorld, type BrowserWorld,
 } from "./browser.ts";
 
 useZoneCatalog(loadZonesFromDisk());
@@ -26,32 +20,11 @@ const town = zoneCatalog().get(STARTING_ZONE).map;
 const STEP = PLAYER_SPEED * TICK_SECONDS;
 const PASSWORD = "a long enough password";
 
-let browser: Browser;
-let database: DatabaseEngine;
-let server: ServerProcess;
+let world: BrowserWorld;
+before(async () => { world = await startBrowserWorld(); });
+after(async () => { await stopBrowserWorld(world); });
 
-before(async () => {
-  browser = await launchChromium();
-  database = await startTestDatabase();
-  await connectDatabase(database.uri);
-  server = await startServerProcess({ MONGODB_URI: database.uri });
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop("SIGKILL");
-  await disconnectDatabase();
-  await database?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(server.url);
-  await page.locator("#auth-panel").waitFor({ state: "visible" });
-  return page;
-}
+const newPage = () => openGame(world.browser, world.server.url);
 
 /** True when x is (within rounding) a position the server can hold after whole steps. */
 function onStepGrid(x: number, origin: number): boolean {
@@ -160,13 +133,13 @@ describe("playing in the browser", () => {
     await page.keyboard.down("ArrowUp");
     await waitForSnapshot(page, (s) => s.self!.y < town.spawn.y - 3 * STEP, "walking up");
     // SIGTERM while the key is still held: the server saves, tells the player, exits 0.
-    assert.equal(await server.stop("SIGTERM"), 0, server.output());
+    assert.equal(await world.server.stop("SIGTERM"), 0, world.server.output());
     await page.keyboard.up("ArrowUp");
     await page.locator("#characters-panel").waitFor({ state: "visible" });
     const saved = await Character.findOne({ nameKey: "restarter" }).lean();
     assert.ok(saved!.y < town.spawn.y - 3 * STEP, "the walk was saved");
 
-    server = await startServerProcess({ MONGODB_URI: database.uri }, server.port);
+    world.server = await startServerProcess({ MONGODB_URI: world.database.uri }, world.server.port);
     await page.reload();
     await page.locator("#characters-panel").waitFor({ state: "visible" });
     const back = await playInBrowser(page, "Restarter");

@@ -5,19 +5,12 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
 import { useZoneCatalog, zoneCatalog } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
-import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
-import type { DatabaseEngine } from "../server/src/db/engine.ts";
 import { Character } from "../server/src/db/models.ts";
-import { startTestDatabase } from "../server/test/helpers.ts";
-import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
 import {
-  createCharacterInBrowser, launchChromium, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser, snapshot,
-  waitForSnapshot,
+  createCharacterInBrowser, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser, snapshot, waitForSnapshot, openGame, startBrowserWorld, stopBrowserWorld, type BrowserWorld,
 } from "./browser.ts";
 import { walkThrough } from "./walker.ts";
 
@@ -26,32 +19,11 @@ const PASSWORD = "a long enough password";
 const map = (id: string) => zoneCatalog().get(id).map;
 const portal = (zone: string, to: string) => map(zone).portals.find((p) => p.targetZone === to)!;
 
-let browser: Browser;
-let database: DatabaseEngine;
-let server: ServerProcess;
+let world: BrowserWorld;
+before(async () => { world = await startBrowserWorld(); });
+after(async () => { await stopBrowserWorld(world); });
 
-before(async () => {
-  browser = await launchChromium();
-  database = await startTestDatabase();
-  await connectDatabase(database.uri);
-  server = await startServerProcess({ MONGODB_URI: database.uri });
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop("SIGKILL");
-  await disconnectDatabase();
-  await database?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(server.url);
-  await page.locator("#auth-panel").waitFor({ state: "visible" });
-  return page;
-}
+const newPage = () => openGame(world.browser, world.server.url);
 
 describe("travelling the world in the browser", () => {
   it("walks town → forest → dungeon → forest → town, is seen arriving, and comes back where it left", async () => {
