@@ -37,11 +37,15 @@ function toBytes(data: unknown): Uint8Array | null {
   return null;
 }
 
-/** Names a Colyseus frame and, for room messages, decodes its msgpack type and payload. */
-export function describeFrame(bytes: Uint8Array): Frame {
+/**
+ * Names a Colyseus frame and, for room messages when `decode` is set, decodes its msgpack
+ * type and payload (only the kind is read otherwise: this runs for every frame sent).
+ */
+export function describeFrame(bytes: Uint8Array, decode = true): Frame {
   const code = bytes[0] & 0x1f;
   const name = PROTOCOL_NAMES.get(code) ?? `code ${code}`;
   if (code === Protocol.ROOM_STATE_PATCH || code === Protocol.ROOM_STATE) return { type: name, kind: "patch" };
+  if (code === Protocol.ROOM_DATA && !decode) return { type: name, kind: "message" };
   if (code === Protocol.ROOM_DATA) {
     try {
       const [type, payload] = unpackMultiple(bytes.subarray(1)) as [unknown, unknown];
@@ -78,7 +82,7 @@ export function watchTraffic(socket: RawSocket | undefined, context: TrafficCont
   socket.send = (data: unknown, ...rest: unknown[]) => {
     const bytes = toBytes(data);
     if (bytes && bytes.length > 0) {
-      const frame = describeFrame(bytes);
+      const frame = describeFrame(bytes, logging);
       bytesSent.inc({ zone: context.zone, kind: frame.kind }, bytes.length);
       if (logging) {
         trafficLogger.info("out", { direction: "out", zone: context.zone, roomId: context.roomId, sessionId: context.sessionId, type: frame.type, bytes: bytes.length, payload: frame.payload });
