@@ -10,7 +10,7 @@ import winston from "winston";
 import DailyRotateFile from "winston-daily-rotate-file";
 import type { Config } from "./config.ts";
 
-const SECRET_KEYS = /^(password|pass|token|jwt|secret|authorization|cookie|reconnectionToken|ticket)$/i;
+const SECRET_KEYS = /^(password|pass|token|jwt|secret|authorization|cookie|reconnectionToken|ticket|reservation)$/i;
 
 /** Replaces values of secret-looking keys, at any depth, with "[redacted]". */
 export function redact(value: unknown, depth = 0): unknown {

@@ -79,5 +79,7 @@ describe("log redaction", () => {
     assert.deepEqual(redact({ user: "u", password: "p", nested: { token: "t", list: [{ authorization: "Bearer x" }] } }), {
       user: "u", password: "[redacted]", nested: { token: "[redacted]", list: [{ authorization: "[redacted]" }] },
     });
+    // A transfer's seat reservation admits its holder for a few seconds: never in a log.
+    assert.deepEqual(redact({ zone: "forest", reservation: { sessionId: "s", roomId: "r" } }), { zone: "forest", reservation: "[redacted]" });
   });
 });
