@@ -9,8 +9,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "@colyseus/sdk";
-import type { DatabaseEngine } from "../src/db/engine.ts";
-import { api, startTestDatabase, waitFor } from "./helpers.ts";
+import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
+import { api, waitFor } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./process.ts";
 
 const PASSWORD = "very-secret-password-42";
@@ -19,7 +19,8 @@ let server: ServerProcess;
 let logDir: string;
 
 before(async () => {
-  database = await startTestDatabase();
+  // A database this file can stop (the last test takes it away), even when MONGODB_URI is set.
+  database = await startJongodb();
   logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logtest-"));
   server = await startServerProcess({ MONGODB_URI: database.uri, LOG_DIR: logDir, NODE_ENV: "production" });
 });

@@ -9,7 +9,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { CloseCode, PATCH_RATE_MS, useZoneCatalog, zoneCatalog } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
-import type { DatabaseEngine } from "../src/db/engine.ts";
+import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
 import { Character } from "../src/db/models.ts";
 import { api, createCharacter, signUp, startTestDatabase, testZones, waitFor } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./process.ts";
@@ -95,7 +95,7 @@ describe("graceful shutdown", () => {
 
   it("exits at once, with code 1, on a second signal", async () => {
     // Saves that keep failing make the first shutdown wait (retries), long enough to signal again.
-    const doomed = await startTestDatabase();
+    const doomed = await startJongodb(); // stoppable, even when MONGODB_URI is set
     const server = await startServerProcess({ MONGODB_URI: doomed.uri, ZONES_DIR: testZones() });
     servers.push(server);
     const { token } = await signUp(server.url);
@@ -116,7 +116,7 @@ describe("graceful shutdown", () => {
 
   it("gives up after SHUTDOWN_SECONDS when saving cannot finish, and says so", async () => {
     // A database of its own, stopped under the server's feet: every save attempt fails.
-    const doomed = await startTestDatabase();
+    const doomed = await startJongodb(); // stoppable, even when MONGODB_URI is set
     const server = await startServerProcess({ MONGODB_URI: doomed.uri, ZONES_DIR: testZones(), SHUTDOWN_SECONDS: "1" });
     servers.push(server);
     const { token } = await signUp(server.url);
