@@ -28,13 +28,51 @@ export const ServerMessage = {
    * cannot, it sends `ClientMessage.TransferFailed` to this room.
    */
   Transfer: "transfer",
+  /**
+   * A chat line: `{ channel: "zone" | "whisper", from: string, to?: string, text: string }`.
+   * Whispers reach the addressee wherever it is; the sender gets its own copy (with `to`).
+   * Clients show `text` as text, never as HTML.
+   */
+  Chat: "chat",
 } as const;
 
 /** Messages a client may send to a zone room (besides its movement inputs). */
 export const ClientMessage = {
   /** The client could not use a transfer's reservation: `{ reason: string }`. */
   TransferFailed: "transferFailed",
+  /** Say something to everyone in the zone: `{ text: string }`. */
+  Chat: "chat",
+  /** Say something to one character, by name, wherever it is: `{ to: string, text: string }`. */
+  Whisper: "whisper",
 } as const;
+
+/** Longest chat line, in characters. */
+export const CHAT_MAX_LENGTH = 200;
+/** Chat rate limit: at most this many lines (zone and whispers together)… */
+export const CHAT_BURST = 5;
+/** …per this many seconds. */
+export const CHAT_WINDOW_SECONDS = 5;
+
+/** A chat line as the server relays it. */
+export interface ChatLine {
+  channel: "zone" | "whisper";
+  from: string;
+  to?: string;
+  text: string;
+}
+
+/**
+ * Checks and normalizes a chat text: trimmed, no control characters, 1 to CHAT_MAX_LENGTH.
+ * @returns the text to send, or a message saying what is wrong
+ */
+export function cleanChatText(raw: unknown): { text: string } | string {
+  if (typeof raw !== "string") return "text must be a string";
+  // eslint-disable-next-line no-control-regex
+  const text = raw.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+  if (!text) return "text is empty";
+  if (text.length > CHAT_MAX_LENGTH) return `text is longer than ${CHAT_MAX_LENGTH} characters`;
+  return { text };
+}
 
 /** WebSocket close codes the server uses when it ends a session on purpose (4000–4999). */
 export const CloseCode = {

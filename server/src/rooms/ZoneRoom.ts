@@ -24,6 +24,7 @@ import { gameServices } from "../world/services.ts";
 import { redeemTicket } from "../world/tickets.ts";
 import { BROADCAST_CHANNEL } from "../world/channels.ts";
 import { liveRooms, messagesRejected, tickDuration } from "../metrics.ts";
+import { ChatSystem } from "./systems/chat.ts";
 import { InterestManager } from "./systems/interest.ts";
 import { watchTraffic } from "./traffic.ts";
 import { movementSystem } from "./systems/movement.ts";
@@ -71,6 +72,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   /** Live sessions by session id (a session mid-transfer is here but not in the state). */
   readonly sessions = new Map<string, PlayerSession>();
   interest!: InterestManager;
+  chat!: ChatSystem;
   /** Messages rejected at the boundary, by type (for metrics and tests). */
   readonly rejectedMessages = new Map<string, number>();
   /** Set during shutdown: the world stops so the saved positions are the last ones sent. */
@@ -177,6 +179,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       bufferMaxSize: INPUT_BUFFER_SIZE,
       sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
     });
+    this.chat = new ChatSystem(this, (type, parse, handler) => this.defineMessage(type, parse, handler));
     this.defineMessage(ClientMessage.TransferFailed, parseTransferFailed, (session, message) => {
       if (session.transfer) void abandonTransfer(this, session, `your client could not enter: ${message.reason}`);
     });
@@ -231,6 +234,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     client.userData = session;
     this.sessions.set(client.sessionId, session);
     this.watchClientTraffic(client);
+    this.chat.join(session);
     await markLive(this.presence, session.characterId, { roomId: this.roomId, sessionId: client.sessionId });
     logger.info("player joined", { zone: this.zone.id, roomId: this.roomId, characterId: session.characterId, name: player.name });
     await this.onPlayerEnter?.(session, client);
@@ -285,6 +289,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   protected async removeSession(session: PlayerSession): Promise<void> {
     if (!this.sessions.delete(session.sessionId)) return;
     this.detachPlayer(session);
+    this.chat.leave(session);
     try {
       if (session.transfer) await settleTransfer(this, session);
       else await this.savePlayer(session);
@@ -308,6 +313,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.state.players.set(session.sessionId, session.player);
     const client = this.clients.get(session.sessionId);
     this.interest.add(session.sessionId, session.player, client?.view);
+    this.chat.join(session);
   }
 
   /** Called by the portal system when a player's character walks into a portal. */

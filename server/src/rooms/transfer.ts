@@ -49,6 +49,7 @@ export async function beginTransfer(room: ZoneRoom, session: PlayerSession, port
   };
   session.transfer = transfer;
   room.detachPlayer(session);
+  room.chat.leave(session); // whispers go to the target room from now on
   const log = { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, to: portal.targetZone };
   try {
     const target = getZone(portal.targetZone);

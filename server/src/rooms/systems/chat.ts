@@ -1,0 +1,88 @@
+/**
+ * Chat: zone chat to everyone in the zone, and whispers to a character by name wherever
+ * it is — through Colyseus presence, so they cross processes with Redis. Lines are
+ * length-limited and rate-limited per player at the boundary; clients show them as text.
+ */
+import { matchMaker } from "@colyseus/core";
+import {
+  CHAT_BURST, CHAT_WINDOW_SECONDS, cleanChatText, ClientMessage, ServerMessage, type ChatLine,
+} from "@oatnut/shared";
+import { Character } from "../../db/models.ts";
+import { logger } from "../../logger.ts";
+import { findLive } from "../../world/liveCharacters.ts";
+import type { MessageParser, PlayerSession, ZoneClient, ZoneRoom } from "../ZoneRoom.ts";
+
+/** Presence channel a character's whispers are published on (by lower-cased name). */
+export const whisperChannel = (name: string) => `oatnut:whisper:${name.toLowerCase()}`;
+
+type Define = <T>(type: string, parse: MessageParser<T>, handler: (session: PlayerSession, message: T, client: ZoneClient) => void) => void;
+
+const parseZoneChat: MessageParser<{ text: string }> = (raw) => cleanChatText((raw as { text?: unknown } | null)?.text);
+
+const parseWhisper: MessageParser<{ to: string; text: string }> = (raw) => {
+  const to = (raw as { to?: unknown } | null)?.to;
+  if (typeof to !== "string" || !/^[A-Za-z0-9_]{3,16}$/.test(to)) return "to must be a character name";
+  const cleaned = cleanChatText((raw as { text?: unknown }).text);
+  return typeof cleaned === "string" ? cleaned : { to, text: cleaned.text };
+};
+
+export class ChatSystem {
+  /** Recent line times per session, for the rate limit. */
+  private readonly recent = new Map<string, number[]>();
+  /** Whisper subscriptions per session. */
+  private readonly inboxes = new Map<string, { channel: string; deliver: (line: ChatLine) => void }>();
+
+  constructor(private readonly room: ZoneRoom, define: Define) {
+    define(ClientMessage.Chat, parseZoneChat, (session, { text }) => {
+      if (!this.allow(session)) return;
+      const line: ChatLine = { channel: "zone", from: session.player.name, text };
+      this.room.broadcast(ServerMessage.Chat, line);
+    });
+    define(ClientMessage.Whisper, parseWhisper, (session, { to, text }) => {
+      if (!this.allow(session)) return;
+      void this.whisper(session, to, text);
+    });
+  }
+
+  /** Opens a player's whisper inbox (on join). */
+  join(session: PlayerSession): void {
+    const channel = whisperChannel(session.player.name);
+    const deliver = (line: ChatLine) => this.room.clients.get(session.sessionId)?.send(ServerMessage.Chat, line);
+    this.inboxes.set(session.sessionId, { channel, deliver });
+    void this.room.presence.subscribe(channel, deliver);
+  }
+
+  /** Closes it (on leave). */
+  leave(session: PlayerSession): void {
+    const inbox = this.inboxes.get(session.sessionId);
+    if (inbox) this.room.presence.unsubscribe(inbox.channel, inbox.deliver);
+    this.inboxes.delete(session.sessionId);
+    this.recent.delete(session.sessionId);
+  }
+
+  /** Rate limit: CHAT_BURST lines per CHAT_WINDOW_SECONDS; tells the player when it bites. */
+  private allow(session: PlayerSession): boolean {
+    const now = Date.now();
+    const times = (this.recent.get(session.sessionId) ?? []).filter((t) => now - t < CHAT_WINDOW_SECONDS * 1000);
+    if (times.length >= CHAT_BURST) {
+      this.room.notify(session, `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds.`);
+      this.recent.set(session.sessionId, times);
+      return false;
+    }
+    times.push(now);
+    this.recent.set(session.sessionId, times);
+    return true;
+  }
+
+  private async whisper(session: PlayerSession, to: string, text: string): Promise<void> {
+    const target = await Character.findOne({ nameKey: to.toLowerCase() }).lean();
+    if (!target || !(await findLive(matchMaker.presence, String(target._id)))) {
+      this.room.notify(session, `${target?.name ?? to} is not online.`);
+      return;
+    }
+    const line: ChatLine = { channel: "whisper", from: session.player.name, to: target.name, text };
+    await this.room.presence.publish(whisperChannel(target.name), line);
+    this.room.clients.get(session.sessionId)?.send(ServerMessage.Chat, line);
+    logger.debug("whisper", { from: session.characterId, to: String(target._id) });
+  }
+}
