@@ -17,6 +17,7 @@ import { enterZone } from "./network/zone.ts";
 import { Stage } from "./render/stage.ts";
 import { installTestHook } from "./testHook.ts";
 import { AuthPanel } from "./ui/authPanel.ts";
+import { ChatPanel } from "./ui/chatPanel.ts";
 import { CharactersPanel } from "./ui/charactersPanel.ts";
 import { byId } from "./ui/dom.ts";
 import { Hud } from "./ui/hud.ts";
@@ -62,6 +63,7 @@ const charactersPanel = new CharactersPanel({
 });
 
 const hud = new Hud(() => void session?.leave());
+const chat = new ChatPanel((text, to) => session?.say(text, to));
 
 function showAuth(message = ""): void {
   authPanel.open(message);
@@ -86,15 +88,18 @@ async function play(character: CharacterSummary): Promise<void> {
     zone: (map) => hud.setZone(map.displayName),
     selfName: (name) => hud.setCharacter(name),
     notice: (text) => hud.notice(text),
+    chat: (line) => chat.add(line),
     connectionLost: () => hud.notice("Connection lost — reconnecting…", true),
     connectionRestored: () => hud.clearNotice(),
     ended: (message) => {
       session = null;
+      chat.setActive(false);
       keyboard.setEnabled(false);
       showCharacters(message ?? "");
     },
   });
   hud.open(character.name);
+  chat.setActive(true);
   keyboard.setEnabled(true);
   screens.show("game");
 }

@@ -15,7 +15,7 @@
  *    room, which puts the character back at a safe spot with a notice; the client shows
  *    the error and sends input again once the movement keys were released.
  */
-import type { ZoneMap } from "@oatnut/shared";
+import type { ChatLine, ZoneMap } from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { errorMessage } from "../network/errors.ts";
 import { enterZone, type ZoneRoom } from "../network/zone.ts";
@@ -28,6 +28,7 @@ export interface PlaySessionEvents {
   zone(map: ZoneMap): void;
   selfName(name: string): void;
   notice(text: string): void;
+  chat(line: ChatLine): void;
   connectionLost(): void;
   connectionRestored(): void;
   /** The play is over; `message` says why, or is null when the player chose to leave. */
@@ -56,6 +57,11 @@ export class PlaySession {
     return this.transfer !== null;
   }
 
+  /** Chat through the zone the character is in. */
+  say(text: string, to?: string): void {
+    this.current.say(text, to);
+  }
+
   frame(now: number): void {
     this.current.frame(now);
   }
@@ -75,6 +81,7 @@ export class PlaySession {
       },
       selfName: (name) => this.events.selfName(name),
       notice: (text) => this.events.notice(text),
+      chat: (line) => this.events.chat(line),
       connectionLost: () => this.events.connectionLost(),
       connectionRestored: () => this.events.connectionRestored(),
       transfer: (offer) => void this.travel(session, offer),

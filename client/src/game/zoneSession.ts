@@ -21,7 +21,7 @@
  */
 import { Callbacks, Predict, type SeatReservation } from "@colyseus/sdk";
 import {
-  ClientMessage, PATCH_RATE_MS, ServerMessage, TILE_SIZE, type MoveIntent, type Player, type ZoneMap, type ZoneState,
+  ClientMessage, PATCH_RATE_MS, type ChatLine, ServerMessage, TILE_SIZE, type MoveIntent, type Player, type ZoneMap, type ZoneState,
 } from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { leaveMessage, type ZoneRoom } from "../network/zone.ts";
@@ -52,6 +52,8 @@ export interface ZoneSessionEvents {
   selfName(name: string): void;
   /** A server notice to show the player. */
   notice(text: string): void;
+  /** A chat line (zone chat or a whisper). */
+  chat(line: ChatLine): void;
   /** The connection dropped; the SDK is trying to reconnect. */
   connectionLost(): void;
   /** The SDK reconnected after a drop. */
@@ -103,6 +105,9 @@ export class ZoneSession {
   ) {
     room.onMessage(ServerMessage.Notice, (message: { text?: unknown } | undefined) => {
       if (typeof message?.text === "string" && message.text) events.notice(message.text);
+    });
+    room.onMessage(ServerMessage.Chat, (line: ChatLine) => {
+      if (line && typeof line.text === "string" && typeof line.from === "string") events.chat(line);
     });
     room.onMessage(ServerMessage.Transfer, (message: unknown) => this.onTransfer(message));
     room.onLeave((code: number, reason?: string) => {
@@ -200,6 +205,12 @@ export class ZoneSession {
   }
 
   /** Per animation frame: input first, then read the smoothed positions and draw. */
+  /** Sends a chat line to the zone, or a whisper to one character by name. */
+  say(text: string, to?: string): void {
+    if (to) this.room.send(ClientMessage.Whisper, { to, text });
+    else this.room.send(ClientMessage.Chat, { text });
+  }
+
   frame(now: number): void {
     if (this.ended) return;
     // With a reconciler, tick() returns the fixed steps due: feed it to pump.sendSteps().
