@@ -46,6 +46,27 @@ async function play(url: string, token: string, characterId: string): Promise<Ro
   return room;
 }
 
+/**
+ * A server whose only player has moved (so there is something to save) and whose database
+ * is then stopped under its feet (a jongodb of its own, stoppable even when MONGODB_URI is
+ * set): every save attempt fails from then on.
+ */
+async function serverWithUnsavableWalker(name: string, env: Record<string, string>): Promise<ServerProcess> {
+  const doomed = await startJongodb();
+  const server = await startServerProcess({ MONGODB_URI: doomed.uri, ZONES_DIR: testZones(), ...env });
+  servers.push(server);
+  const { token } = await signUp(server.url);
+  const character = await createCharacter(server.url, token, name);
+  const room = await play(server.url, token, character.id);
+  const input = room.input<{ dx: number; dy: number }>();
+  input.data.dx = 1;
+  input.data.dy = 0;
+  input.send();
+  await waitFor(() => room.state.players.get(room.sessionId).x > 176, "moved, so there is something to save");
+  await doomed.stop();
+  return server;
+}
+
 describe("graceful shutdown", () => {
   it("saves the last position of a player walking when SIGTERM arrives, and restores it after a restart", async () => {
     const first = await startServer();
@@ -95,18 +116,7 @@ describe("graceful shutdown", () => {
 
   it("exits at once, with code 1, on a second signal", async () => {
     // Saves that keep failing make the first shutdown wait (retries), long enough to signal again.
-    const doomed = await startJongodb(); // stoppable, even when MONGODB_URI is set
-    const server = await startServerProcess({ MONGODB_URI: doomed.uri, ZONES_DIR: testZones() });
-    servers.push(server);
-    const { token } = await signUp(server.url);
-    const character = await createCharacter(server.url, token, "Second_Signal");
-    const room = await play(server.url, token, character.id);
-    const input = room.input<{ dx: number; dy: number }>();
-    input.data.dx = 1;
-    input.data.dy = 0;
-    input.send();
-    await waitFor(() => room.state.players.get(room.sessionId).x > 176, "moved");
-    await doomed.stop();
+    const server = await serverWithUnsavableWalker("Second_Signal", {});
     server.child.kill("SIGTERM");
     await waitFor(() => /SIGTERM received/.test(server.output()), "the first shutdown under way");
     server.child.kill("SIGTERM");
@@ -115,19 +125,7 @@ describe("graceful shutdown", () => {
   });
 
   it("gives up after SHUTDOWN_SECONDS when saving cannot finish, and says so", async () => {
-    // A database of its own, stopped under the server's feet: every save attempt fails.
-    const doomed = await startJongodb(); // stoppable, even when MONGODB_URI is set
-    const server = await startServerProcess({ MONGODB_URI: doomed.uri, ZONES_DIR: testZones(), SHUTDOWN_SECONDS: "1" });
-    servers.push(server);
-    const { token } = await signUp(server.url);
-    const character = await createCharacter(server.url, token, "Stuck_Saver");
-    const room = await play(server.url, token, character.id);
-    const input = room.input<{ dx: number; dy: number }>();
-    input.data.dx = 1;
-    input.data.dy = 0;
-    input.send();
-    await waitFor(() => room.state.players.get(room.sessionId).x > 176, "moved, so there is something to save");
-    await doomed.stop();
+    const server = await serverWithUnsavableWalker("Stuck_Saver", { SHUTDOWN_SECONDS: "1" });
     const started = Date.now();
     const code = await server.stop("SIGTERM");
     assert.equal(code, 1);

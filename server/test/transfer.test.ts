@@ -166,7 +166,7 @@ describe("zone transfer", () => {
     const character = await newCharacter("plaza", [17, 5]);
     const plaza = await enter(character);
     const transfer = await walkUntilTransfer(plaza, 1, 0);
-    const field = await follow(plaza, transfer);
+    await follow(plaza, transfer);
     await assert.rejects(game.colyseus.sdk.consumeSeatReservation(transfer.reservation));
     assert.equal((await liveCopies(character.id)).length, 1);
   });

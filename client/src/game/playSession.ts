@@ -15,25 +15,19 @@
  *    room, which puts the character back at a safe spot with a notice; the client shows
  *    the error and sends input again once the movement keys were released.
  */
-import type { ChatLine, ZoneMap } from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { errorMessage } from "../network/errors.ts";
 import { enterZone, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
-import { ZoneSession, type TransferOffer, type ZoneSnapshot } from "./zoneSession.ts";
+import { ZoneSession, type TransferOffer, type ZoneSessionEvents, type ZoneSnapshot } from "./zoneSession.ts";
 import { zoneDisplayName } from "./zones.ts";
 
-export interface PlaySessionEvents {
-  /** A zone is shown (on entering the world and after each transfer). */
-  zone(map: ZoneMap): void;
-  selfName(name: string): void;
-  notice(text: string): void;
-  chat(line: ChatLine): void;
-  connectionLost(): void;
-  connectionRestored(): void;
-  /** The play is over; `message` says why, or is null when the player chose to leave. */
-  ended(message: string | null): void;
-}
+/**
+ * What a play reports: the events of its zone sessions, relayed (`zone` fires on entering
+ * the world and after each transfer; `ended` when the whole play is over), except the
+ * transfers, which the play handles itself.
+ */
+export type PlaySessionEvents = Omit<ZoneSessionEvents, "transfer">;
 
 export class PlaySession {
   private current: ZoneSession;
