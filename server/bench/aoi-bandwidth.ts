@@ -14,6 +14,7 @@ import { TILE_SIZE } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
 import { api, createCharacter, signUp, startTestGame } from "../test/helpers.ts";
 import { writeZones } from "../test/zoneFixtures.ts";
+import { makeRng } from "../../scripts/pixels.ts";
 
 const bots = Number(process.argv[2] ?? 50);
 const seconds = Number(process.argv[3] ?? 10);
@@ -26,20 +27,9 @@ function world(viewRadius: number): string {
   return writeZones({ field: { starting: true, viewRadius, rows, spawns: { default: [50, 50] } } });
 }
 
-/** A deterministic PRNG so both runs place and steer bots the same way. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function run(viewRadius: number): Promise<{ bytesPerClientPerSecond: number; visibleAverage: number }> {
   const game = await startTestGame({ ZONES_DIR: world(viewRadius), AUTOSAVE_SECONDS: "3600" });
-  const random = rng(42);
+  const random = makeRng(42); // the same seed in both runs: the same placements and walks
   const rooms = [];
   for (let i = 0; i < bots; i++) {
     const { token } = await signUp(game.baseUrl);

@@ -85,19 +85,17 @@ export function configureLogger(config: LoggerConfig): void {
     throw new Error(`LOG_DIR ${config.logDir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): `
       + "create it and give this user write access, or point LOG_DIR elsewhere");
   }
-  const json = winston.format.json();
   const consoleFormat = config.nodeEnv === "production"
-    ? json
+    ? winston.format.json()
     : winston.format.combine(winston.format.colorize(), readable);
   logger.clear();
   logger.level = config.logLevel;
-  logger.add(new winston.transports.Console({ format: consoleFormat, silent: process.env.LOG_SILENT === "true" }));
+  logger.add(new winston.transports.Console({ format: consoleFormat }));
   logger.add(rotatingFile(config, "app"));
   logger.add(rotatingFile(config, "errors", "error"));
   trafficLogger.clear();
   trafficLogger.silent = !config.logTraffic;
   if (config.logTraffic) trafficLogger.add(rotatingFile(config, "traffic"));
-  void json;
 }
 
 /** Flushes and closes every transport (call last, before the process exits). */

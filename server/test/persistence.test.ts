@@ -83,3 +83,14 @@ describe("log redaction", () => {
     assert.deepEqual(redact({ zone: "forest", reservation: { sessionId: "s", roomId: "r" } }), { zone: "forest", reservation: "[redacted]" });
   });
 });
+
+describe("entry ticket storage", () => {
+  it("drops a ticket nobody redeemed once its lifetime is over", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const presence = new LocalPresence();
+    const id = await issueTicket(presence, { accountId: "a", characterId: "c", zone: "town" });
+    assert.equal(await presence.llen(`oatnut:ticket:${id}`), 1);
+    t.mock.timers.tick(TICKET_TTL_SECONDS * 1000);
+    assert.equal(await presence.llen(`oatnut:ticket:${id}`), 0, "gone from memory");
+  });
+});

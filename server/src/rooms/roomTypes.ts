@@ -4,15 +4,11 @@
  * export extends ZoneRoom — adding a room type is adding that file and naming it in a
  * zone.json, nothing else.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { DEFAULT_ROOM_TYPE, ROOM_TYPE_NAME, type ZoneCatalog } from "@oatnut/shared";
 import { ZoneRoom } from "./ZoneRoom.ts";
 
 export type ZoneRoomClass = typeof ZoneRoom;
 
-/** Where room type modules live in the source tree (tools check names against it). */
-export const ROOM_TYPES_SOURCE_DIR = path.resolve(import.meta.dirname, "..", "..", "src", "rooms", "types");
 
 /**
  * Loads the class of a room type.
@@ -42,10 +38,4 @@ export async function loadRoomTypes(catalog: ZoneCatalog): Promise<Map<string, Z
     if (!types.has(zone.roomType)) types.set(zone.roomType, await loadRoomType(zone.roomType));
   }
   return types;
-}
-
-/** Names of the room type modules present in the source tree (for zones:check). */
-export function roomTypeModules(): string[] {
-  if (!fs.existsSync(ROOM_TYPES_SOURCE_DIR)) return [];
-  return fs.readdirSync(ROOM_TYPES_SOURCE_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3));
 }

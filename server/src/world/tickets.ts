@@ -25,8 +25,11 @@ export async function issueTicket(presence: Presence, ticket: EntryTicket, now =
   const id = generateId(24);
   const stored: StoredTicket = { ...ticket, expiresAt: now + TICKET_TTL_SECONDS * 1000 };
   await presence.rpush(key(id), JSON.stringify(stored));
-  // Lets Redis drop tickets nobody redeemed; validity itself is checked with expiresAt.
+  // Tickets nobody redeemed are dropped: Redis expires the key; the in-process presence
+  // does not expire lists, so this process deletes it too. Validity itself is checked
+  // with expiresAt, whatever the store.
   await presence.expire(key(id), TICKET_TTL_SECONDS);
+  setTimeout(() => presence.del(key(id)), TICKET_TTL_SECONDS * 1000).unref();
   return id;
 }
 

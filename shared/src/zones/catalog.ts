@@ -6,7 +6,6 @@
  *   tilesets/overworld.tsj, overworld.png
  *   town/zone.json, town/map.tmj      (the zone id is the folder name)
  */
-import { PLAYER_HALF_SIZE } from "../constants.ts";
 import { isWalkable } from "../movement.ts";
 import {
   insideRect, parseTiledMap, resolveRelative, ZoneFormatError, type TiledMapJson, type TiledTilesetJson, type ZoneMap,
@@ -258,6 +257,3 @@ export function getZone(id: string): ZoneDefinition {
 export function getZoneMap(id: string): ZoneMap {
   return zoneCatalog().get(id).map;
 }
-
-/** Half the side of a character's box, re-exported for tools that place spawns. */
-export const CHARACTER_HALF_SIZE = PLAYER_HALF_SIZE;

@@ -5,7 +5,7 @@
  */
 import { matchMaker } from "@colyseus/core";
 import {
-  CHAT_BURST, CHAT_WINDOW_SECONDS, cleanChatText, ClientMessage, ServerMessage, type ChatLine,
+  CHAT_BURST, CHAT_WINDOW_SECONDS, cleanChatText, ClientMessage, ServerMessage, validateCharacterName, type ChatLine,
 } from "@oatnut/shared";
 import { Character } from "../../db/models.ts";
 import { logger } from "../../logger.ts";
@@ -21,7 +21,7 @@ const parseZoneChat: MessageParser<{ text: string }> = (raw) => cleanChatText((r
 
 const parseWhisper: MessageParser<{ to: string; text: string }> = (raw) => {
   const to = (raw as { to?: unknown } | null)?.to;
-  if (typeof to !== "string" || !/^[A-Za-z0-9_]{3,16}$/.test(to)) return "to must be a character name";
+  if (typeof to !== "string" || validateCharacterName(to) !== null) return "to must be a character name";
   const cleaned = cleanChatText((raw as { text?: unknown }).text);
   return typeof cleaned === "string" ? cleaned : { to, text: cleaned.text };
 };
