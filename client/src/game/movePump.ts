@@ -11,7 +11,17 @@
  *   steps, which the reconciler will rely on (it steps once per `send()`);
  * - the explicit zero input stops the character even on a server that keeps applying the
  *   last input it received, and costs one tiny delta frame;
- * - an idle player sends nothing, which matters in a zone full of standing players.
+ * - an idle player sends almost nothing, which matters in a zone full of standing players:
+ *   only a zero input now and then as a clock beacon (below).
+ *
+ * Clock beacon: the SDK's room clock (what remote interpolation renders against) only
+ * corrects its server-time offset from input round trips. A client that never sends
+ * keeps the offset of its first frame, which is late by however long that frame waited
+ * (a busy page at join: hundreds of ms), and then draws others from the far end of its
+ * sample buffer — stepping at the patch rate instead of interpolating. So the pump
+ * sends one zero input per step for `CLOCK_WARMUP_MS` after it starts (and after
+ * `warmUp()`, called on reconnect), then one every `CLOCK_BEACON_MS` while idle. A zero
+ * input moves nothing on the server.
  * When every key is dropped at once (window blur, hidden tab), `stopNow()` sends the
  * zero input at once: a hidden tab gets no animation frames to send it later.
  *
@@ -32,6 +42,12 @@ export interface MoveInputData {
 /** After a long frame hitch, send at most this many steps and drop the backlog. */
 const MAX_STEPS_PER_FRAME = 3;
 
+/** How long after start (or `warmUp()`) an idle client sends a zero input every step. */
+export const CLOCK_WARMUP_MS = 2000;
+
+/** After the warm-up, how often an idle client sends a zero input to keep its clock synced. */
+export const CLOCK_BEACON_MS = 1000;
+
 export class MovePump {
   private accumulator = 0;
   private lastFrame = -1;
@@ -39,6 +55,10 @@ export class MovePump {
   private moving = false;
   /** The previous frame sent nothing and owed nothing. */
   private idle = true;
+  /** Frame time until which idle steps send zero inputs (clock warm-up); -1 = from the first frame. */
+  private warmUntil = -1;
+  /** Frame time of the last input sent (for the idle clock beacon). */
+  private lastSent = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly input: InputHandle<MoveInputData>,
@@ -50,11 +70,14 @@ export class MovePump {
   update(now: number): void {
     const elapsed = this.lastFrame < 0 ? 0 : Math.max(0, now - this.lastFrame);
     this.lastFrame = now;
+    if (this.warmUntil < 0) this.warmUntil = now + CLOCK_WARMUP_MS;
     const intent = this.readIntent();
     if (!isMoving(intent) && !this.moving) {
       // Idle: keep one step "due", so the next key press is sent on its very frame.
       this.accumulator = this.stepMs;
       this.idle = true;
+      const beaconDue = now < this.warmUntil ? this.stepMs : CLOCK_BEACON_MS;
+      if (now - this.lastSent >= beaconDue) this.send(intent, now);
       return;
     }
     // The frame a key is pressed after idling sends exactly that one due step, however
@@ -68,15 +91,20 @@ export class MovePump {
     } else {
       this.accumulator -= steps * this.stepMs;
     }
-    this.sendSteps(steps, intent);
+    this.sendSteps(steps, intent, now);
   }
 
   /** Sends `steps` inputs carrying `intent` (stops after the owed zero input when idle). */
-  sendSteps(steps: number, intent: MoveIntent = this.readIntent()): void {
+  sendSteps(steps: number, intent: MoveIntent = this.readIntent(), now = this.lastFrame): void {
     for (let i = 0; i < steps; i++) {
       if (!isMoving(intent) && !this.moving) return;
-      this.send(intent);
+      this.send(intent, now);
     }
+  }
+
+  /** Sends a zero input every step for a while again (the clock was reset: reconnect). */
+  warmUp(): void {
+    this.warmUntil = -1;
   }
 
   /**
@@ -90,15 +118,18 @@ export class MovePump {
 
   /** Sends the zero input right away if the character was last told to move. */
   stopNow(): void {
-    if (this.moving) this.send({ dx: 0, dy: 0 });
+    if (this.moving) this.send({ dx: 0, dy: 0 }, this.lastFrame);
   }
 
-  private send(intent: MoveIntent): void {
+  private send(intent: MoveIntent, now: number): void {
     this.input.data.dx = intent.dx;
     this.input.data.dy = intent.dy;
     // `send()` returns 0 when the socket is not open (e.g. while reconnecting): keep the
     // zero input owed in that case so it goes out once the connection is back.
-    if (this.input.send() !== 0) this.moving = isMoving(intent);
+    if (this.input.send() !== 0) {
+      this.moving = isMoving(intent);
+      this.lastSent = now;
+    }
   }
 }
 

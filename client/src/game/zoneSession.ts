@@ -117,6 +117,7 @@ export class ZoneSession {
       if (!this.handedOff) events.connectionLost();
     });
     room.onReconnect(() => {
+      this.pump?.warmUp(); // the SDK reset the input round trip: resync the clock
       if (!this.handedOff) events.connectionRestored();
     });
     room.onError((code: number, message?: string) => {
