@@ -87,3 +87,32 @@ export const zoneTransfers = new client.Counter({
   labelNames: ["from", "to", "outcome"],
   registers: [registry],
 });
+
+export const skillsUsed = new client.Counter({
+  name: "oatnut_skills_used_total",
+  help: "Skill uses the server allowed, by zone and skill.",
+  labelNames: ["zone", "skill"],
+  registers: [registry],
+});
+
+export const skillsRefused = new client.Counter({
+  name: "oatnut_skills_refused_total",
+  help: "Skill uses the server refused, by zone and reason (cooldown, range, sight, target, dead).",
+  labelNames: ["zone", "reason"],
+  registers: [registry],
+});
+
+export const monstersKilled = new client.Counter({
+  name: "oatnut_monsters_killed_total",
+  help: "Monsters killed, by zone and kind.",
+  labelNames: ["zone", "kind"],
+  registers: [registry],
+});
+
+export const monsterSystemDuration = new client.Histogram({
+  name: "oatnut_monster_system_duration_seconds",
+  help: "Time the monster system takes in one tick of a zone (all its monsters).",
+  labelNames: ["zone"],
+  buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005],
+  registers: [registry],
+});

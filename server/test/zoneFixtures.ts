@@ -19,6 +19,10 @@ export interface FixtureZone {
   spawns: Record<string, [number, number]>;
   /** Portals in tile coordinates: [col, row, widthTiles, heightTiles]. */
   portals?: Array<{ name: string; rect: [number, number, number, number]; targetZone: string; targetSpawn: string }>;
+  /** Monster areas in tile coordinates, with their Tiled properties (monster, count, behaviour, wander). */
+  monsterAreas?: Array<{ name: string; rect: [number, number, number, number]; properties: Record<string, string | number | boolean> }>;
+  /** The map's `pvp` property. */
+  pvp?: boolean;
 }
 
 function crc32(bytes: Buffer): number {
@@ -83,6 +87,13 @@ export function writeZone(dir: string, id: string, zone: FixtureZone): void {
         { name: "targetSpawn", type: "string", value: portal.targetSpawn },
       ],
     })),
+    ...(zone.monsterAreas ?? []).map((area) => ({
+      id: objectId++, name: area.name, type: "monsterArea",
+      x: area.rect[0] * TILE_SIZE, y: area.rect[1] * TILE_SIZE, width: area.rect[2] * TILE_SIZE, height: area.rect[3] * TILE_SIZE,
+      properties: Object.entries(area.properties).map(([name, value]) => ({
+        name, type: typeof value === "number" ? "int" : typeof value === "boolean" ? "bool" : "string", value,
+      })),
+    })),
   ];
   const map = {
     type: "map", orientation: "orthogonal", renderorder: "right-down", infinite: false,
@@ -92,7 +103,10 @@ export function writeZone(dir: string, id: string, zone: FixtureZone): void {
       { id: 1, name: "ground", type: "tilelayer", visible: true, width, height, data },
       { id: 2, name: "objects", type: "objectgroup", visible: true, objects },
     ],
-    properties: [{ name: "displayName", type: "string", value: zone.displayName ?? id }],
+    properties: [
+      { name: "displayName", type: "string", value: zone.displayName ?? id },
+      ...(zone.pvp ? [{ name: "pvp", type: "bool", value: true }] : []),
+    ],
   };
   fs.mkdirSync(path.join(dir, id), { recursive: true });
   fs.writeFileSync(path.join(dir, id, "map.tmj"), JSON.stringify(map));

@@ -4,4 +4,5 @@ export * from "./state.ts";
 export * from "./tiled.ts";
 export * from "./map.ts";
 export * from "./movement.ts";
+export * from "./rules.ts";
 export * from "./zones/index.ts";

@@ -10,6 +10,22 @@ export function isSolidTile(map: CollisionMap, col: number, row: number): boolea
   return map.solid[row * map.width + col] === 1;
 }
 
+/**
+ * True when nothing solid lies on the straight line from `a` to `b` (world pixels): the
+ * line is sampled every quarter tile, so no wall tile can be skipped over.
+ */
+export function lineOfSight(map: CollisionMap, a: { x: number; y: number }, b: { x: number; y: number }): boolean {
+  const length = Math.hypot(b.x - a.x, b.y - a.y);
+  const samples = Math.max(1, Math.ceil(length / (map.tileSize / 4)));
+  for (let i = 0; i <= samples; i++) {
+    const t = i / samples;
+    const x = a.x + (b.x - a.x) * t;
+    const y = a.y + (b.y - a.y) * t;
+    if (isSolidTile(map, Math.floor(x / map.tileSize), Math.floor(y / map.tileSize))) return false;
+  }
+  return true;
+}
+
 /** A small map written as text: collision and one spawn point. */
 export interface TextMap extends CollisionMap {
   readonly spawn: { readonly x: number; readonly y: number };

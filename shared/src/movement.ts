@@ -104,3 +104,23 @@ export function isWalkable(position: Position, map: CollisionMap): boolean {
   }
   return true;
 }
+
+/** What one player-input step reads and writes of a player. */
+export interface Walker extends Position {
+  facing: number;
+  speed: number;
+  /** 0 while dead: a dead character does not move. */
+  hp: number;
+}
+
+/**
+ * Applies one movement input to a player for one fixed step: the server's rule, and the
+ * step the client's prediction replays. Mutates `walker` in place.
+ */
+export function applyMoveInput(walker: Walker, intent: MoveIntent, dt: number, map: CollisionMap): void {
+  if (walker.hp <= 0) return;
+  const next = stepMovement(walker, intent, walker.speed, dt, map);
+  walker.x = next.x;
+  walker.y = next.y;
+  walker.facing = facingFor(intent, walker.facing as Facing);
+}

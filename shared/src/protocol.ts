@@ -5,13 +5,19 @@
 import { schema, t } from "@colyseus/schema";
 
 /**
- * One movement intent, sent by the client once per fixed step while it plays.
+ * One step of player intent, sent by the client once per fixed step while it plays.
  * `dx` and `dy` are the held direction on each axis (-1, 0 or 1); the server clamps
  * anything else into that range, so a client can never ask for more than full speed.
+ * `skill` (0 = none, else a `Skill` id) asks to use a skill on the entity `target` (an
+ * `eid`) this step; the server checks cooldown and range against where the target was on
+ * this client's screen (lag compensation), and ignores what it cannot allow.
+ * The client sets `skill` for exactly one input per use, then back to 0.
  */
 export const MoveInput = schema({
   dx: t.int8(),
   dy: t.int8(),
+  skill: t.uint8(),
+  target: t.uint32(),
 }, "MoveInput");
 export type MoveInput = InstanceType<typeof MoveInput>;
 
@@ -34,7 +40,34 @@ export const ServerMessage = {
    * Clients show `text` as text, never as HTML.
    */
   Chat: "chat",
+  /**
+   * What happened near this player during one tick, for feedback (damage numbers, attack
+   * effects, deaths, level-ups): `CombatEvent[]`. State stays the truth; these are cues.
+   */
+  Combat: "combat",
 } as const;
+
+/** One combat cue (see `ServerMessage.Combat`). */
+export type CombatEvent =
+  /** `source` used `skill` on `target` for `amount` damage (0 = missed/blocked). */
+  | { type: "hit"; source: number; target: number; skill: number; amount: number }
+  /** This player's skill use was refused (only the user hears it). */
+  | { type: "refused"; skill: number; reason: SkillRefusal }
+  /** A monster bit a player. */
+  | { type: "bite"; source: number; target: number; amount: number }
+  /** An entity died (killed by `by`, an eid, when known). */
+  | { type: "death"; eid: number; by?: number }
+  /** A player reached `level`. */
+  | { type: "levelUp"; eid: number; level: number }
+  /** A player healed `amount` (a potion). */
+  | { type: "heal"; eid: number; amount: number }
+  /** A player came back to life. */
+  | { type: "respawn"; eid: number }
+  /** Something went to this player's inventory. */
+  | { type: "pickup"; eid: number; item: string; count: number };
+
+/** Why the server refused a skill use. */
+export type SkillRefusal = "cooldown" | "range" | "sight" | "target" | "dead";
 
 /** Messages a client may send to a zone room (besides its movement inputs). */
 export const ClientMessage = {
@@ -44,6 +77,10 @@ export const ClientMessage = {
   Chat: "chat",
   /** Say something to one character, by name, wherever it is: `{ to: string, text: string }`. */
   Whisper: "whisper",
+  /** Use one item from the inventory (e.g. drink a potion): `{ item: string }`. */
+  UseItem: "useItem",
+  /** Pick up a drop within reach (a click on it): `{ id: number }`. */
+  PickUp: "pickUp",
 } as const;
 
 /** Longest chat line, in characters. */

@@ -33,6 +33,16 @@ const characterSchema = new Schema({
   zone: { type: String, required: true },
   x: { type: Number, required: true },
   y: { type: Number, required: true },
+  level: { type: Number, default: 1, min: 1 },
+  /** XP earned within the current level. */
+  xp: { type: Number, default: 0, min: 0 },
+  /** Hit points when last saved; null for a new character (full health). */
+  hp: { type: Number, default: null },
+  /** One stack per slot, in slot order (the whole array is `$set` on each save). */
+  inventory: {
+    type: [new Schema({ item: { type: String, required: true }, count: { type: Number, required: true, min: 1 } }, { _id: false })],
+    default: [],
+  },
   lastPlayedAt: { type: Date, default: null },
 }, { timestamps: { createdAt: true, updatedAt: true }, autoCreate: false });
 characterSchema.index({ nameKey: 1 }, { unique: true });

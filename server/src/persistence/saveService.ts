@@ -8,11 +8,20 @@ import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
 import { saveDuration, saveFailures } from "../metrics.ts";
 
-/** What is saved of a character. */
+/** A character's progress: what it has earned and carries. */
+export interface CharacterProgress {
+  level: number;
+  xp: number;
+  hp: number;
+  inventory: Array<{ item: string; count: number }>;
+}
+
+/** What is saved of a character: where it is and (from rooms, always) its progress. */
 export interface CharacterSnapshot {
   zone: string;
   x: number;
   y: number;
+  progress?: CharacterProgress;
 }
 
 export interface SaveServiceOptions {
@@ -24,14 +33,35 @@ export interface SaveServiceOptions {
   write?: (characterId: string, snapshot: CharacterSnapshot) => Promise<void>;
 }
 
+function sameProgress(a: CharacterProgress | undefined, b: CharacterProgress | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.level === b.level && a.xp === b.xp && a.hp === b.hp && a.inventory.length === b.inventory.length
+    && a.inventory.every((stack, i) => stack.item === b.inventory[i].item && stack.count === b.inventory[i].count);
+}
+
 export function sameSnapshot(a: CharacterSnapshot | null, b: CharacterSnapshot): boolean {
-  return a !== null && a.zone === b.zone && a.x === b.x && a.y === b.y;
+  return a !== null && a.zone === b.zone && a.x === b.x && a.y === b.y && sameProgress(a.progress, b.progress);
+}
+
+/** A deep copy (the snapshot may be queued while the live character changes). */
+export function copySnapshot(snapshot: CharacterSnapshot): CharacterSnapshot {
+  const { progress } = snapshot;
+  return {
+    zone: snapshot.zone, x: snapshot.x, y: snapshot.y,
+    ...(progress ? { progress: { ...progress, inventory: progress.inventory.map((s) => ({ item: s.item, count: s.count })) } } : {}),
+  };
 }
 
 async function writeToDatabase(characterId: string, snapshot: CharacterSnapshot): Promise<void> {
+  const { progress } = snapshot;
   const result = await Character.updateOne(
     { _id: characterId },
-    { $set: { zone: snapshot.zone, x: snapshot.x, y: snapshot.y, lastPlayedAt: new Date() } },
+    {
+      $set: {
+        zone: snapshot.zone, x: snapshot.x, y: snapshot.y, lastPlayedAt: new Date(),
+        ...(progress ? { level: progress.level, xp: progress.xp, hp: progress.hp, inventory: progress.inventory } : {}),
+      },
+    },
   );
   if (result.matchedCount === 0) throw new Error(`character ${characterId} no longer exists`);
 }
@@ -63,7 +93,7 @@ export class SaveService {
    */
   save(characterId: string, snapshot: CharacterSnapshot): Promise<boolean> {
     const seq = ++this.seq;
-    this.latest.set(characterId, { seq, snapshot: { ...snapshot } });
+    this.latest.set(characterId, { seq, snapshot: copySnapshot(snapshot) });
     const previous = this.chains.get(characterId) ?? Promise.resolve(true);
     const task = previous.then(() => this.saveWithRetry(characterId, seq));
     this.chains.set(characterId, task);

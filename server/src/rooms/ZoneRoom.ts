@@ -5,19 +5,24 @@
  *
  * Entry: only through an entry ticket issued by the server (`play`, or a portal), redeemed
  * once on join; client-initiated matchmaking into a zone is refused.
- * Saving: on leave (after the reconnection window when a connection drops), every
- * AUTOSAVE_SECONDS for everyone, when a session is taken over, at each zone transfer, and
- * on graceful shutdown.
+ * Gameplay: monsters (systems/monsters.ts), skill uses judged with lag compensation
+ * (systems/combat.ts), loot and inventory (systems/loot.ts, gameplay/inventory.ts), XP and
+ * levels (gameplay/progression.ts); combat cues go out once per tick (gameplay/events.ts).
+ * Saving: position and progress (level, XP, HP, inventory) together, on leave (after the
+ * reconnection window when a connection drops), every AUTOSAVE_SECONDS for everyone, when
+ * a session is taken over, at each zone transfer, on graceful shutdown, and promptly (at
+ * the end of the tick) after a kill, a level-up, a death, a pick-up or an item use.
  */
 import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import {
-  ClientMessage, CloseCode, Facing, getZone, INPUT_BUFFER_SIZE, isWalkable, MOVE_AXIS_RANGE, MoveInput, PATCH_RATE_MS,
-  Player, PLAYER_SPEED, ServerMessage, TICK_RATE, ZoneState, type Portal, type Position, type ZoneDefinition, type ZoneMap,
+  ClientMessage, CloseCode, Facing, getZone, INPUT_BUFFER_SIZE, isWalkable, ITEM_COOLDOWN_MS, itemRule, maxHpForLevel, MAX_LEVEL,
+  MOVE_AXIS_RANGE, MoveInput, PATCH_RATE_MS, Player, PLAYER_SPEED, ServerMessage, TICK_RATE, ZoneState,
+  type Portal, type Position, type ZoneDefinition, type ZoneMap,
 } from "@oatnut/shared";
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
-import { sameSnapshot, type CharacterSnapshot } from "../persistence/saveService.ts";
+import { copySnapshot, sameSnapshot, type CharacterSnapshot } from "../persistence/saveService.ts";
 import type { EntryContext } from "../world/entry.ts";
 import { clearLive, markLive } from "../world/liveCharacters.ts";
 import { gameServices } from "../world/services.ts";
@@ -28,6 +33,11 @@ import { ChatSystem } from "./systems/chat.ts";
 import { InterestManager } from "./systems/interest.ts";
 import { watchTraffic } from "./traffic.ts";
 import { movementSystem } from "./systems/movement.ts";
+import { CombatSystem, REWIND_MS, type Combatant } from "./systems/combat.ts";
+import { MonsterSystem } from "./systems/monsters.ts";
+import { LootSystem } from "./systems/loot.ts";
+import { CombatEvents } from "./gameplay/events.ts";
+import { inventorySnapshot, loadInventory, removeFromInventory } from "./gameplay/inventory.ts";
 import { portalSystem } from "./systems/portals.ts";
 import { abandonTransfer, beginTransfer, settleTransfer, type TransferState } from "./transfer.ts";
 
@@ -45,6 +55,8 @@ export interface PlayerSession {
   reconnection?: Deferred<Client>;
   /** Set while the character is being handed to another zone. */
   transfer?: TransferState;
+  /** Room time (ms) from which it may use an item again. */
+  itemReadyAt?: number;
 }
 
 /** Options a room is created with (from the zone definition). */
@@ -77,16 +89,32 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   readonly rejectedMessages = new Map<string, number>();
   /** Set during shutdown: the world stops so the saved positions are the last ones sent. */
   protected frozen = false;
+  /** Simulated time of this room (ms): advanced by each fixed step; cooldowns and timers run on it. */
+  now = 0;
+  /** Random source of monsters and loot (replaceable, e.g. by tests that need a sure drop). */
+  random: () => number = Math.random;
+  events!: CombatEvents;
+  combat!: CombatSystem;
+  monsters!: MonsterSystem;
+  loot!: LootSystem;
+  private lastEid = 0;
+  /** Sessions whose character changed in a way worth saving now (flushed at the end of the tick). */
+  private readonly toSave = new Set<PlayerSession>();
 
   /**
    * The systems of one tick, in order. A room type may add its own (or use `onTick`).
    * Each is called with the room and the step in seconds.
    */
   protected readonly systems: Array<(room: this, dt: number) => void> = [
-    movementSystem,
+    movementSystem, // inputs: movement, and skill uses judged by combat
+    (room, dt) => room.monsters.update(dt),
+    (room) => room.combat.update(), // respawns
+    (room) => room.loot.update(), // pick-ups, expiry
     portalSystem,
     (room, dt) => room.onTick?.(dt),
     (room) => room.interest.update(),
+    (room) => room.events.flush(),
+    (room) => room.flushSaves(),
   ];
 
   /**
@@ -180,6 +208,20 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
     });
     this.chat = new ChatSystem(this, (type, parse, handler) => this.defineMessage(type, parse, handler));
+    this.events = new CombatEvents(this);
+    const rewind = this.allowRewindState({ maxRewindMs: REWIND_MS });
+    rewind.attachAll(this.state.players, { fields: ["x", "y"] });
+    rewind.attachAll(this.state.monsters, { fields: ["x", "y"] });
+    this.combat = new CombatSystem(this, rewind);
+    this.loot = new LootSystem(this);
+    this.monsters = new MonsterSystem(this);
+    this.defineMessage(ClientMessage.UseItem, parseUseItem, (session, message) => this.useItem(session, message.item));
+    this.defineMessage(ClientMessage.PickUp, parsePickUp, (session, message) => {
+      const refused = this.loot.pickUp(session, message.id);
+      if (refused === "owned") this.notify(session, "That belongs to someone else for now.");
+      else if (refused === "full") this.notify(session, "Your bags are full.");
+      else if (refused === "far") this.notify(session, "That is too far away to pick up.");
+    });
     this.defineMessage(ClientMessage.TransferFailed, parseTransferFailed, (session, message) => {
       if (session.transfer) void abandonTransfer(this, session, `your client could not enter: ${message.reason}`);
     });
@@ -194,6 +236,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   protected tick(dt: number): void {
     if (this.frozen) return;
     const started = performance.now();
+    this.now += dt * 1000;
     for (const system of this.systems) system(this, dt);
     tickDuration.observe({ zone: this.zone.id }, (performance.now() - started) / 1000);
   }
@@ -203,22 +246,29 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     if (!ticket || ticket.zone !== this.zone.id) {
       throw new ServerError(403, "invalid, expired or already used entry ticket");
     }
+    // Two entries for one character raced past `play`: the newest session wins here too.
+    // The old session is saved before the character is read, so nothing it did is lost.
+    await this.evictCharacter(ticket.characterId, "taken over by a newer session");
     const character = await Character.findById(ticket.characterId).lean();
     if (!character || String(character.accountId) !== ticket.accountId) {
       throw new ServerError(404, "character not found");
     }
-    // Two entries for one character raced past `play`: the newest session wins here too.
-    await this.evictCharacter(ticket.characterId, "taken over by a newer session");
 
     const inZone = character.zone === this.zone.id && isWalkable(character, this.map);
     const position = inZone ? { x: character.x, y: character.y } : this.map.spawn;
     const player = new Player();
+    player.eid = this.nextEid();
     player.name = character.name;
     player.x = Math.fround(position.x);
     player.y = Math.fround(position.y);
     player.facing = Facing.Down;
     player.characterId = ticket.characterId;
     player.speed = PLAYER_SPEED;
+    player.level = Math.min(MAX_LEVEL, Math.max(1, Math.floor(character.level ?? 1)));
+    player.xp = Math.max(0, Math.floor(character.xp ?? 0));
+    player.maxHp = maxHpForLevel(player.level);
+    player.hp = character.hp == null ? player.maxHp : Math.min(player.maxHp, Math.max(0, Math.floor(character.hp)));
+    loadInventory(player.inventory, character.inventory);
     this.state.players.set(client.sessionId, player);
     client.view = new StateView();
     this.interest.add(client.sessionId, player, client.view);
@@ -233,6 +283,8 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     };
     client.userData = session;
     this.sessions.set(client.sessionId, session);
+    // Saved while dead (left before respawning): back at the spawn, the penalty already paid.
+    if (player.hp === 0) this.combat.revive(session);
     this.watchClientTraffic(client);
     this.chat.join(session);
     await markLive(this.presence, session.characterId, { roomId: this.roomId, sessionId: client.sessionId });
@@ -288,6 +340,8 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
    */
   protected async removeSession(session: PlayerSession): Promise<void> {
     if (!this.sessions.delete(session.sessionId)) return;
+    this.toSave.delete(session);
+    this.combat.forget(session.sessionId);
     this.detachPlayer(session);
     this.chat.leave(session);
     try {
@@ -328,12 +382,72 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     return this.saveSnapshot(session, { zone: this.zone.id, x: session.player.x, y: session.player.y });
   }
 
-  /** Writes a snapshot of the character unless the database already holds it. */
-  async saveSnapshot(session: PlayerSession, snapshot: CharacterSnapshot): Promise<boolean> {
+  /**
+   * Writes the character at `place` with its progress as it is now (level, XP, HP,
+   * inventory), unless the database already holds exactly that.
+   */
+  async saveSnapshot(session: PlayerSession, place: { zone: string; x: number; y: number }): Promise<boolean> {
+    const { player } = session;
+    const snapshot: CharacterSnapshot = {
+      zone: place.zone, x: place.x, y: place.y,
+      progress: { level: player.level, xp: player.xp, hp: player.hp, inventory: inventorySnapshot(player.inventory) },
+    };
     if (sameSnapshot(session.saved, snapshot)) return true;
     const written = await gameServices().saves.save(session.characterId, snapshot);
-    if (written) session.saved = snapshot;
+    if (written) session.saved = copySnapshot(snapshot);
     return written;
+  }
+
+  /** Asks for a save of the character at the end of this tick (progress worth keeping changed). */
+  saveSoon(session: PlayerSession): void {
+    this.toSave.add(session);
+  }
+
+  private flushSaves(): void {
+    if (this.toSave.size === 0) return;
+    for (const session of this.toSave) {
+      this.savePlayer(session).catch((error) => logger.error("prompt save failed", { zone: this.zone.id, characterId: session.characterId, error }));
+    }
+    this.toSave.clear();
+  }
+
+  /** A new entity id, unique in this room (players and monsters). */
+  nextEid(): number {
+    return ++this.lastEid;
+  }
+
+  /** The player or monster with entity id `eid`, if it is in the world. */
+  combatant(eid: number): Combatant | undefined {
+    const mob = this.monsters.get(eid);
+    if (mob) return { kind: "monster", mob };
+    for (const session of this.sessions.values()) {
+      if (session.player.eid === eid && !session.transfer) return { kind: "player", session };
+    }
+    return undefined;
+  }
+
+  /** Moves a character at once (respawn, put-back): no input queued before it applies after. */
+  teleport(session: PlayerSession, to: Position): void {
+    session.player.x = Math.fround(to.x);
+    session.player.y = Math.fround(to.y);
+    session.safe = { x: session.player.x, y: session.player.y };
+    this.inputs!.get(session.sessionId).clear();
+  }
+
+  /** Uses one item of the inventory (a potion heals). */
+  useItem(session: PlayerSession, item: string): void {
+    const { player } = session;
+    const rule = itemRule(item);
+    if (!rule?.heal) return this.notify(session, `${rule?.name ?? item} cannot be used.`);
+    if (player.hp <= 0 || session.transfer) return;
+    if (this.now < (session.itemReadyAt ?? 0)) return this.notify(session, "Not so fast.");
+    if (player.hp >= player.maxHp) return this.notify(session, "You are already at full health.");
+    if (!removeFromInventory(player.inventory, item, 1)) return this.notify(session, `You have no ${rule.name}.`);
+    session.itemReadyAt = this.now + ITEM_COOLDOWN_MS;
+    const healed = Math.min(rule.heal, player.maxHp - player.hp);
+    player.hp += healed;
+    this.events.emit({ type: "heal", eid: player.eid, amount: healed }, [session.sessionId]);
+    this.saveSoon(session);
   }
 
   /** Saves every live character that changed since its last save. */
@@ -389,6 +503,18 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       },
     });
   }
+}
+
+function parseUseItem(raw: unknown): { item: string } | string {
+  const item = (raw as { item?: unknown } | null)?.item;
+  if (typeof item !== "string" || !itemRule(item)) return "item must be the id of a known item";
+  return { item };
+}
+
+function parsePickUp(raw: unknown): { id: number } | string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  if (typeof id !== "number" || !Number.isInteger(id) || id <= 0) return "id must be a positive integer";
+  return { id };
 }
 
 function parseTransferFailed(raw: unknown): { reason: string } | string {

@@ -1,25 +1,30 @@
 /**
- * Area of interest: each client receives only the players near its own character. The
- * `players` collection is view-tagged, so an entity reaches a client only once it is in
- * that client's StateView; this system keeps every view equal to "my character, plus
- * every character within the zone's view radius", using a spatial grid so each update
- * looks at neighbouring cells only, not at every pair of players.
+ * Area of interest: each client receives only the entities near its own character. The
+ * `players`, `monsters` and `loot` collections are view-tagged, so an entity reaches a
+ * client only once it is in that client's StateView; this system keeps every view equal
+ * to "my character, plus every entity within the zone's view radius", using a spatial
+ * grid so each update looks at neighbouring cells only, not at every pair of entities.
+ * Entity keys are unique across kinds: session ids for players, `m:<eid>` for monsters,
+ * `l:<id>` for loot.
  *
  * An entity enters a view at `radius` and leaves it beyond `radius * LEAVE_FACTOR`, so a
  * player walking along the edge does not flicker in and out.
  */
 import type { StateView } from "@colyseus/schema";
-import { OWNER_VIEW, type Player } from "@oatnut/shared";
+import { OWNER_VIEW } from "@oatnut/shared";
+
+/** Anything placed in the world and sent through views: a player, a monster, a drop. */
+export type Entity = Parameters<StateView["add"]>[0] & { x: number; y: number };
 
 export const LEAVE_FACTOR = 1.15;
 
 export interface Watcher {
   /** Stable key of the watcher (the session id). */
   key: string;
-  player: Player;
+  player: Entity;
   view: StateView;
   /** Entities currently in the view, by key. */
-  visible: Map<string, Player>;
+  visible: Map<string, Entity>;
 }
 
 export class SpatialGrid {
@@ -68,15 +73,18 @@ export class SpatialGrid {
 export class InterestManager {
   private readonly grid: SpatialGrid;
   private readonly watchers = new Map<string, Watcher>();
-  private readonly entities = new Map<string, Player>();
+  private readonly entities = new Map<string, Entity>();
 
   /** @param radius view radius in pixels (Infinity: everyone sees everyone) */
   constructor(readonly radius: number) {
     this.grid = new SpatialGrid(Number.isFinite(radius) ? Math.max(64, radius) : 1 << 20);
   }
 
-  /** Adds a character: visible to others when near, and (with a view) watching others. */
-  add(key: string, player: Player, view?: StateView): void {
+  /**
+   * Adds an entity: visible to watchers when near. A player's character comes with its
+   * client's view and watches the others (it sees its own owner-only fields).
+   */
+  add(key: string, player: Entity, view?: StateView): void {
     this.entities.set(key, player);
     this.grid.place(key, player.x, player.y);
     if (view) {
@@ -87,7 +95,7 @@ export class InterestManager {
     this.update();
   }
 
-  /** Removes a character from the grid and from every view. */
+  /** Removes an entity from the grid and from every view. */
   remove(key: string): void {
     const player = this.entities.get(key);
     this.entities.delete(key);
@@ -131,6 +139,18 @@ export class InterestManager {
         }
       });
     }
+  }
+
+  /**
+   * Keys of the watchers that are one of `keys` or currently see one of them: who
+   * should hear about something that happened to those entities.
+   */
+  watchersOf(keys: readonly string[]): string[] {
+    const result: string[] = [];
+    for (const watcher of this.watchers.values()) {
+      if (keys.some((key) => key === watcher.key || watcher.visible.has(key))) result.push(watcher.key);
+    }
+    return result;
   }
 
   /** Keys of the entities a watcher currently sees (for tests and metrics). */

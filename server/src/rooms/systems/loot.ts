@@ -1,0 +1,128 @@
+/**
+ * Loot system: items on the ground. A monster's drops belong to its killer for
+ * `LOOT_OWNER_SECONDS` (only that character may take them), then to anyone; unclaimed
+ * drops vanish after `LOOT_LIFETIME_SECONDS`. A living character picks up every drop it
+ * may take by walking over it (within `PICKUP_RADIUS`), or by asking for one within
+ * `PICKUP_REACH` (`ClientMessage.PickUp`, a click).
+ *
+ * No duplication: a pick-up happens inside the room's single tick (or message handler),
+ * removes the drop from the world in the same step that adds it to the inventory, and
+ * asks for a prompt save of the character — there is one copy of an item, either on the
+ * ground or in one inventory. What does not fit stays on the ground.
+ */
+import {
+  distance, isWalkable, LOOT_LIFETIME_SECONDS, LOOT_OWNER_SECONDS, LootDrop, PICKUP_RADIUS, PICKUP_REACH,
+  type LootRule, type Position,
+} from "@oatnut/shared";
+import { addToInventory } from "../gameplay/inventory.ts";
+import type { PlayerSession, ZoneRoom } from "../ZoneRoom.ts";
+
+interface Drop {
+  drop: LootDrop;
+  /** Room time (ms) when the owner's exclusivity ends. */
+  ownerUntil: number;
+  /** Room time (ms) when it disappears. */
+  expiresAt: number;
+}
+
+/** The interest key of a drop. */
+export function lootKey(drop: LootDrop): string {
+  return `l:${drop.id}`;
+}
+
+/** Why a pick-up did not happen. */
+export type PickUpRefusal = "gone" | "far" | "owned" | "full" | "dead";
+
+/** Drops from one kill are spread around the body on this radius, so each can be clicked. */
+const SPREAD = 12;
+
+export class LootSystem {
+  private readonly drops = new Map<number, Drop>();
+  private nextId = 1;
+
+  constructor(private readonly room: ZoneRoom) {}
+
+  get count(): number {
+    return this.drops.size;
+  }
+
+  /** Rolls a monster's loot table and drops what comes out around `at`, owned by `owner` (a name). */
+  dropFrom(table: { loot: readonly LootRule[] }, at: Position, owner: string): void {
+    let index = 0;
+    for (const rule of table.loot) {
+      if (this.room.random() >= rule.chance) continue;
+      const count = rule.min + Math.floor(this.room.random() * (rule.max - rule.min + 1));
+      const angle = index++ * 2.4;
+      const spot = { x: at.x + Math.cos(angle) * SPREAD, y: at.y + Math.sin(angle) * SPREAD };
+      this.place(rule.item, count, isWalkable(spot, this.room.map) ? spot : at, owner);
+    }
+  }
+
+  /** Puts `count` of `item` on the ground. `owner` (a character name, or "") may take it first. */
+  place(item: string, count: number, at: Position, owner: string): LootDrop {
+    const drop = new LootDrop();
+    drop.id = this.nextId++;
+    drop.item = item;
+    drop.count = count;
+    drop.x = Math.fround(at.x);
+    drop.y = Math.fround(at.y);
+    drop.owner = owner;
+    const now = this.room.now;
+    this.drops.set(drop.id, { drop, ownerUntil: owner ? now + LOOT_OWNER_SECONDS * 1000 : now, expiresAt: now + LOOT_LIFETIME_SECONDS * 1000 });
+    this.room.state.loot.set(String(drop.id), drop);
+    this.room.interest.add(lootKey(drop), drop);
+    return drop;
+  }
+
+  /** Every tick: ownership and lifetime run out; living characters take what they walk over. */
+  update(): void {
+    const now = this.room.now;
+    for (const entry of this.drops.values()) {
+      if (now >= entry.expiresAt) this.remove(entry);
+      else if (entry.drop.owner && now >= entry.ownerUntil) entry.drop.owner = "";
+    }
+    if (this.drops.size === 0) return;
+    for (const session of this.room.sessions.values()) {
+      const { player } = session;
+      if (session.transfer || player.hp <= 0) continue;
+      for (const entry of this.drops.values()) {
+        if (distance(player, entry.drop) <= PICKUP_RADIUS && this.mayTake(session, entry)) this.take(session, entry);
+      }
+    }
+  }
+
+  /**
+   * A character asks for the drop `id` (a click).
+   * @returns what was refused, or null when it was picked up (or partly, when the bag filled)
+   */
+  pickUp(session: PlayerSession, id: number): PickUpRefusal | null {
+    const entry = this.drops.get(id);
+    if (!entry) return "gone";
+    if (session.player.hp <= 0 || session.transfer) return "dead";
+    if (distance(session.player, entry.drop) > PICKUP_REACH) return "far";
+    if (!this.mayTake(session, entry)) return "owned";
+    return this.take(session, entry) > 0 ? null : "full";
+  }
+
+  private mayTake(session: PlayerSession, entry: Drop): boolean {
+    return !entry.drop.owner || entry.drop.owner === session.player.name;
+  }
+
+  /** Moves as much of the drop as fits into the inventory; returns how many moved. */
+  private take(session: PlayerSession, entry: Drop): number {
+    const { drop } = entry;
+    const added = addToInventory(session.player.inventory, drop.item, drop.count);
+    if (added === 0) return 0;
+    if (added === drop.count) this.remove(entry);
+    else drop.count -= added;
+    this.room.events.to(session.sessionId, { type: "pickup", eid: session.player.eid, item: drop.item, count: added });
+    this.room.saveSoon(session);
+    return added;
+  }
+
+  private remove(entry: Drop): void {
+    this.drops.delete(entry.drop.id);
+    this.room.interest.remove(lootKey(entry.drop));
+    this.room.state.loot.delete(String(entry.drop.id));
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Monster system: spawns the monsters of the map's `monsterArea` objects and runs their
+ * behaviour inside the zone's one fixed tick — no timer per entity. Each monster is a
+ * small state machine:
+ *
+ *   idle ──(wait over)──▶ wander ──(goal reached / stuck)──▶ idle
+ *     │                      │
+ *     └──(a living player within noticeRange; or hit)──▶ chase ──(in range)──▶ attack
+ *                                                          │
+ *        (target dead or gone, or leashRange from home) ──▶ return ──(home)──▶ idle, healed
+ *
+ * Death removes the monster from the state, drops its loot, gives the killer XP, and
+ * frees its slot, which spawns a new one after the kind's `respawnSeconds`.
+ *
+ * Area properties (Tiled custom properties on the monsterArea object):
+ * - `monster` (string, required): the kind, a key of `MONSTERS` in shared/src/rules.ts;
+ * - `count` (int, default 1): how many live in the area;
+ * - `behaviour` (string, default "aggressive"): "aggressive" notices players on its own,
+ *   "defensive" only fights back when hit, "passive" never attacks (a training dummy);
+ * - `wander` (bool, default true): whether it strolls around its area when idle.
+ * Monsters move with the same collision step as players, one input-like intent per tick.
+ */
+import {
+  distance, facingFor, Facing, isWalkable, Monster, monsterRule, stepMovement,
+  type MonsterArea, type MonsterRule, type MoveIntent, type Position,
+} from "@oatnut/shared";
+import { monstersKilled, monsterSystemDuration } from "../../metrics.ts";
+import { grantXp } from "../gameplay/progression.ts";
+import type { PlayerSession, ZoneRoom } from "../ZoneRoom.ts";
+
+export type MonsterBehaviour = "aggressive" | "defensive" | "passive";
+
+/** One place a monster lives: it holds a monster, or waits to respawn one. */
+export interface Slot {
+  area: MonsterArea;
+  rule: MonsterRule;
+  behaviour: MonsterBehaviour;
+  wander: boolean;
+  mob: Mob | null;
+  /** Room time (ms) at which an empty slot spawns again. */
+  respawnAt: number;
+}
+
+export interface Mob {
+  slot: Slot;
+  monster: Monster;
+  rule: MonsterRule;
+  state: "idle" | "wander" | "chase" | "return";
+  /** Session id of the player chased. */
+  target?: string;
+  goal?: Position;
+  /** Room time (ms) until which an idle monster waits. */
+  waitUntil: number;
+  /** Room time (ms) of its next allowed attack. */
+  nextAttackAt: number;
+}
+
+/** The interest key of a monster (unique next to session ids and loot keys). */
+export function monsterKey(mob: Mob): string {
+  return `m:${mob.monster.eid}`;
+}
+
+const IDLE_MS: readonly [number, number] = [1000, 4000];
+/** Closer than this to a goal counts as there. */
+const ARRIVED = 4;
+/** Axis dead zone when turning a direction into an intent, so a chaser does not zig-zag. */
+const AXIS_DEAD_ZONE = 3;
+
+export class MonsterSystem {
+  readonly slots: Slot[] = [];
+  private readonly byEid = new Map<number, Mob>();
+  /** Ticks run and the time they took (for the tick-cost benchmark and metrics). */
+  readonly stats = { ticks: 0, totalMs: 0 };
+
+  constructor(private readonly room: ZoneRoom) {
+    for (const area of room.map.monsterAreas) {
+      const props = area.properties;
+      const rule = monsterRule(String(props.monster ?? ""));
+      if (!rule) continue; // zones:check reports unknown kinds; a room does not crash on them
+      const count = typeof props.count === "number" && props.count > 0 ? Math.floor(props.count) : 1;
+      const behaviour = (["aggressive", "defensive", "passive"] as const).find((b) => b === props.behaviour) ?? "aggressive";
+      const wander = props.wander !== false;
+      for (let i = 0; i < count; i++) this.slots.push({ area, rule, behaviour, wander, mob: null, respawnAt: 0 });
+    }
+  }
+
+  /** The live monster with entity id `eid`. */
+  get(eid: number): Mob | undefined {
+    return this.byEid.get(eid);
+  }
+
+  get count(): number {
+    return this.byEid.size;
+  }
+
+  /** One tick of every monster (and the respawns that are due). */
+  update(dt: number): void {
+    const started = performance.now();
+    const now = this.room.now;
+    for (const slot of this.slots) {
+      if (slot.mob) this.think(slot.mob, dt, now);
+      else if (now >= slot.respawnAt) this.spawn(slot);
+    }
+    const elapsed = performance.now() - started;
+    this.stats.ticks++;
+    this.stats.totalMs += elapsed;
+    monsterSystemDuration.observe({ zone: this.room.zone.id }, elapsed / 1000);
+  }
+
+  /** Takes HP from a monster hit by a player; it turns on its attacker, or dies. */
+  damage(mob: Mob, amount: number, by: PlayerSession): void {
+    const { monster } = mob;
+    if (monster.hp <= 0) return;
+    monster.hp = Math.max(0, monster.hp - amount);
+    if (monster.hp === 0) {
+      this.kill(mob, by);
+      return;
+    }
+    if (mob.slot.behaviour !== "passive") {
+      mob.state = "chase";
+      mob.target = by.sessionId;
+    }
+  }
+
+  private spawn(slot: Slot): void {
+    const monster = new Monster();
+    monster.eid = this.room.nextEid();
+    monster.kind = slot.rule.kind;
+    const at = this.randomPointIn(slot.area);
+    monster.x = Math.fround(at.x);
+    monster.y = Math.fround(at.y);
+    monster.facing = Facing.Down;
+    monster.maxHp = slot.rule.maxHp;
+    monster.hp = slot.rule.maxHp;
+    const mob: Mob = { slot, monster, rule: slot.rule, state: "idle", waitUntil: this.room.now + this.idleTime(), nextAttackAt: 0 };
+    slot.mob = mob;
+    this.byEid.set(monster.eid, mob);
+    this.room.state.monsters.set(String(monster.eid), monster);
+    this.room.interest.add(monsterKey(mob), monster);
+  }
+
+  private kill(mob: Mob, killer: PlayerSession): void {
+    const { monster, slot } = mob;
+    this.room.events.emit({ type: "death", eid: monster.eid, by: killer.player.eid }, [monsterKey(mob), killer.sessionId]);
+    this.room.interest.remove(monsterKey(mob));
+    this.room.state.monsters.delete(String(monster.eid));
+    this.byEid.delete(monster.eid);
+    slot.mob = null;
+    slot.respawnAt = this.room.now + mob.rule.respawnSeconds * 1000;
+    monstersKilled.inc({ zone: this.room.zone.id, kind: mob.rule.kind });
+    this.room.loot.dropFrom(mob.rule, monster, killer.player.name);
+    grantXp(this.room, killer, mob.rule.xp);
+  }
+
+  private think(mob: Mob, dt: number, now: number): void {
+    const { monster, rule, slot } = mob;
+    if (mob.state === "idle" || mob.state === "wander") {
+      const noticed = slot.behaviour === "aggressive" ? this.nearestPlayer(monster, rule.noticeRange) : undefined;
+      if (noticed) {
+        mob.state = "chase";
+        mob.target = noticed.sessionId;
+      }
+    }
+    switch (mob.state) {
+      case "idle":
+        if (slot.wander && now >= mob.waitUntil) {
+          mob.state = "wander";
+          mob.goal = this.randomPointIn(slot.area);
+        }
+        return;
+      case "wander":
+        if (!mob.goal || this.moveToward(monster, mob.goal, rule.speed / 2, dt)) this.rest(mob);
+        return;
+      case "chase": {
+        const target = mob.target ? this.room.sessions.get(mob.target) : undefined;
+        const player = target && !target.transfer && this.room.state.players.get(target.sessionId) === target.player ? target.player : undefined;
+        if (!target || !player || player.hp <= 0 || distance(monster, areaCentre(slot.area)) > rule.leashRange) {
+          mob.state = "return";
+          mob.target = undefined;
+          return;
+        }
+        if (distance(monster, player) <= rule.attackRange) {
+          monster.facing = facingFor(intentToward(monster, player), monster.facing as Facing);
+          if (now >= mob.nextAttackAt && slot.behaviour !== "passive") {
+            mob.nextAttackAt = now + rule.attackCooldownMs;
+            this.room.events.emit({ type: "bite", source: monster.eid, target: player.eid, amount: rule.damage }, [monsterKey(mob), target.sessionId]);
+            this.room.combat.damagePlayer(target, rule.damage, monster.eid);
+          }
+          return;
+        }
+        this.moveToward(monster, player, rule.speed, dt);
+        return;
+      }
+      case "return":
+        if (this.moveToward(monster, areaCentre(slot.area), rule.speed, dt) || insideArea(monster, slot.area)) {
+          monster.hp = monster.maxHp;
+          this.rest(mob);
+        }
+        return;
+    }
+  }
+
+  private rest(mob: Mob): void {
+    mob.state = "idle";
+    mob.goal = undefined;
+    mob.waitUntil = this.room.now + this.idleTime();
+  }
+
+  /**
+   * Moves one step toward `goal` with the shared collision step.
+   * @returns true when there (or stuck against a wall, so the caller picks something else)
+   */
+  private moveToward(monster: Monster, goal: Position, speed: number, dt: number): boolean {
+    if (distance(monster, goal) <= ARRIVED) return true;
+    const intent = intentToward(monster, goal);
+    const next = stepMovement(monster, intent, speed, dt, this.room.map);
+    const stuck = next.x === monster.x && next.y === monster.y;
+    monster.x = next.x;
+    monster.y = next.y;
+    monster.facing = facingFor(intent, monster.facing as Facing);
+    return stuck;
+  }
+
+  private nearestPlayer(monster: Monster, range: number): PlayerSession | undefined {
+    let best: PlayerSession | undefined;
+    let bestDistance = range;
+    for (const session of this.room.sessions.values()) {
+      const { player } = session;
+      if (session.transfer || player.hp <= 0) continue;
+      const d = distance(monster, player);
+      if (d <= bestDistance) {
+        best = session;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private idleTime(): number {
+    return IDLE_MS[0] + this.room.random() * (IDLE_MS[1] - IDLE_MS[0]);
+  }
+
+  /** A random walkable point of the area (its centre when none is found quickly). */
+  private randomPointIn(area: MonsterArea): Position {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const point = { x: area.x + this.room.random() * area.width, y: area.y + this.room.random() * area.height };
+      if (isWalkable(point, this.room.map)) return point;
+    }
+    return areaCentre(area);
+  }
+}
+
+function areaCentre(area: MonsterArea): Position {
+  return { x: area.x + area.width / 2, y: area.y + area.height / 2 };
+}
+
+function insideArea(p: Position, area: MonsterArea): boolean {
+  return p.x >= area.x && p.x <= area.x + area.width && p.y >= area.y && p.y <= area.y + area.height;
+}
+
+/** An 8-direction intent from `from` toward `to`, like a player's keys. */
+function intentToward(from: Position, to: Position): MoveIntent {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  return { dx: Math.abs(dx) > AXIS_DEAD_ZONE ? Math.sign(dx) : 0, dy: Math.abs(dy) > AXIS_DEAD_ZONE ? Math.sign(dy) : 0 };
+}
