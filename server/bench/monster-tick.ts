@@ -27,12 +27,14 @@ function world(monsters: number): string {
   const inner = "#" + ".".repeat(SIZE - 2) + "#";
   const rows = ["#".repeat(SIZE), ...Array.from({ length: SIZE - 2 }, () => inner), "#".repeat(SIZE)];
   const kinds = ["slime", "wolf", "skeleton"];
+  const areas = 12; // vertical stripes, kinds in turn (an area holds at most 100)
+  const width = Math.floor((SIZE - 4) / areas);
   return writeZones({
     field: {
       starting: true, viewRadius: 480, rows, spawns: { default: [60, 60] },
-      monsterAreas: kinds.map((monster, i) => ({
-        name: `${monster}s`, rect: [2 + i * 38, 2, 36, SIZE - 4] as [number, number, number, number],
-        properties: { monster, count: Math.max(1, Math.round(monsters / kinds.length)) },
+      monsterAreas: Array.from({ length: areas }, (_, i) => ({
+        name: `area ${i}`, rect: [2 + i * width, 2, width, SIZE - 4] as [number, number, number, number],
+        properties: { monster: kinds[i % kinds.length], count: Math.max(1, Math.round(monsters / areas)) },
       })),
     },
   });
@@ -49,7 +51,9 @@ async function run(monsters: number) {
     const y = (4 + random() * (SIZE - 8)) * TILE_SIZE;
     await Character.updateOne({ _id: character.id }, { $set: { x, y } });
     const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
-    rooms.push(await new Client(game.baseUrl).consumeSeatReservation<any>(res.body));
+    const room = await new Client(game.baseUrl).consumeSeatReservation<any>(res.body);
+    for (const type of ["combat", "notice", "chat"]) room.onMessage(type, () => {});
+    rooms.push(room);
   }
   const server = game.colyseus.getRoomById(rooms[0].roomId) as unknown as ZoneRoom;
   const inputs = rooms.map((room) => room.input<{ dx: number; dy: number; skill: number; target: number }>());
