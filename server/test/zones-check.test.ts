@@ -78,6 +78,26 @@ describe("zones:check", () => {
     assert.deepEqual(island, ["island/map.tmj: zone island cannot be reached from the starting zone plaza"]);
   });
 
+  it("finds monster areas with an unknown kind or bad properties", async () => {
+    const problems = await problemsOf((dir) => editJson(path.join(dir, "field", "map.tmj"), (map) => {
+      const objects = map.layers.find((l: any) => l.type === "objectgroup").objects;
+      const area = (name: string, properties: Array<{ name: string; type: string; value: unknown }>) => ({
+        id: 900 + objects.length, name, type: "monsterArea", x: 64, y: 64, width: 64, height: 64, properties,
+      });
+      objects.push(area("dragons", [{ name: "monster", type: "string", value: "dragon" }]));
+      objects.push(area("crowd", [
+        { name: "monster", type: "string", value: "wolf" }, { name: "count", type: "int", value: 500 },
+        { name: "behaviour", type: "string", value: "shy" }, { name: "wander", type: "string", value: "yes" },
+      ]));
+    }));
+    assert.deepEqual(problems, [
+      'field/map.tmj monsterArea "dragons": monster "dragon" is not a known kind (known: slime, wolf, skeleton)',
+      'field/map.tmj monsterArea "crowd": count must be a whole number from 1 to 100, not 500',
+      'field/map.tmj monsterArea "crowd": behaviour must be aggressive, defensive or passive, not "shy"',
+      'field/map.tmj monsterArea "crowd": wander must be true or false, not "yes"',
+    ]);
+  });
+
   it("finds missing files, bad JSON, bad definitions and unknown room types", async () => {
     assert.deepEqual(await problemsOf((dir) => fs.rmSync(path.join(dir, "tilesets", "test.tsj"))), [
       "crypt/map.tmj tileset ../tilesets/test.tsj: tileset file not found (looked for tilesets/test.tsj)",
