@@ -27,6 +27,7 @@ import { tileCentre, writeZones } from "./zoneFixtures.ts";
  *   dummy  — one passive slime in tile (6, 2), never moves or attacks;
  *   pillar — one passive skeleton in tile (16, 2), behind a wall at column 14;
  *   den    — one aggressive wolf in tile (22, 10), far from the spawn.
+ * The camp is a pvp zone.
  */
 function arenaWorld(): string {
   const rows = Array.from({ length: 14 }, (_, r) => {
@@ -47,7 +48,7 @@ function arenaWorld(): string {
     },
     camp: {
       rows: ["##########", "#........#", "#........#", "#........#", "##########"],
-      displayName: "Camp", viewRadius: 2000,
+      displayName: "Camp", viewRadius: 2000, pvp: true,
       spawns: { default: [4, 2], fromArena: [4, 2] },
       portals: [{ name: "out", rect: [1, 1, 1, 1], targetZone: "arena", targetSpawn: "fromCamp" }],
     },
@@ -264,6 +265,16 @@ describe("combat", () => {
     const bobEid = session(bob).player.eid;
     assert.deepEqual(await useSkill(alice, Skill.Melee, bobEid), { type: "refused", skill: Skill.Melee, reason: "target" });
     assert.equal(session(bob).player.hp, session(bob).player.maxHp);
+  });
+  it("lets players fight each other in a pvp zone", async () => {
+    const alice = await play(await newCharacter(tileCentre(3, 2), "camp"));
+    const bob = await play(await newCharacter(tileCentre(4, 2), "camp"));
+    assert.equal(serverRoom(alice).map.pvp, true);
+    const target = session(bob).player;
+    const hit = await useSkill(alice, Skill.Melee, target.eid);
+    assert.equal(hit.type, "hit");
+    assert.equal(target.hp, target.maxHp - skillDamage(SKILLS[Skill.Melee], 1));
+    await waitFor(() => bob.events.some((e) => e.type === "hit" && e.target === target.eid), "Bob feels it");
   });
 });
 
