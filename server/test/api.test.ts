@@ -78,8 +78,8 @@ describe("characters API", () => {
     const created = await api(url, "POST", "/api/characters", { token, body: { name: "Listed_1" } });
     assert.equal(created.status, 201);
     assert.deepEqual(
-      { name: created.body.name, zone: created.body.zone, x: created.body.x, y: created.body.y },
-      { name: "Listed_1", zone: STARTING_ZONE, x: spawn.x, y: spawn.y },
+      { name: created.body.name, zone: created.body.zone, x: created.body.x, y: created.body.y, level: created.body.level },
+      { name: "Listed_1", zone: STARTING_ZONE, x: spawn.x, y: spawn.y, level: 1 },
     );
     const list = await api(url, "GET", "/api/characters", { token });
     assert.equal(list.status, 200);

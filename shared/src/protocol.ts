@@ -145,6 +145,7 @@ export interface CharacterSummary {
   zone: string;
   x: number;
   y: number;
+  level: number;
   createdAt: string;
   lastPlayedAt: string | null;
 }

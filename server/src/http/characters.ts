@@ -20,6 +20,7 @@ interface CharacterRecord {
   zone: string;
   x: number;
   y: number;
+  level?: number | null;
   createdAt?: Date | null;
   lastPlayedAt?: Date | null;
 }
@@ -31,6 +32,7 @@ export function toSummary(character: CharacterRecord): CharacterSummary {
     zone: character.zone,
     x: character.x,
     y: character.y,
+    level: character.level ?? 1,
     createdAt: (character.createdAt ?? new Date(0)).toISOString(),
     lastPlayedAt: character.lastPlayedAt ? character.lastPlayedAt.toISOString() : null,
   };
