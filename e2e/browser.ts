@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import type { CombatEvent } from "@oatnut/shared";
 import { PROJECT_ROOT } from "../server/src/config.ts";
 import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
 import type { DatabaseEngine } from "../server/src/db/engine.ts";
@@ -38,9 +39,32 @@ export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Br
 export interface Snapshot {
   screen: "auth" | "characters" | "game";
   zone: string | null;
-  self: { name: string; x: number; y: number } | null;
+  /** The own character as drawn, with its numbers and (owner-only) inventory. */
+  self: {
+    name: string; x: number; y: number;
+    eid: number; hp: number; maxHp: number; level: number; xp: number; dead: boolean;
+    inventory: Array<{ item: string; count: number }>;
+  } | null;
   selfServer: { x: number; y: number } | null;
+  /** The own character's predicted position (exact); null while not predicted. */
+  selfPredicted: { x: number; y: number } | null;
   others: Array<{ name: string; x: number; y: number }>;
+  /** Frames the game drew in the current zone stay. */
+  frame: number;
+  /** The last input round trip to the zone room, ms (0 before the first). */
+  rttMs: number;
+  /** Monsters as drawn (world pixels; `screen`: CSS pixels in the page, to click). */
+  monsters: Array<{ eid: number; kind: string; x: number; y: number; hp: number; maxHp: number; screen: { x: number; y: number } | null }>;
+  /** Drops on the ground (`owner`: "" = anyone may take it). */
+  loot: Array<{ id: number; item: string; count: number; x: number; y: number; owner: string; screen: { x: number; y: number } | null }>;
+  /** The selected target's eid. */
+  target: number | null;
+  /** Floating damage numbers shown in this zone stay. */
+  damageNumbersShown: number;
+  /** The last combat cues received (up to 50), oldest first. */
+  lastEvents: CombatEvent[];
+  /** Whether the death screen is up. */
+  deathScreen: boolean;
 }
 
 export function snapshot(page: Page): Promise<Snapshot> {

@@ -9,12 +9,19 @@
  *   the client can tint it per player. Column 0 is the standing pose, columns 1 and 2 the
  *   two steps; a walk cycle is 1, 0, 2, 0.
  *
+ * - client/public/sprites/monsters/<kind>.png: one sheet per monster kind of the shared
+ *   rules (`MONSTERS`), laid out like the hero's; client/public/sprites/items/<item>.png: a
+ *   16x16 icon per item (`ITEMS`); client/public/sprites/effects/firebolt.png: 3 frames of
+ *   16x16 (see scripts/creatureArt.ts).
+ *
  * Run: `npm run art` (tsx scripts/generate-art.ts). Options: `--preview DIR` also writes
  * 3x-scaled copies into DIR for viewing.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ITEMS, MONSTERS } from "@oatnut/shared";
+import { paintFirebolt, paintItemIcon, paintMonsterSheet } from "./creatureArt.ts";
 import { encodePng } from "./png.ts";
 import { Img, makeRng, mix, seedOf, shade, tileNoise, type Rgb } from "./pixels.ts";
 import { COLUMNS, EDGE, TILE_SIZE, TILES, tileId, type TileDef } from "./tileset.ts";
@@ -1354,11 +1361,23 @@ function main(): void {
   writePng(path.join(tilesetDir, "overworld.png"), atlas);
   fs.writeFileSync(path.join(tilesetDir, "overworld.tsj"), tilesetJson(atlas));
   console.log(`wrote shared/zones/tilesets/overworld.tsj (${TILES.length} tiles)`);
+  const sprites = path.join(ROOT, "client", "public", "sprites");
   const hero = paintHeroSheet();
-  writePng(path.join(ROOT, "client", "public", "sprites", "hero.png"), hero);
+  writePng(path.join(sprites, "hero.png"), hero);
+  const monsters = Object.keys(MONSTERS).map((kind) => [kind, paintMonsterSheet(kind)] as const);
+  for (const [kind, sheet] of monsters) writePng(path.join(sprites, "monsters", `${kind}.png`), sheet);
+  const icons = Object.keys(ITEMS).map((item) => [item, paintItemIcon(item)] as const);
+  for (const [item, icon] of icons) writePng(path.join(sprites, "items", `${item}.png`), icon);
+  const firebolt = paintFirebolt();
+  writePng(path.join(sprites, "effects", "firebolt.png"), firebolt);
   if (previewDir) {
     writePng(path.join(previewDir, "overworld-3x.png"), atlas.scaled(3));
     writePng(path.join(previewDir, "hero-6x.png"), hero.scaled(6));
+    for (const [kind, sheet] of monsters) writePng(path.join(previewDir, `${kind}-6x.png`), sheet.scaled(6));
+    const strip = new Img(16 * icons.length + 48, 16);
+    icons.forEach(([, icon], i) => strip.draw(icon, i * 16, 0));
+    strip.draw(firebolt, 16 * icons.length, 0);
+    writePng(path.join(previewDir, "items-8x.png"), strip.scaled(8));
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import "./ui/styles.css";
 import type { CharacterSummary } from "@oatnut/shared";
+import { CombatControls } from "./game/combatControls.ts";
 import { PlaySession } from "./game/playSession.ts";
 import { Keyboard } from "./input/keyboard.ts";
 import { restoreSession, signIn, signInAsGuest, signOut, signUp } from "./network/auth.ts";
@@ -15,11 +16,12 @@ import { createCharacter, deleteCharacter, listCharacters, playCharacter } from 
 import { errorMessage } from "./network/errors.ts";
 import { enterZone } from "./network/zone.ts";
 import { Stage } from "./render/stage.ts";
-import { installTestHook } from "./testHook.ts";
+import { fightSnapshot, installTestHook, selfSnapshot } from "./testHook.ts";
 import { AuthPanel } from "./ui/authPanel.ts";
 import { ChatPanel } from "./ui/chatPanel.ts";
 import { CharactersPanel } from "./ui/charactersPanel.ts";
 import { byId } from "./ui/dom.ts";
+import { GameHud } from "./ui/gameHud.ts";
 import { Hud } from "./ui/hud.ts";
 import { Screens } from "./ui/screens.ts";
 
@@ -34,9 +36,13 @@ installTestHook(() => {
   return {
     screen: screens.screen,
     zone: zone?.zone ?? null,
-    self: zone?.self ?? null,
+    self: selfSnapshot(zone),
     selfServer: zone?.selfServer ?? null,
+    selfPredicted: zone?.selfPredicted ?? null,
     others: zone?.others ?? [],
+    frame: zone?.frame ?? 0,
+    rttMs: zone?.rttMs ?? 0,
+    ...fightSnapshot(zone, gameHud.deathScreenShown),
   };
 });
 
@@ -64,6 +70,12 @@ const charactersPanel = new CharactersPanel({
 
 const hud = new Hud(() => void session?.leave());
 const chat = new ChatPanel((text, to) => session?.say(text, to));
+const gameHud = new GameHud({ run: (action) => controls.handle(action), useItem: (item) => controls.useItem(item) });
+const controls = new CombatControls(() => session?.gameplay ?? null, {
+  hint: (text) => gameHud.hint(text),
+  toggleInventory: () => gameHud.toggleInventory(),
+});
+keyboard.onAction((action) => controls.handle(action));
 
 function showAuth(message = ""): void {
   authPanel.open(message);
@@ -91,6 +103,10 @@ async function play(character: CharacterSummary): Promise<void> {
     chat: (line) => chat.add(line),
     connectionLost: () => hud.notice("Connection lost — reconnecting…", true),
     connectionRestored: () => hud.clearNotice(),
+    cue: (cue) => {
+      controls.cue(cue);
+      gameHud.cue(cue);
+    },
     ended: (message) => {
       session = null;
       chat.setActive(false);
@@ -99,12 +115,21 @@ async function play(character: CharacterSummary): Promise<void> {
     },
   });
   hud.open(character.name);
+  gameHud.open();
+  controls.cooldowns.clear();
   chat.setActive(true);
   keyboard.setEnabled(true);
   screens.show("game");
 }
 
 stage.onFrame((now) => session?.frame(now));
+stage.onFrame((now) => {
+  if (screens.screen === "game") gameHud.update(now, session?.gameplay ?? null, controls.cooldowns);
+});
+// A click on the view selects a target or picks up loot.
+void stageReady.then(() => stage.app.canvas.addEventListener("pointerdown", (event) => {
+  if (event.button === 0 && screens.screen === "game" && session) controls.click(event.offsetX, event.offsetY);
+}), () => undefined);
 
 // Closing or reloading the tab leaves the zone at once instead of waiting for the
 // server's reconnection window to run out.

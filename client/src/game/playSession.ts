@@ -19,6 +19,7 @@ import type { Keyboard } from "../input/keyboard.ts";
 import { errorMessage } from "../network/errors.ts";
 import { enterZone, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
+import type { WorldBindings } from "./worldBindings.ts";
 import { ZoneSession, type TransferOffer, type ZoneSessionEvents, type ZoneSnapshot } from "./zoneSession.ts";
 import { zoneDisplayName } from "./zones.ts";
 
@@ -44,6 +45,11 @@ export class PlaySession {
   /** The zone shown (or being travelled to), for the test hook and the HUD. */
   snapshot(): ZoneSnapshot {
     return this.current.snapshot();
+  }
+
+  /** The fight in the zone shown: monsters, loot, the own numbers and the player's actions. */
+  get gameplay(): WorldBindings {
+    return this.current.gameplay;
   }
 
   /** Whether a transfer is under way. */
@@ -79,6 +85,9 @@ export class PlaySession {
       connectionLost: () => this.events.connectionLost(),
       connectionRestored: () => this.events.connectionRestored(),
       transfer: (offer) => void this.travel(session, offer),
+      cue: (cue) => {
+        if (session === this.current) this.events.cue(cue);
+      },
       ended: (message) => this.sessionEnded(session, message),
     }, expectedZone);
     return session;

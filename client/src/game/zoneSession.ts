@@ -1,40 +1,47 @@
 /**
- * One stay in a zone room: binds the synchronized state to the scene, smooths
- * positions, pumps movement input, relays notices and transfer offers, and reports how
- * the stay ended. Travelling between zones (one stay after another) is `PlaySession`'s.
+ * One stay in a zone room: binds the synchronized state to the scene, predicts the own
+ * character and interpolates everyone else, pumps movement input, relays notices and
+ * transfer offers, and reports how the stay ended. Travelling between zones (one stay
+ * after another) is `PlaySession`'s.
  *
- * Remote interpolation: the SDK's `Predict` in "lerp" mode is attached to every
- * player's x/y. It buffers the samples each patch brings (stamped with the server's
- * patch time when the room's clock is running, which it is once the room declared an
- * input) and each frame renders every player `INTERPOLATION_DELAY_MS` (+ half the RTT)
- * in the past, between the two samples around that instant, so motion is continuous
- * instead of stepping at the patch rate. The own character is smoothed the same way
- * for now; client-side prediction will bind it with
- * `predict.reconciler(self, { input, step: stepMovement-based })`, which overlays
- * `predict.value(self, ...)` — the render code below does not change.
+ * Netcode (settings and the binding itself in prediction.ts):
+ * - Remote players: the SDK's `Predict` in "lerp" mode is attached to every player's
+ *   x/y. It buffers the samples each patch brings (stamped with the server's patch time
+ *   — the room's clock runs because the room declared an input) and each frame renders
+ *   every player `INTERPOLATION_DELAY_MS` (+ half the RTT) in the past, between the two
+ *   samples around that instant, so motion is continuous instead of stepping at the
+ *   patch rate.
+ * - The own character: once both it (the `players` entry keyed by this session id) and
+ *   the zone's collision map are known, `predict.reconciler` binds it with the server's
+ *   own step. Its entry in `predict.value()` is then the predicted position, so the
+ *   render code reads every character the same way. Each frame: `predict.tick(now)`
+ *   (reconcile with the latest acknowledged patch, and the fixed steps due) → the move
+ *   pump spends those steps on `input.send()` (each one predicted at once) → read
+ *   `predict.value()` and draw. The own facing comes from the predicted state, so the
+ *   character turns on the key press too.
+ * - The reconciler is disposed whenever its instance stops being the own character: the
+ *   player left the state (a transfer under way), was replaced by a new decoded instance,
+ *   or the stay ended. It is bound again from the next state that has one. A reconnect
+ *   needs nothing here: the SDK resets the input handle and the reconciler follows.
  *
  * Area of interest: the server sends only players near this one, so players appear and
  * disappear while the stay goes on. One that appears is drawn where it is at once (its
  * samples start with the position it arrived with); one that disappears is removed with
  * its listeners; a jump larger than `SNAP_DISTANCE` (the server put someone back) snaps
- * instead of gliding across the map.
+ * instead of gliding across the map — for the own character too.
  */
-import { Callbacks, Predict, type SeatReservation } from "@colyseus/sdk";
+import { Callbacks, type InputHandle, type Predict, type SeatReservation } from "@colyseus/sdk";
 import {
-  ClientMessage, PATCH_RATE_MS, type ChatLine, ServerMessage, TILE_SIZE, type MoveIntent, type Player, type ZoneMap, type ZoneState,
+  ClientMessage, type ChatLine, ServerMessage, type MoveIntent, type Player, type ZoneMap, type ZoneState,
 } from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { leaveMessage, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
 import { ZoneScene, type RenderedCharacter } from "../render/zoneScene.ts";
 import { MovePump, type MoveInputData } from "./movePump.ts";
+import { createPredict, predictSelf, type SelfReconciler } from "./prediction.ts";
+import { WorldBindings, type GameplayCue, type GameplaySnapshot } from "./worldBindings.ts";
 import { zoneDisplayName, zoneMap } from "./zones.ts";
-
-/** How far in the past remote characters are drawn: two patch intervals absorb jitter. */
-export const INTERPOLATION_DELAY_MS = 2 * PATCH_RATE_MS;
-
-/** A position change larger than this between two patches is a teleport: snap, don't glide. */
-export const SNAP_DISTANCE = 3 * TILE_SIZE;
 
 /** How long a requested leave may take before the socket is simply closed. */
 const LEAVE_TIMEOUT_MS = 3000;
@@ -60,6 +67,8 @@ export interface ZoneSessionEvents {
   connectionRestored(): void;
   /** The character walked into a portal; input has already stopped. */
   transfer(offer: TransferOffer): void;
+  /** Something of the fight to tell the player (level up, pickup, a skill carried out). */
+  cue(cue: GameplayCue): void;
   /** The stay is over; `message` says why, or is null when the player chose to leave. */
   ended(message: string | null): void;
 }
@@ -69,15 +78,30 @@ export interface ZoneSnapshot {
   self: RenderedCharacter | null;
   /** The own character's last authoritative position (not smoothed). */
   selfServer: { x: number; y: number } | null;
+  /** The own character's predicted position (exact, not smoothed); null while not predicted. */
+  selfPredicted: { x: number; y: number } | null;
   others: RenderedCharacter[];
+  /** Monsters, loot, the own character's numbers and fight cues (see worldBindings.ts). */
+  gameplay: GameplaySnapshot;
+  /** Frames drawn in this stay. */
+  frame: number;
+  /** The last input round trip (send → acknowledging patch), ms; 0 before the first. */
+  rttMs: number;
 }
 
 export class ZoneSession {
+  /** Monsters, loot, fight cues and the player's fight actions (see worldBindings.ts). */
+  readonly gameplay: WorldBindings;
   private readonly predict: Predict<ZoneState>;
   private readonly players = new Map<string, Player>();
   /** Per player: stops listening to its fields when it leaves the view. */
   private readonly playerListeners = new Map<string, () => void>();
+  private readonly input: InputHandle<MoveInputData> | null = null;
   private readonly pump: MovePump | null = null;
+  /** The own character's prediction, while it is bound (see `bindSelf`). */
+  private self: { player: Player; reconciler: SelfReconciler } | null = null;
+  private map: ZoneMap | null = null;
+  private frames = 0;
   private readonly disposers: Array<() => void> = [];
   private scene: ZoneScene | null = null;
   private zoneId: string | null = null;
@@ -129,6 +153,8 @@ export class ZoneSession {
     callbacks.onAdd("players", (player, key) => {
       this.playerListeners.get(key)?.();
       this.players.set(key, player);
+      // A new decoded instance of the own character: the prediction is bound to it anew.
+      if (key === room.sessionId && this.self?.player !== player) this.unbindSelf();
       // The fields of a player arrive in the same patch as the player itself: x/y are current.
       this.scene?.addCharacter(key, player.name, key === room.sessionId, player.x, player.y, player.facing);
       this.playerListeners.set(key, callbacks.listen(player, "name", (name) => {
@@ -137,19 +163,28 @@ export class ZoneSession {
       }));
     });
     callbacks.onRemove("players", (_player, key) => {
+      if (key === room.sessionId) this.unbindSelf();
       this.playerListeners.get(key)?.();
       this.playerListeners.delete(key);
       this.players.delete(key);
       this.scene?.removeCharacter(key);
     });
 
-    this.predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
-    this.predict.attachAll("players", { fields: ["x", "y"], snap: SNAP_DISTANCE });
+    this.predict = createPredict(room);
+    this.gameplay = new WorldBindings({
+      room,
+      predict: this.predict,
+      map: () => this.map,
+      cue: (cue) => events.cue(cue),
+      useSkill: (skill, target) => this.useSkill(skill, target),
+    });
+    this.disposers.push(() => this.gameplay.dispose());
 
     try {
       // Reliable mode: on WebSocket the unreliable mode travels the reliable channel anyway.
       // The input schema (the shared MoveInput) comes from the join handshake.
       const input = room.input<MoveInputData>({ mode: "reliable" });
+      this.input = input;
       this.pump = new MovePump(input, () => this.intent());
       this.disposers.push(keyboard.onReleaseAll(() => {
         if (!this.inputSuspended) this.pump?.stopNow();
@@ -182,7 +217,6 @@ export class ZoneSession {
   resumeInput({ holdUntilRelease = false } = {}): void {
     this.inputSuspended = false;
     this.holdUntilRelease = holdUntilRelease;
-    this.pump?.resync();
   }
 
   /** Tells this room the transfer it offered could not be completed. */
@@ -205,35 +239,65 @@ export class ZoneSession {
     void this.exit(null);
   }
 
-  /** Per animation frame: input first, then read the smoothed positions and draw. */
+  /** Uses a skill (a `Skill` id) on the entity `target` (an eid) with the next input. */
+  useSkill(skill: number, target: number): void {
+    if (!this.inputSuspended) this.pump?.queueSkill(skill, target);
+  }
+
   /** Sends a chat line to the zone, or a whisper to one character by name. */
   say(text: string, to?: string): void {
     if (to) this.room.send(ClientMessage.Whisper, { to, text });
     else this.room.send(ClientMessage.Chat, { text });
   }
 
+  /**
+   * Per animation frame, in the order prediction needs: reconcile and count the due
+   * steps, send them (each predicted at once), then read the positions and draw.
+   */
   frame(now: number): void {
     if (this.ended) return;
-    // With a reconciler, tick() returns the fixed steps due: feed it to pump.sendSteps().
-    this.predict.tick(now);
-    if (!this.inputSuspended) this.pump?.update(now);
+    this.bindSelf();
+    const dueSteps = this.predict.tick(now);
+    // Input waits for the prediction: without it there is no own character to move.
+    if (this.self && !this.inputSuspended) this.pump?.update(now, dueSteps);
+    this.frames++;
     const scene = this.scene;
     if (!scene) return;
     for (const [key, player] of this.players) {
-      scene.placeCharacter(key, this.predict.value(player, "x"), this.predict.value(player, "y"), player.facing);
+      const facing = key === this.room.sessionId && this.self ? this.self.reconciler.state.facing : player.facing;
+      scene.placeCharacter(key, this.predict.value(player, "x"), this.predict.value(player, "y"), facing);
     }
+    this.gameplay.frame(scene);
     scene.render(now, this.stage.width, this.stage.height);
   }
 
   /** What is drawn right now, for the test hook. */
   snapshot(): ZoneSnapshot {
     const own = this.players.get(this.room.sessionId);
+    const predicted = this.self?.reconciler.state;
     return {
       zone: this.zone,
       self: this.scene?.renderedSelf() ?? null,
       selfServer: own ? { x: own.x, y: own.y } : null,
+      selfPredicted: predicted ? { x: predicted.x, y: predicted.y } : null,
       others: this.scene?.renderedOthers() ?? [],
+      gameplay: this.gameplay.snapshot(),
+      frame: this.frames,
+      rttMs: this.room.clock.rtt(),
     };
+  }
+
+  /** Binds the own character's prediction once it and the zone's map are known. */
+  private bindSelf(): void {
+    if (this.self || !this.map || !this.input) return;
+    const player = this.players.get(this.room.sessionId);
+    if (!player) return;
+    this.self = { player, reconciler: predictSelf(this.predict, player, this.input, this.map) };
+  }
+
+  private unbindSelf(): void {
+    this.self?.reconciler.dispose();
+    this.self = null;
   }
 
   private intent(): MoveIntent {
@@ -272,6 +336,7 @@ export class ZoneSession {
       return;
     }
     this.zoneId = zone;
+    this.map = map;
     let scene: ZoneScene;
     try {
       scene = new ZoneScene(map, this.stage.art, zoneDisplayName);
@@ -311,6 +376,7 @@ export class ZoneSession {
     for (const dispose of this.disposers) dispose();
     for (const dispose of this.playerListeners.values()) dispose();
     this.playerListeners.clear();
+    this.unbindSelf();
     this.predict.dispose();
     this.players.clear();
     if (this.handedOff) {

@@ -1,11 +1,13 @@
 /**
  * How a character looks: the hero sprite (hero.png) turned to its facing, with a
  * three-frame walk cycle while its drawn position changes, tinted with a colour derived
- * from its name; a shadow at its feet, its name above it and, for the player's own
- * character, a pulsing golden ring and a golden name.
+ * from its name; a shadow at its feet, its name and level above it over a health bar
+ * and, for the player's own character, a pulsing golden ring and a golden name. A dead
+ * character lies on the ground, greyed; a hit makes it flash, an attack makes it lunge.
  */
 import { Color, Container, Graphics, Sprite, Text } from "pixi.js";
 import { Facing, PLAYER_HALF_SIZE } from "@oatnut/shared";
+import { HpBar, Reactions, TargetRing, WalkAnimation } from "./actorParts.ts";
 import type { Art } from "./art.ts";
 
 const SELF_COLOR = 0xffe14d;
@@ -13,11 +15,9 @@ const SELF_COLOR = 0xffe14d;
 const FEET_Y = PLAYER_HALF_SIZE;
 /** Pixel row of the sprite frame where its feet touch the ground. */
 const SPRITE_FEET_ROW = 31;
-/** Sheet columns: 0 standing, 1 and 2 the two steps; a walk cycle goes 1, 0, 2, 0. */
-const WALK_CYCLE = [1, 0, 2, 0];
-const WALK_FRAME_MS = 140;
-/** The drawn position must stay still this long before the walk cycle stops. */
-const IDLE_AFTER_MS = 90;
+/** Where the health bar sits: just above the head. */
+const BAR_Y = FEET_Y - SPRITE_FEET_ROW - 3;
+const DEAD_TINT = 0x8a8a8a;
 
 /** A hue from the name, skipping the yellows (35°–75°) that mark the own character. */
 export function nameHue(name: string): number {
@@ -33,21 +33,26 @@ export class CharacterView {
   x = 0;
   y = 0;
   name: string;
+  level = 0;
+  hp = 0;
+  maxHp = 0;
+  /** Reactions to the fight (flash when hit, lunge when attacking). */
+  readonly reactions = new Reactions();
   private readonly sprite: Sprite;
   private readonly ring: Graphics | null;
+  private readonly targetRing = new TargetRing(FEET_Y);
   private readonly label: Text;
+  private readonly hpBar = new HpBar();
+  private readonly walk = new WalkAnimation();
   private facing: number = Facing.Down;
   private frame = 0;
-  private moved = false;
-  private lastMoveAt = -Infinity;
-  private walkTime = 0;
-  private lastUpdate = -1;
   private placed = false;
+  private tint = 0xffffff;
 
   constructor(name: string, readonly isSelf: boolean, private readonly art: Art) {
     this.name = name;
     const shadow = new Graphics().ellipse(0, FEET_Y - 1, 9, 3.5).fill({ color: 0x000000, alpha: 0.3 });
-    this.container.addChild(shadow);
+    this.container.addChild(shadow, this.targetRing.graphics);
     if (isSelf) {
       this.ring = new Graphics()
         .ellipse(0, FEET_Y - 1, 14, 6.5).stroke({ width: 2, color: SELF_COLOR })
@@ -71,20 +76,42 @@ export class CharacterView {
       },
     });
     this.label.anchor.set(0.5, 1);
-    this.label.position.set(0, FEET_Y - SPRITE_FEET_ROW - 1);
-    this.container.addChild(this.sprite, this.label);
+    this.label.position.set(0, BAR_Y - 2);
+    this.hpBar.graphics.position.set(0, BAR_Y);
+    this.container.addChild(this.sprite, this.hpBar.graphics, this.label);
     this.setName(name);
   }
 
   setName(name: string): void {
     this.name = name;
-    this.label.text = name;
+    this.showLabel();
     // Light tints keep the sprite's shading readable; the sheet itself is near white.
-    this.sprite.tint = new Color({ h: nameHue(name), s: 62, l: 72 }).toNumber();
+    this.tint = new Color({ h: nameHue(name), s: 62, l: 72 }).toNumber();
+  }
+
+  /** Health and level (public fields of every player). */
+  setStats(hp: number, maxHp: number, level: number): void {
+    this.hp = hp;
+    this.maxHp = maxHp;
+    if (level !== this.level) {
+      this.level = level;
+      this.showLabel();
+    }
+    this.hpBar.set(hp, maxHp);
+    this.hpBar.graphics.visible = maxHp > 0 && hp > 0;
+  }
+
+  get dead(): boolean {
+    return this.maxHp > 0 && this.hp <= 0;
+  }
+
+  /** Marks it as the selected target (player combat zones). */
+  setTargeted(targeted: boolean): void {
+    this.targetRing.visible = targeted;
   }
 
   setPosition(x: number, y: number): void {
-    if (this.placed && (Math.abs(x - this.x) > 0.01 || Math.abs(y - this.y) > 0.01)) this.moved = true;
+    if (this.placed && (Math.abs(x - this.x) > 0.01 || Math.abs(y - this.y) > 0.01)) this.walk.move();
     this.placed = true;
     this.x = x;
     this.y = y;
@@ -98,27 +125,25 @@ export class CharacterView {
     this.showFrame();
   }
 
-  /** Per-frame animation: the walk cycle and the own character's ring. */
+  /** Per-frame animation: the walk cycle, fight reactions, death pose and the rings. */
   update(now: number): void {
-    const dt = this.lastUpdate < 0 ? 0 : Math.min(100, now - this.lastUpdate);
-    this.lastUpdate = now;
-    if (this.moved) {
-      this.lastMoveAt = now;
-      this.moved = false;
-    }
-    if (now - this.lastMoveAt < IDLE_AFTER_MS) {
-      this.walkTime += dt;
-      this.frame = WALK_CYCLE[Math.floor(this.walkTime / WALK_FRAME_MS) % WALK_CYCLE.length];
-    } else {
-      this.walkTime = 0;
-      this.frame = 0;
-    }
+    const dead = this.dead;
+    this.frame = dead ? 0 : this.walk.frame(now);
     this.showFrame();
+    // Dead: lying on its side, greyed out.
+    this.sprite.rotation = dead ? -Math.PI / 2 : 0;
+    this.sprite.alpha = dead ? 0.65 : 1;
+    this.reactions.apply(now, this.sprite, 0, dead ? FEET_Y - 6 : FEET_Y, dead ? DEAD_TINT : this.tint);
     if (this.ring) this.ring.alpha = 0.6 + 0.4 * Math.sin(now / 260);
+    this.targetRing.update(now);
   }
 
   destroy(): void {
     this.container.destroy({ children: true });
+  }
+
+  private showLabel(): void {
+    this.label.text = this.level > 0 ? `${this.name} · Lv ${this.level}` : this.name;
   }
 
   private showFrame(): void {

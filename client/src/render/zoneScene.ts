@@ -1,13 +1,18 @@
 /**
- * Everything drawn for one zone: its tile layers, its portals, its characters (drawn in
- * y order, above the tiles), the camera that follows the player's own character, and the
- * zone's name shown for a moment on arrival.
+ * Everything drawn for one zone: its tile layers, its portals, the loot on the ground,
+ * its characters and monsters (drawn in y order, above the tiles), fight effects over
+ * them, the camera that follows the player's own character, and the zone's name shown
+ * for a moment on arrival. Actors are named by key: a character by its session id, a
+ * monster by its eid, a drop by its id (as the state's maps key them).
  */
 import { Container, Text } from "pixi.js";
-import type { ZoneMap } from "@oatnut/shared";
+import { PLAYER_HALF_SIZE, type ZoneMap } from "@oatnut/shared";
 import type { Art } from "./art.ts";
 import { Camera, zoomForView } from "./camera.ts";
 import { CharacterView } from "./characterView.ts";
+import { Effects, type Anchor } from "./effects.ts";
+import { LootView } from "./lootView.ts";
+import { MonsterView } from "./monsterView.ts";
 import { PortalView } from "./portalView.ts";
 import { TileMapView } from "./tileMap.ts";
 
@@ -17,6 +22,34 @@ export interface RenderedCharacter {
   x: number;
   y: number;
 }
+
+/** A monster as currently drawn. */
+export interface RenderedMonster {
+  key: string;
+  kind: string;
+  x: number;
+  y: number;
+  hp: number;
+  maxHp: number;
+}
+
+/** A drop as currently drawn. */
+export interface RenderedLoot {
+  key: string;
+  item: string;
+  count: number;
+  x: number;
+  y: number;
+}
+
+/** The kinds of things a click can land on. */
+export type ActorKind = "character" | "monster";
+export type Picked = { kind: ActorKind | "loot"; key: string };
+
+/** Height of a character's head above its position (for numbers and effects). */
+const CHARACTER_TOP = PLAYER_HALF_SIZE - 31;
+/** How long a removed monster is remembered, so a death cue arriving after it still shows. */
+const GHOST_MS = 2000;
 
 /** How long the scene takes to fade in, and the zone title stays up. */
 const FADE_IN_MS = 350;
@@ -29,6 +62,14 @@ export class ZoneScene {
   private readonly portals: PortalView[] = [];
   private readonly actors = new Container();
   private readonly views = new Map<string, CharacterView>();
+  private readonly monsters = new Map<string, MonsterView>();
+  private readonly loot = new Map<string, LootView>();
+  private readonly lootLayer = new Container();
+  /** Monsters recently removed: where and how they were last drawn. */
+  private readonly ghosts = new Map<string, { view: MonsterView; at: number }>();
+  private target: Picked | null = null;
+  readonly effects: Effects;
+  private now = 0;
   private readonly camera = new Camera();
   private readonly title: Container;
   private selfKey: string | null = null;
@@ -44,7 +85,9 @@ export class ZoneScene {
       portalLayer.addChild(view.container);
     }
     this.actors.sortableChildren = true;
-    this.world.addChild(this.tiles.container, portalLayer, this.actors);
+    this.lootLayer.sortableChildren = true;
+    this.effects = new Effects(art.firebolt);
+    this.world.addChild(this.tiles.container, portalLayer, this.lootLayer, this.actors, this.effects.container);
     this.title = zoneTitle(map);
     this.root.addChild(this.world, this.title);
     this.root.alpha = 0;
@@ -62,6 +105,7 @@ export class ZoneScene {
     this.views.set(key, view);
     this.actors.addChild(view.container);
     if (isSelf) this.selfKey = key;
+    if (this.target?.kind === "character" && this.target.key === key) view.setTargeted(true);
   }
 
   hasCharacter(key: string): boolean {
@@ -88,8 +132,159 @@ export class ZoneScene {
     view.setFacing(facing);
   }
 
+  /** Health and level of a character. */
+  setCharacterStats(key: string, hp: number, maxHp: number, level: number): void {
+    this.views.get(key)?.setStats(hp, maxHp, level);
+  }
+
+  /** Adds a monster drawn at (x, y) at once. */
+  addMonster(key: string, kind: string, x: number, y: number, facing: number, hp: number, maxHp: number): void {
+    this.removeMonster(key);
+    this.ghosts.delete(key);
+    const view = new MonsterView(kind, this.art);
+    view.setPosition(x, y);
+    view.setFacing(facing);
+    view.setHp(hp, maxHp);
+    view.setTargeted(this.target?.kind === "monster" && this.target.key === key);
+    this.monsters.set(key, view);
+    this.actors.addChild(view.container);
+  }
+
+  hasMonster(key: string): boolean {
+    return this.monsters.has(key);
+  }
+
+  removeMonster(key: string): void {
+    const view = this.monsters.get(key);
+    if (!view) return;
+    this.monsters.delete(key);
+    view.container.removeFromParent();
+    this.ghosts.set(key, { view, at: this.now });
+  }
+
+  /** Moves a monster to where it should be drawn this frame, with its health. */
+  placeMonster(key: string, x: number, y: number, facing: number, hp: number, maxHp: number): void {
+    const view = this.monsters.get(key);
+    if (!view) return;
+    view.setPosition(x, y);
+    view.setFacing(facing);
+    view.setHp(hp, maxHp);
+  }
+
+  /** Shows a monster's death where it is (or was last drawn, if already removed). */
+  showMonsterDeath(key: string): void {
+    const view = this.monsters.get(key) ?? this.ghosts.get(key)?.view;
+    if (view) this.effects.corpse(view.texture, view.x, view.y, PLAYER_HALF_SIZE);
+  }
+
+  /** Adds a drop lying at (x, y). */
+  addLoot(key: string, item: string, count: number, x: number, y: number, dimmed: boolean): void {
+    this.removeLoot(key);
+    const view = new LootView(item, this.art);
+    view.setPosition(x, y);
+    view.setCount(count);
+    view.setDimmed(dimmed);
+    this.loot.set(key, view);
+    this.lootLayer.addChild(view.container);
+  }
+
+  hasLoot(key: string): boolean {
+    return this.loot.has(key);
+  }
+
+  updateLoot(key: string, count: number, dimmed: boolean): void {
+    const view = this.loot.get(key);
+    if (!view) return;
+    view.setCount(count);
+    if (view.dimmed !== dimmed) view.setDimmed(dimmed);
+  }
+
+  removeLoot(key: string): void {
+    const view = this.loot.get(key);
+    if (!view) return;
+    view.destroy();
+    this.loot.delete(key);
+  }
+
+  /** Marks the selected target (a character or a monster), or none. */
+  setTarget(target: Picked | null): void {
+    if (this.target) this.targetView(this.target)?.setTargeted(false);
+    this.target = target;
+    if (target) this.targetView(target)?.setTargeted(true);
+  }
+
+  /** Where an actor is drawn, followed frame by frame (null once it is gone). */
+  anchor(kind: ActorKind, key: string): Anchor {
+    return () => {
+      const view = kind === "character" ? this.views.get(key) : this.monsters.get(key);
+      return view ? { x: view.x, y: view.y } : null;
+    };
+  }
+
+  /** Height of an actor's head above its position (negative: up). */
+  actorTop(kind: ActorKind, key: string): number {
+    return kind === "monster" ? this.monsters.get(key)?.top ?? CHARACTER_TOP : CHARACTER_TOP;
+  }
+
+  /** The actor flashes (it was hit). */
+  flash(kind: ActorKind, key: string): void {
+    (kind === "character" ? this.views.get(key) : this.monsters.get(key))?.reactions.flash();
+  }
+
+  /** The actor lunges toward another (it attacked). */
+  lunge(kind: ActorKind, key: string, toward: Anchor): void {
+    const view = kind === "character" ? this.views.get(key) : this.monsters.get(key);
+    const to = toward();
+    if (view && to) view.reactions.lunge(to.x - view.x, to.y - view.y);
+  }
+
+  /** The world point under a point of the view (CSS pixels from the canvas' top-left). */
+  worldAt(screenX: number, screenY: number): { x: number; y: number } {
+    const zoom = this.camera.zoom;
+    return { x: (screenX - this.world.x) / zoom, y: (screenY - this.world.y) / zoom };
+  }
+
+  /** The view point (CSS pixels) where a world point is drawn. */
+  screenAt(x: number, y: number): { x: number; y: number } {
+    const zoom = this.camera.zoom;
+    return { x: this.world.x + x * zoom, y: this.world.y + y * zoom };
+  }
+
+  /**
+   * What is drawn under the world point (x, y): the nearest drop, monster or character
+   * whose picture covers it (loot first: it lies under the actors), or null.
+   */
+  pick(x: number, y: number): Picked | null {
+    let best: Picked | null = null;
+    let bestDistance = Infinity;
+    const consider = (kind: Picked["kind"], key: string, cx: number, cy: number, halfW: number, top: number, bottom: number) => {
+      if (Math.abs(x - cx) > halfW || y < cy + top || y > cy + bottom) return;
+      const d = Math.hypot(x - cx, y - (cy + (top + bottom) / 2));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = { kind, key };
+      }
+    };
+    for (const [key, view] of this.loot) consider("loot", key, view.x, view.y, 10, -16, 4);
+    if (best) return best;
+    for (const [key, view] of this.monsters) if (!view.dead) consider("monster", key, view.x, view.y, 15, view.top, PLAYER_HALF_SIZE + 2);
+    for (const [key, view] of this.views) consider("character", key, view.x, view.y, 12, CHARACTER_TOP, PLAYER_HALF_SIZE + 2);
+    return best;
+  }
+
+  /** Every monster as drawn. */
+  renderedMonsters(): RenderedMonster[] {
+    return [...this.monsters].map(([key, view]) => ({ key, kind: view.kind, x: view.x, y: view.y, hp: view.hp, maxHp: view.maxHp }));
+  }
+
+  /** Every drop as drawn. */
+  renderedLoot(): RenderedLoot[] {
+    return [...this.loot].map(([key, view]) => ({ key, item: view.item, count: view.count, x: view.x, y: view.y }));
+  }
+
   /** Per-frame: animations, camera, fade-in and title. */
   render(now: number, viewW: number, viewH: number): void {
+    this.now = now;
     if (this.shownAt < 0) this.shownAt = now;
     const age = now - this.shownAt;
     this.root.alpha = Math.min(1, age / FADE_IN_MS);
@@ -100,6 +295,15 @@ export class ZoneScene {
     this.tiles.update(now);
     for (const portal of this.portals) portal.update(now);
     for (const view of this.views.values()) view.update(now);
+    for (const view of this.monsters.values()) view.update(now);
+    for (const view of this.loot.values()) view.update(now);
+    this.effects.update(now);
+    for (const [key, ghost] of this.ghosts) {
+      if (now - ghost.at > GHOST_MS) {
+        ghost.view.destroy();
+        this.ghosts.delete(key);
+      }
+    }
     const self = this.selfKey ? this.views.get(this.selfKey) : undefined;
     const worldW = this.map.width * this.map.tileSize;
     const worldH = this.map.height * this.map.tileSize;
@@ -121,6 +325,12 @@ export class ZoneScene {
     return view ? { name: view.name, x: view.x, y: view.y } : null;
   }
 
+  private targetView(target: Picked): CharacterView | MonsterView | undefined {
+    if (target.kind === "character") return this.views.get(target.key);
+    if (target.kind === "monster") return this.monsters.get(target.key);
+    return undefined;
+  }
+
   /** Every other character as drawn. */
   renderedOthers(): RenderedCharacter[] {
     const others: RenderedCharacter[] = [];
@@ -133,6 +343,13 @@ export class ZoneScene {
   destroy(): void {
     for (const view of this.views.values()) view.destroy();
     this.views.clear();
+    for (const view of this.monsters.values()) view.destroy();
+    this.monsters.clear();
+    for (const ghost of this.ghosts.values()) ghost.view.destroy();
+    this.ghosts.clear();
+    for (const view of this.loot.values()) view.destroy();
+    this.loot.clear();
+    this.effects.destroy();
     for (const portal of this.portals) portal.destroy();
     this.tiles.destroy();
     this.root.destroy({ children: true });
