@@ -5,7 +5,7 @@ import path from "node:path";
 import { matchMaker } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import {
-  CloseCode, getZoneMap, INPUT_BUFFER_SIZE, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, TILE_SIZE, zoneCatalog,
+  CloseCode, getZoneMap, INPUT_BUFFER_SIZE, INPUT_CATCH_UP, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, TILE_SIZE, zoneCatalog,
 } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
 import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
@@ -59,6 +59,21 @@ function dropConnection(room: ClientRoom) {
   client.ref.terminate();
 }
 
+/**
+ * Counts, tick by tick, how many full steps `sessionId`'s character walked along x (a
+ * probe system added at the end of the room's tick): the inputs the room applied.
+ */
+function probeInputs(server: ZoneRoom, sessionId: string): number[] {
+  const counts: number[] = [];
+  const player = server.state.players.get(sessionId)!;
+  let last = player.x;
+  (server as unknown as { systems: Array<() => void> }).systems.push(() => {
+    counts.push(Math.round(Math.abs(player.x - last) / STEP));
+    last = player.x;
+  });
+  return counts;
+}
+
 /** Sends `count` identical inputs at once and waits until the server has consumed them all. */
 async function sendInputs(room: ClientRoom, dx: number, dy: number, count: number) {
   const input = room.input<{ dx: number; dy: number }>();
@@ -110,10 +125,11 @@ describe("zone room", () => {
     await waitFor(() => roomB.state.players.get(roomA.sessionId)?.x === town.spawn.x + 4 * STEP, "B sees A move");
   });
 
-  it("bounds speed whatever the client sends: values clamped, one input per tick, buffer capped", async () => {
+  it("bounds speed whatever the client sends: values clamped, one input per tick plus the catch-up budget, buffer capped", async () => {
     const character = await newCharacter();
     const room = await enter(character);
     const server = serverRoom(room);
+    const perTick = probeInputs(server, room.sessionId);
     const ticksBefore = server.clock.elapsedTime;
     await sendInputs(room, 127, 0, 100);
     const player = server.state.players.get(room.sessionId)!;
@@ -121,8 +137,23 @@ describe("zone room", () => {
     assert.ok(moved > 0, "it moved");
     assert.ok(moved <= INPUT_BUFFER_SIZE * STEP + 1e-3, `moved ${moved}px from 100 inputs; at most ${INPUT_BUFFER_SIZE} steps`);
     assert.equal(moved % STEP, 0, "each applied input moved exactly one full-speed step");
+    assert.ok(Math.max(...perTick) <= 1 + INPUT_CATCH_UP, `at most ${1 + INPUT_CATCH_UP} inputs in one tick (${perTick.join(",")})`);
     const elapsedSeconds = (server.clock.elapsedTime - ticksBefore) / 1000;
-    assert.ok(moved <= PLAYER_SPEED * elapsedSeconds + STEP, "never faster than the speed limit");
+    assert.ok(moved <= PLAYER_SPEED * elapsedSeconds + (1 + INPUT_CATCH_UP) * STEP, "never faster than the speed limit, beyond the banked steps");
+  });
+
+  it("applies inputs that arrive late in a bunch at once, within the catch-up budget, then one per tick", async () => {
+    const character = await newCharacter();
+    const room = await enter(character);
+    const server = serverRoom(room);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // idle ticks bank the budget
+    const perTick = probeInputs(server, room.sessionId);
+    await sendInputs(room, 1, 0, 1 + INPUT_CATCH_UP);
+    assert.equal(perTick.reduce((a, b) => a + b, 0), 1 + INPUT_CATCH_UP);
+    assert.ok(perTick.filter((n) => n > 0).length <= 2, `caught up at once, not one per tick (${perTick.join(",")})`);
+    const steady = probeInputs(server, room.sessionId);
+    await sendInputs(room, 1, 0, 6);
+    assert.ok(steady.filter((n) => n > 0).length >= 6 - (1 + INPUT_CATCH_UP) + 1, `the budget spent, one per tick again (${steady.join(",")})`);
   });
 
   it("is blocked by walls", async () => {

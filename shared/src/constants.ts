@@ -20,6 +20,14 @@ export const PLAYER_HALF_SIZE = 10;
 /** Inputs buffered per player before the oldest are dropped (bounds the server's memory and lag). */
 export const INPUT_BUFFER_SIZE = 8;
 
+/**
+ * Catch-up budget: a player earns one input per tick and may bank up to this many more,
+ * so inputs that arrive late in a bunch (network jitter) are applied at once instead of
+ * queueing — and adding latency — for as long as the player keeps walking. Over any span
+ * of T ticks a player moves at most T + INPUT_CATCH_UP steps, whatever it sends.
+ */
+export const INPUT_CATCH_UP = 2;
+
 /** Seconds the server keeps a dropped player's character in the world waiting for a reconnection. */
 export const RECONNECT_SECONDS = 15;
 

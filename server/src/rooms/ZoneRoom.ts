@@ -57,6 +57,8 @@ export interface PlayerSession {
   transfer?: TransferState;
   /** Room time (ms) from which it may use an item again. */
   itemReadyAt?: number;
+  /** Inputs it may still apply this tick (see the movement system's catch-up budget). */
+  inputBudget?: number;
 }
 
 /** Options a room is created with (from the zone definition). */
