@@ -357,6 +357,15 @@ describe("monsters and progression", () => {
     await waitFor(() => alice.events.some((e) => e.type === "respawn" && e.eid === me.eid), "the respawn is announced");
     await waitFor(async () => (await Character.findById(character.id).lean())?.xp === 6, "the penalty is saved");
   });
+  it("a character saved while dead comes back at the spawn with half its health, without paying twice", async () => {
+    const character = await newCharacter(tileCentre(20, 8));
+    await Character.updateOne({ _id: character.id }, { $set: { hp: 0, xp: 6, level: 2 } });
+    const alice = await play(character);
+    const me = session(alice).player;
+    assert.deepEqual({ x: me.x, y: me.y }, serverRoom(alice).map.spawn);
+    assert.equal(me.hp, Math.round(maxHpForLevel(2) / 2));
+    assert.deepEqual({ level: me.level, xp: me.xp }, { level: 2, xp: 6 });
+  });
 });
 
 describe("loot and inventory", () => {
