@@ -54,7 +54,11 @@ export interface Snapshot {
   /** The last input round trip to the zone room, ms (0 before the first). */
   rttMs: number;
   /** Monsters as drawn (world pixels; `screen`: CSS pixels in the page, to click). */
-  monsters: Array<{ eid: number; kind: string; x: number; y: number; hp: number; maxHp: number; screen: { x: number; y: number } | null }>;
+  /** Monsters as drawn (`x`, `y`) and as last received from the server (`server`). */
+  monsters: Array<{
+    eid: number; kind: string; x: number; y: number; hp: number; maxHp: number;
+    server: { x: number; y: number } | null; screen: { x: number; y: number } | null;
+  }>;
   /** Drops on the ground (`owner`: "" = anyone may take it). */
   loot: Array<{ id: number; item: string; count: number; x: number; y: number; owner: string; screen: { x: number; y: number } | null }>;
   /** The selected target's eid. */

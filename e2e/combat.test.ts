@@ -114,6 +114,29 @@ describe("fighting in the browser", () => {
     assert.match(await alice.locator("#hud-level").innerText(), /Level 1/);
     assert.equal((await snapshot(bob)).self!.inventory.length, 0, "Bob sees only his own inventory");
 
+    // Bob draws the wandering monsters interpolated: between the positions the server
+    // sent, frame by frame, not jumping from one received position to the next.
+    let interpolated = false;
+    for (let attempt = 0; attempt < 6 && !interpolated; attempt++) {
+      const samples = await bob.evaluate(async () => {
+        const seen: Array<{ eid: number; x: number; serverX: number }> = [];
+        const until = performance.now() + 1500;
+        while (performance.now() < until) {
+          await new Promise(requestAnimationFrame);
+          for (const m of (window as any).__oatnut.snapshot().monsters) if (m.server) seen.push({ eid: m.eid, x: m.x, serverX: m.server.x });
+        }
+        return seen;
+      });
+      const byMonster = new Map<number, Array<{ x: number; serverX: number }>>();
+      for (const s of samples) byMonster.set(s.eid, [...(byMonster.get(s.eid) ?? []), s]);
+      for (const track of byMonster.values()) {
+        const received = new Set(track.map((s) => s.serverX));
+        if (received.size < 3) continue; // this one stood still
+        interpolated ||= track.some((s) => !received.has(s.x));
+      }
+    }
+    assert.ok(interpolated, "a moving monster is drawn between the positions the server sent");
+
     // Q drinks a potion.
     const aliceLog = new EventLog();
     const bobLog = new EventLog();

@@ -71,7 +71,11 @@ export type ActionOutcome = { sent: true } | { sent: false; reason: string };
 export interface GameplaySnapshot {
   status: SelfStatus | null;
   inventory: InventorySlot[];
-  monsters: Array<{ eid: number; kind: string; x: number; y: number; hp: number; maxHp: number; screen: { x: number; y: number } | null }>;
+  /** Monsters as drawn (`x`, `y`: interpolated) and as last received (`server`). */
+  monsters: Array<{
+    eid: number; kind: string; x: number; y: number; hp: number; maxHp: number;
+    server: { x: number; y: number } | null; screen: { x: number; y: number } | null;
+  }>;
   loot: Array<{ id: number; item: string; count: number; x: number; y: number; owner: string; screen: { x: number; y: number } | null }>;
   target: number | null;
   damageNumbersShown: number;
@@ -280,6 +284,7 @@ export class WorldBindings {
       inventory: this.inventory(),
       monsters: (scene?.renderedMonsters() ?? []).map((m) => ({
         eid: Number(m.key), kind: m.kind, x: m.x, y: m.y, hp: m.hp, maxHp: m.maxHp, screen: scene!.screenAt(m.x, m.y),
+        server: this.monsters.has(m.key) ? { x: this.monsters.get(m.key)!.x, y: this.monsters.get(m.key)!.y } : null,
       })),
       loot: (scene?.renderedLoot() ?? []).map((l) => ({
         id: Number(l.key), item: l.item, count: l.count, x: l.x, y: l.y, owner: this.loot.get(l.key)?.owner ?? "",
