@@ -9,10 +9,9 @@
  * the embedded database. Counts every WebSocket frame a client receives after the
  * first state (patches, messages), divided by the measured time.
  */
-import { Client } from "@colyseus/sdk";
 import { TILE_SIZE } from "@oatnut/shared";
-import { Character } from "../src/db/models.ts";
-import { api, createCharacter, signUp, startTestGame } from "../test/helpers.ts";
+import { startTestGame } from "../test/helpers.ts";
+import { joinBots } from "./bots.ts";
 import { writeZones } from "../test/zoneFixtures.ts";
 import { makeRng } from "../../scripts/pixels.ts";
 
@@ -30,17 +29,10 @@ function world(viewRadius: number): string {
 async function run(viewRadius: number): Promise<{ bytesPerClientPerSecond: number; visibleAverage: number }> {
   const game = await startTestGame({ ZONES_DIR: world(viewRadius), AUTOSAVE_SECONDS: "3600" });
   const random = makeRng(42); // the same seed in both runs: the same placements and walks
-  const rooms = [];
-  for (let i = 0; i < bots; i++) {
-    const { token } = await signUp(game.baseUrl);
-    const character = await createCharacter(game.baseUrl, token, `Bot_${i}`);
-    const x = (2 + random() * (SIZE - 4)) * TILE_SIZE;
-    const y = (2 + random() * (SIZE - 4)) * TILE_SIZE;
-    await Character.updateOne({ _id: character.id }, { $set: { x, y } });
-    const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
-    const room = await new Client(game.baseUrl).consumeSeatReservation<any>(res.body);
-    rooms.push(room);
-  }
+  const rooms = await joinBots(game, bots, "Bot", () => ({
+    x: (2 + random() * (SIZE - 4)) * TILE_SIZE,
+    y: (2 + random() * (SIZE - 4)) * TILE_SIZE,
+  }));
   await new Promise((resolve) => setTimeout(resolve, 1000)); // first states delivered
 
   let bytes = 0;

@@ -10,11 +10,10 @@
  * the whole tick (all systems) is reported next to it. Players are healed every second
  * so the fights go on for the whole run.
  */
-import { Client } from "@colyseus/sdk";
 import { TILE_SIZE } from "@oatnut/shared";
-import { Character } from "../src/db/models.ts";
 import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
-import { api, createCharacter, signUp, startTestGame } from "../test/helpers.ts";
+import { startTestGame } from "../test/helpers.ts";
+import { joinBots } from "./bots.ts";
 import { writeZones } from "../test/zoneFixtures.ts";
 import { makeRng } from "../../scripts/pixels.ts";
 
@@ -43,18 +42,10 @@ function world(monsters: number): string {
 async function run(monsters: number) {
   const game = await startTestGame({ ZONES_DIR: world(monsters), AUTOSAVE_SECONDS: "3600" });
   const random = makeRng(7);
-  const rooms = [];
-  for (let i = 0; i < players; i++) {
-    const { token } = await signUp(game.baseUrl);
-    const character = await createCharacter(game.baseUrl, token, `Hunter_${i}`);
-    const x = (4 + random() * (SIZE - 8)) * TILE_SIZE;
-    const y = (4 + random() * (SIZE - 8)) * TILE_SIZE;
-    await Character.updateOne({ _id: character.id }, { $set: { x, y } });
-    const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
-    const room = await new Client(game.baseUrl).consumeSeatReservation<any>(res.body);
-    for (const type of ["combat", "notice", "chat"]) room.onMessage(type, () => {});
-    rooms.push(room);
-  }
+  const rooms = await joinBots(game, players, "Hunter", () => ({
+    x: (4 + random() * (SIZE - 8)) * TILE_SIZE,
+    y: (4 + random() * (SIZE - 8)) * TILE_SIZE,
+  }));
   const server = game.colyseus.getRoomById(rooms[0].roomId) as unknown as ZoneRoom;
   const inputs = rooms.map((room) => room.input<{ dx: number; dy: number; skill: number; target: number }>());
   const walk = setInterval(() => {

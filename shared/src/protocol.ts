@@ -49,7 +49,7 @@ export const ServerMessage = {
 
 /** One combat cue (see `ServerMessage.Combat`). */
 export type CombatEvent =
-  /** `source` used `skill` on `target` for `amount` damage (0 = missed/blocked). */
+  /** `source` used `skill` on `target` for `amount` damage (refused uses are `refused` cues). */
   | { type: "hit"; source: number; target: number; skill: number; amount: number }
   /** This player's skill use was refused (only the user hears it). */
   | { type: "refused"; skill: number; reason: SkillRefusal }

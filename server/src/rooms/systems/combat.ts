@@ -82,11 +82,6 @@ export class CombatSystem {
     }
   }
 
-  /** Whether the player is waiting to respawn. */
-  isDead(sessionId: string): boolean {
-    return this.dead.has(sessionId);
-  }
-
   /** Forgets a session that left the zone. */
   forget(sessionId: string): void {
     this.readyAt.delete(sessionId);

@@ -21,7 +21,7 @@
  * Monsters move with the same collision step as players, one input-like intent per tick.
  */
 import {
-  distance, facingFor, Facing, isWalkable, Monster, monsterRule, stepMovement,
+  distance, facingFor, Facing, insideRect, isWalkable, Monster, monsterRule, stepMovement,
   type MonsterArea, type MonsterRule, type MoveIntent, type Position,
 } from "@oatnut/shared";
 import { monstersKilled, monsterSystemDuration } from "../../metrics.ts";
@@ -192,7 +192,7 @@ export class MonsterSystem {
         return;
       }
       case "return":
-        if (this.moveToward(monster, areaCentre(slot.area), rule.speed, dt) || insideArea(monster, slot.area)) {
+        if (this.moveToward(monster, areaCentre(slot.area), rule.speed, dt) || insideRect(slot.area, monster.x, monster.y)) {
           monster.hp = monster.maxHp;
           this.rest(mob);
         }
@@ -252,10 +252,6 @@ export class MonsterSystem {
 
 function areaCentre(area: MonsterArea): Position {
   return { x: area.x + area.width / 2, y: area.y + area.height / 2 };
-}
-
-function insideArea(p: Position, area: MonsterArea): boolean {
-  return p.x >= area.x && p.x <= area.x + area.width && p.y >= area.y && p.y <= area.y + area.height;
 }
 
 /** An 8-direction intent from `from` toward `to`, like a player's keys. */
