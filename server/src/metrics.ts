@@ -97,7 +97,7 @@ export const skillsUsed = new client.Counter({
 
 export const skillsRefused = new client.Counter({
   name: "oatnut_skills_refused_total",
-  help: "Skill uses the server refused, by zone and reason (cooldown, range, sight, target, dead).",
+  help: "Skill uses the server refused, by zone and reason (skill, cooldown, range, sight, target, dead).",
   labelNames: ["zone", "reason"],
   registers: [registry],
 });

@@ -258,9 +258,10 @@ describe("combat", () => {
     mob.monster.y = home.y;
   });
 
-  it("refuses unknown targets and players outside pvp zones", async () => {
+  it("refuses unknown skills, unknown targets and players outside pvp zones", async () => {
     const alice = await play(await newCharacter(tileCentre(3, 2)));
     const bob = await play(await newCharacter(tileCentre(4, 2)));
+    assert.deepEqual(await useSkill(alice, 99, session(bob).player.eid), { type: "refused", skill: 99, reason: "skill" });
     assert.deepEqual(await useSkill(alice, Skill.Melee, 999_999), { type: "refused", skill: Skill.Melee, reason: "target" });
     const bobEid = session(bob).player.eid;
     assert.deepEqual(await useSkill(alice, Skill.Melee, bobEid), { type: "refused", skill: Skill.Melee, reason: "target" });

@@ -67,7 +67,7 @@ export type CombatEvent =
   | { type: "pickup"; eid: number; item: string; count: number };
 
 /** Why the server refused a skill use. */
-export type SkillRefusal = "cooldown" | "range" | "sight" | "target" | "dead";
+export type SkillRefusal = "skill" | "cooldown" | "range" | "sight" | "target" | "dead";
 
 /** Messages a client may send to a zone room (besides its movement inputs). */
 export const ClientMessage = {

@@ -16,6 +16,7 @@ export const ITEM_COOLDOWN_KEY = "item";
 
 /** What the player reads when the server refused a skill use ("" = nothing worth saying). */
 const REFUSALS: Record<SkillRefusal, string> = {
+  skill: "This client asked for a skill the server does not know.",
   cooldown: "",
   range: "Out of range.",
   sight: "No line of sight.",

@@ -34,8 +34,9 @@ export class CombatSystem {
   /** Judges one skill use of `sessionId`'s character on the entity `targetEid`. */
   useSkill(sessionId: string, player: Player, skillId: number, targetEid: number): void {
     const session = this.room.sessions.get(sessionId);
+    if (!session) return;
     const skill = skillRule(skillId);
-    if (!session || !skill) return;
+    if (!skill) return this.refuse(session, skillId, "skill");
     if (player.hp <= 0) return this.refuse(session, skillId, "dead");
     const now = this.room.now;
     let cooldowns = this.readyAt.get(sessionId);
