@@ -4,7 +4,7 @@
  */
 import { defineRoom, defineServer, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import { checkZoneCatalog, useZoneCatalog, ZoneFormatError, type ZoneCatalog } from "@oatnut/shared";
+import { checkZoneCatalog, MAX_FRAME_BYTES, useZoneCatalog, ZoneFormatError, type ZoneCatalog } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { configureAuth } from "./auth/accounts.ts";
 import type { Config } from "./config.ts";
@@ -45,7 +45,7 @@ export async function createGameServer({ config, engine, saves = new SaveService
   );
   return defineServer({
     rooms,
-    transport: new WebSocketTransport({ maxPayload: 64 * 1024 }),
+    transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),
     gracefullyShutdown: false,
     greet: false,
     logger: colyseusLogger,

@@ -24,6 +24,13 @@ export type MoveInput = InstanceType<typeof MoveInput>;
 /** Range every `MoveInput` axis is clamped into by the server. */
 export const MOVE_AXIS_RANGE = [-1, 1] as const;
 
+/**
+ * Largest WebSocket frame a client may send, in bytes (the longest legitimate one is a
+ * whisper of CHAT_MAX_LENGTH characters, under 700 bytes). The transport closes the
+ * connection of a client that sends more (close code 1009, "message too big").
+ */
+export const MAX_FRAME_BYTES = 1024;
+
 /** Messages the server sends to a client in a zone room. */
 export const ServerMessage = {
   /** A notice to show the player: `{ text: string }`. */
