@@ -29,6 +29,8 @@ export interface Config {
   transferSeconds: number;
   /** Longest a graceful shutdown may take before the process exits anyway. */
   shutdownSeconds: number;
+  /** The process ends itself when its event loop is blocked this long (0 = never). */
+  watchdogSeconds: number;
   logDir: string;
   logLevel: LogLevel;
   /** Write raw room traffic to traffic.log. */
@@ -102,6 +104,7 @@ export function loadConfig(
   const reconnectSeconds = integer("RECONNECT_SECONDS", RECONNECT_SECONDS, 0, 3600);
   const transferSeconds = integer("TRANSFER_SECONDS", 15, 1, 25);
   const shutdownSeconds = integer("SHUTDOWN_SECONDS", 10, 1, 600);
+  const watchdogSeconds = integer("WATCHDOG_SECONDS", 5, 0, 600);
   const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS, "info");
   const logMaxSizeMb = integer("LOG_MAX_SIZE_MB", 50, 1, 10_000);
   const logRetentionDays = integer("LOG_RETENTION_DAYS", 14, 1, 3650);
@@ -154,6 +157,7 @@ export function loadConfig(
     reconnectSeconds,
     transferSeconds,
     shutdownSeconds,
+    watchdogSeconds,
     logDir: fromRoot(value("LOG_DIR") ?? "logs"),
     logLevel,
     logTraffic,

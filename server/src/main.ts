@@ -10,6 +10,7 @@ import { startDatabaseEngine } from "./db/engine.ts";
 import { createGameServer } from "./game.ts";
 import { closeLogger, configureLogger, logger } from "./logger.ts";
 import { SaveService } from "./persistence/saveService.ts";
+import { startLivenessMonitor } from "./watchdog.ts";
 
 const envFile = path.join(PROJECT_ROOT, ".env");
 if (fs.existsSync(envFile)) dotenv.config({ path: envFile, quiet: true });
@@ -52,6 +53,8 @@ try {
 }
 await server.listen(config.port);
 logger.info(`OatNut is listening on http://localhost:${config.port} (${config.nodeEnv})`);
+const liveness = startLivenessMonitor({ watchdogSeconds: config.watchdogSeconds, errorLog: path.join(config.logDir, "errors.log") });
+if (!liveness.watchdog) logger.info("event-loop watchdog off (WATCHDOG_SECONDS=0, or a debugger is attached)");
 
 let shuttingDown = false;
 async function shutdown(signal: string): Promise<void> {

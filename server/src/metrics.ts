@@ -56,15 +56,15 @@ export const bytesSent = new client.Counter({
 
 export const messagesReceived = new client.Counter({
   name: "oatnut_messages_received_total",
-  help: "Messages received from clients by zone rooms, by type (input for movement inputs).",
+  help: "Frames received from clients by zone rooms, by type: input, join, leave, ping, a message type the room defines, or \"other\".",
   labelNames: ["zone", "type"],
   registers: [registry],
 });
 
 export const messagesRejected = new client.Counter({
   name: "oatnut_messages_rejected_total",
-  help: "Client messages rejected at the boundary, by type and reason.",
-  labelNames: ["zone", "type"],
+  help: "Client frames refused at the boundary, by type (known types, else \"other\") and reason (rate, unknown, invalid, state, malformed, protocol).",
+  labelNames: ["zone", "type", "reason"],
   registers: [registry],
 });
 

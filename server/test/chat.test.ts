@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { CHAT_BURST, CHAT_MAX_LENGTH, ClientMessage, ServerMessage, type ChatLine } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
-import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "./helpers.ts";
+import { api, createCharacter, metricValue, signUp, startTestGame, waitFor, type TestGame } from "./helpers.ts";
 import { tileCentre } from "./zoneFixtures.ts";
 
 let game: TestGame;
@@ -69,14 +69,18 @@ describe("chat", () => {
   it("refuses lines that are empty, too long or not text, and limits the rate", async () => {
     const talker = await enter("Chat_Limits");
     const listener = await enter("Chat_Listener");
-    for (const text of ["", "   ", "x".repeat(CHAT_MAX_LENGTH + 1), 42]) talker.room.send(ClientMessage.Chat, { text });
-    await waitFor(() => talker.notices.filter((n) => /Message "chat" was refused/.test(n)).length === 4, "four refusals");
-    assert.match(talker.notices.join("\n"), new RegExp(`longer than ${CHAT_MAX_LENGTH} characters`));
+    const rejected = () => metricValue("oatnut_messages_rejected_total", { type: "chat", reason: "invalid" });
+    const before = await rejected();
+    for (const text of ["x".repeat(CHAT_MAX_LENGTH + 1), "", "   ", 42]) talker.room.send(ClientMessage.Chat, { text });
+    await waitFor(async () => (await rejected()) === before + 4, "four refusals counted");
     assert.deepEqual(listener.lines, []);
 
     for (let i = 0; i < CHAT_BURST + 3; i++) talker.room.send(ClientMessage.Chat, { text: `line ${i}` });
     await waitFor(() => talker.notices.some((n) => /chatting too fast/.test(n)), "rate limit notice");
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(listener.lines.length, CHAT_BURST, `only ${CHAT_BURST} lines get through`);
+    // The four bad lines were told once (the first), not four times: a notice per window.
+    const refusals = talker.notices.filter((n) => /Message "chat" was refused/.test(n));
+    assert.deepEqual(refusals, [`Message "chat" was refused: text is longer than ${CHAT_MAX_LENGTH} characters.`]);
   });
 });

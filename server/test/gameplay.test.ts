@@ -18,7 +18,7 @@ import {
 import { Character } from "../src/db/models.ts";
 import type { Mob } from "../src/rooms/systems/monsters.ts";
 import type { PlayerSession, ZoneRoom } from "../src/rooms/ZoneRoom.ts";
-import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "./helpers.ts";
+import { api, createCharacter, metricValue, signUp, startTestGame, waitFor, type TestGame } from "./helpers.ts";
 import { tileCentre, writeZones } from "./zoneFixtures.ts";
 
 /**
@@ -424,8 +424,10 @@ describe("loot and inventory", () => {
     await waitFor(() => alice.notices.some((n) => /too far/.test(n)), "too far");
     alice.room.send(ClientMessage.PickUp, { id: "x" });
     await waitFor(() => alice.notices.some((n) => /pickUp.*refused: id must be a positive integer/.test(n)), "bad pick-up refused");
+    // A second bad message within the refusal window is counted, not told again.
+    const refusedItems = await metricValue("oatnut_messages_rejected_total", { type: "useItem", reason: "invalid" });
     alice.room.send(ClientMessage.UseItem, { item: "<script>" });
-    await waitFor(() => alice.notices.some((n) => /useItem.*refused/.test(n)), "bad item refused");
+    await waitFor(async () => (await metricValue("oatnut_messages_rejected_total", { type: "useItem", reason: "invalid" })) === refusedItems + 1, "bad item refused");
     await waitFor(async () => {
       const saved = await Character.findById(session(alice).characterId).lean();
       return saved?.inventory.length === 1 && saved.inventory[0].count === 1 && saved.hp === 10 + ITEMS.potion.heal!;

@@ -14,6 +14,7 @@ import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
 import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
 import { createGameServer } from "../src/game.ts";
 import { configureLogger } from "../src/logger.ts";
+import { registry } from "../src/metrics.ts";
 import { SaveService } from "../src/persistence/saveService.ts";
 import { testWorld } from "./zoneFixtures.ts";
 
@@ -151,4 +152,14 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The value of a metric of this process, summed over the series whose labels include `labels`. */
+export async function metricValue(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values
+    .filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted))
+    .reduce((sum, value) => sum + value.value, 0);
 }

@@ -160,7 +160,7 @@ describe("metrics, traffic log and rotation", () => {
     assert.match(metrics, /^oatnut_tick_duration_seconds_count\{zone="plaza"\} [1-9]\d*$/m);
     assert.match(metrics, /^oatnut_bytes_sent_total\{zone="plaza",kind="patch"\} [1-9]\d*$/m);
     assert.match(metrics, /^oatnut_messages_received_total\{zone="plaza",type="input"\} [1-9]\d*$/m);
-    assert.match(metrics, /^oatnut_messages_rejected_total\{zone="plaza",type="transferFailed"\} 1$/m);
+    assert.match(metrics, /^oatnut_messages_rejected_total\{zone="plaza",type="transferFailed",reason="invalid"\} 1$/m);
     assert.match(metrics, /^oatnut_process_nodejs_eventloop_lag_seconds /m);
     await room.leave();
     await waitFor(async () => /^oatnut_save_duration_seconds_count [1-9]\d*$/m.test((await get("/metrics")).text), "a save measured");
@@ -178,7 +178,7 @@ describe("metrics, traffic log and rotation", () => {
     await waitFor(() => logged().some((l) => l.type === "ROOM_STATE_PATCH" && l.sessionId === room.sessionId), "a patch to it logged");
     const lines = logged();
     const inbound = lines.find((l) => l.direction === "in" && l.type === "input" && l.sessionId === room.sessionId);
-    assert.deepEqual(inbound.payload, { dx: -1, dy: 0 });
+    assert.deepEqual(inbound.payload, { dx: -1, dy: 0, skill: 0, target: 0 });
     assert.equal(inbound.zone, "plaza");
     assert.equal(inbound.roomId, room.roomId);
     assert.ok(inbound.bytes > 0);

@@ -3,6 +3,7 @@
  * message names, close codes and the validation rules both sides apply.
  */
 import { schema, t } from "@colyseus/schema";
+import { TICK_RATE } from "./constants.ts";
 
 /**
  * One step of player intent, sent by the client once per fixed step while it plays.
@@ -128,7 +129,45 @@ export const CloseCode = {
   Transferred: 4102,
   /** An admin removed the character from the world. */
   Kicked: 4103,
+  /** The client sent a frame the OatNut protocol does not allow (malformed, or a kind the client never sends). */
+  ProtocolViolation: 4104,
+  /** The client kept sending more than its rate limits allow (see CLIENT_RATE_LIMITS). */
+  Flooding: 4105,
 } as const;
+
+/** A token bucket: `perSecond` on average, up to `burst` at once. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * How fast one client may send each kind of frame to a zone room — the one place these
+ * limits are set. Frames beyond a limit are dropped at the boundary before they are
+ * decoded. The OatNut client stays well inside them: one input per fixed step, chat typed
+ * by a person. Game rules may be stricter and answer in words (chat: CHAT_BURST lines per
+ * CHAT_WINDOW_SECONDS), so a person meets those first.
+ */
+export const CLIENT_RATE_LIMITS = {
+  /** Movement inputs (`room.input()`): TICK_RATE a second, with room for network jitter. */
+  input: { perSecond: TICK_RATE * 1.5, burst: TICK_RATE * 1.5 },
+  /** Keep-alive pings. */
+  ping: { perSecond: 1, burst: 5 },
+  [ClientMessage.Chat]: { perSecond: 2, burst: 10 },
+  [ClientMessage.Whisper]: { perSecond: 2, burst: 10 },
+  [ClientMessage.UseItem]: { perSecond: 5, burst: 10 },
+  [ClientMessage.PickUp]: { perSecond: 10, burst: 20 },
+  [ClientMessage.TransferFailed]: { perSecond: 1, burst: 3 },
+} as const satisfies Record<string, RateLimit>;
+
+/**
+ * A client whose frames are refused (over a rate limit, of an unknown type, or invalid)
+ * more than FLOOD_STRIKES times within REFUSAL_WINDOW_SECONDS is disconnected with
+ * CloseCode.Flooding. Refusals are logged and told to the client at most once per window.
+ */
+export const FLOOD_STRIKES = 60;
+/** See FLOOD_STRIKES. */
+export const REFUSAL_WINDOW_SECONDS = 10;
 
 /** Character names: 3 to 16 letters, digits or underscores. Unique, case-insensitive. */
 export const CHARACTER_NAME_PATTERN = /^[A-Za-z0-9_]{3,16}$/;

@@ -15,6 +15,7 @@ import { adminGuard, monitorGuard } from "../admin/auth.ts";
 import { adminRouter } from "../admin/routes.ts";
 import { logger } from "../logger.ts";
 import { registry } from "../metrics.ts";
+import { eventLoopHealth } from "../watchdog.ts";
 import { monitor } from "@colyseus/monitor";
 import { charactersRouter } from "./characters.ts";
 import { apiErrorHandler, HttpError, route } from "./errors.ts";
@@ -53,9 +54,14 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
   app.disable("x-powered-by");
   app.use(requestLog);
 
-  // Liveness: the process is up and serving (what Docker's HEALTHCHECK asks).
+  // Liveness: the process is up and its event loop keeps time (what Docker's HEALTHCHECK
+  // asks). A loop that lagged more than HEALTH_MAX_LAG_MS lately answers 503; one blocked
+  // for good does not answer at all, and the watchdog ends the process.
   app.get("/health", (_req, res) => {
-    res.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+    const loop = eventLoopHealth();
+    res.status(loop.healthy ? 200 : 503).json({
+      status: loop.healthy ? "ok" : "degraded", uptimeSeconds: Math.round(process.uptime()), eventLoopLagMs: loop.lagMs,
+    });
   });
   // Readiness: the services it depends on answer (what a load balancer asks).
   app.get("/ready", async (_req, res) => {

@@ -28,7 +28,9 @@ import { clearLive, markLive } from "../world/liveCharacters.ts";
 import { gameServices } from "../world/services.ts";
 import { redeemTicket } from "../world/tickets.ts";
 import { BROADCAST_CHANNEL } from "../world/channels.ts";
-import { liveRooms, messagesRejected, tickDuration } from "../metrics.ts";
+import { liveRooms, tickDuration } from "../metrics.ts";
+import { noteHandling } from "../watchdog.ts";
+import { ClientBoundary } from "./boundary/boundary.ts";
 import { ChatSystem } from "./systems/chat.ts";
 import { InterestManager } from "./systems/interest.ts";
 import { watchTraffic } from "./traffic.ts";
@@ -87,8 +89,8 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   readonly sessions = new Map<string, PlayerSession>();
   interest!: InterestManager;
   chat!: ChatSystem;
-  /** Messages rejected at the boundary, by type (for metrics and tests). */
-  readonly rejectedMessages = new Map<string, number>();
+  /** Checks every client frame before Colyseus decodes it (boundary/boundary.ts). */
+  boundary!: ClientBoundary;
   /** Set during shutdown: the world stops so the saved positions are the last ones sent. */
   protected frozen = false;
   /** Simulated time of this room (ms): advanced by each fixed step; cooldowns and timers run on it. */
@@ -167,7 +169,9 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
 
   /**
    * Declares a message players may send, validated at the boundary: a message `parse`
-   * rejects never reaches `handler`; it is counted and logged, and the sender is told.
+   * rejects never reaches `handler`; it is counted, and logged and told to the sender at
+   * most once per window (see ClientBoundary). The type's rate limit is its entry in
+   * CLIENT_RATE_LIMITS, or DEFAULT_MESSAGE_LIMIT.
    * @example
    * this.defineMessage("emote",
    *   (raw) => (typeof raw === "object" && raw && ["wave", "bow"].includes((raw as any).name)
@@ -175,17 +179,12 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
    *   (session, emote) => this.broadcast("emote", { who: session.player.name, name: emote.name }));
    */
   protected defineMessage<T>(type: string, parse: MessageParser<T>, handler: (session: PlayerSession, message: T, client: ZoneClient) => void): void {
+    this.boundary.allowMessage(type);
     this.onMessage(type, (client: ZoneClient, raw: unknown) => {
       const session = this.sessions.get(client.sessionId);
+      if (!session) return this.boundary.refuse(client, type, "state", "not in the zone");
       const parsed = parse(raw);
-      if (!session || typeof parsed === "string") {
-        const reason = session ? parsed : "not in the zone";
-        this.rejectedMessages.set(type, (this.rejectedMessages.get(type) ?? 0) + 1);
-        messagesRejected.inc({ zone: this.zone.id, type });
-        logger.warn("message rejected", { zone: this.zone.id, roomId: this.roomId, type, reason });
-        client.send(ServerMessage.Notice, { text: `Message "${type}" was refused: ${reason}.` });
-        return;
-      }
+      if (typeof parsed === "string") return this.boundary.refuse(client, type, "invalid", parsed);
       handler(session, parsed, client);
     });
   }
@@ -204,6 +203,18 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.state = new ZoneState();
     this.state.zone = this.zone.id;
     this.patchRate = PATCH_RATE_MS;
+    this.boundary = new ClientBoundary(this, {
+      zone: this.zone.id,
+      inputSchema: MoveInput,
+      latestInput: (sessionId) => {
+        const latest = this.inputs?.get(sessionId).latest;
+        return latest ? { dx: latest.dx, dy: latest.dy, skill: latest.skill, target: latest.target } : undefined;
+      },
+    });
+    this.boundary.install();
+    // Colyseus's own per-client ceiling, behind the boundary's finer limits (which admit
+    // fewer than this in any second): a backstop should the boundary ever be bypassed.
+    this.maxMessagesPerSecond = 200;
     this.interest = new InterestManager(this.zone.viewRadius);
     this.inputs = this.defineInput(MoveInput, {
       bufferMaxSize: INPUT_BUFFER_SIZE,
@@ -237,6 +248,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   /** One fixed step: every system, in order. */
   protected tick(dt: number): void {
     if (this.frozen) return;
+    noteHandling(this.roomId, "tick");
     const started = performance.now();
     this.now += dt * 1000;
     for (const system of this.systems) system(this, dt);
@@ -296,8 +308,10 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
 
   override onDrop(client: ZoneClient) {
     const session = this.sessions.get(client.sessionId);
-    // No waiting for a reconnection while shutting down or handing over: onLeave settles it.
-    if (!session || session.transfer || this.frozen || gameServices().config.reconnectSeconds === 0) return;
+    // No waiting for a reconnection while shutting down or handing over, nor for a client
+    // the boundary closed: onLeave settles it.
+    if (!session || session.transfer || this.frozen || this.boundary.isExpelled(client.sessionId)) return;
+    if (gameServices().config.reconnectSeconds === 0) return;
     logger.info("player dropped; waiting for reconnection", {
       zone: this.zone.id, roomId: this.roomId, characterId: session.characterId, seconds: gameServices().config.reconnectSeconds,
     });
@@ -313,6 +327,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   }
 
   override async onLeave(client: ZoneClient) {
+    this.boundary.forget(client.sessionId);
     const session = this.sessions.get(client.sessionId);
     if (!session) return;
     await this.removeSession(session);
@@ -496,13 +511,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
 
   private watchClientTraffic(client: ZoneClient): void {
     watchTraffic((client as unknown as { ref?: Parameters<typeof watchTraffic>[0] }).ref, {
-      zone: this.zone.id,
-      roomId: this.roomId,
-      sessionId: client.sessionId,
-      latestInput: () => {
-        const latest = this.inputs?.get(client.sessionId).latest;
-        return latest ? { dx: latest.dx, dy: latest.dy } : undefined;
-      },
+      zone: this.zone.id, roomId: this.roomId, sessionId: client.sessionId,
     });
   }
 }

@@ -1,27 +1,19 @@
 /**
- * Per-client traffic accounting: every WebSocket frame a zone room receives from or sends
- * to a client is counted in the metrics (bytes sent by kind, messages received by type)
- * and, with LOG_TRAFFIC=true, written to traffic.log with its direction, room, session,
- * message type, byte size and decoded payload (secrets redacted by the traffic logger).
+ * Per-client traffic accounting: every WebSocket frame a zone room sends to a client is
+ * counted in the metrics (bytes sent by kind) and, with LOG_TRAFFIC=true, every frame sent
+ * or received is written to traffic.log with its direction, room, session, message type,
+ * byte size and decoded payload (secrets redacted by the traffic logger). Received frames
+ * are counted by the room's boundary (boundary/boundary.ts), which logs them here.
  */
 import { Protocol } from "@colyseus/core";
 import { unpackMultiple } from "msgpackr";
-import { bytesSent, messagesReceived } from "../metrics.ts";
+import { bytesSent } from "../metrics.ts";
 import { trafficLogger } from "../logger.ts";
 
 const PROTOCOL_NAMES = new Map<number, string>(Object.entries(Protocol).map(([name, code]) => [code as number, name]));
 
 interface RawSocket {
-  on(event: "message", listener: (data: Buffer) => void): void;
   send(data: unknown, ...rest: unknown[]): void;
-}
-
-interface TrafficContext {
-  zone: string;
-  roomId: string;
-  sessionId: string;
-  /** The decoded value of the client's latest input (read after Colyseus decoded it). */
-  latestInput(): unknown;
 }
 
 interface Frame {
@@ -57,27 +49,32 @@ export function describeFrame(bytes: Uint8Array, decode = true): Frame {
   return { type: name, kind: "other" };
 }
 
-/** Starts counting (and, when enabled, logging) one client's traffic. */
+/** Where a frame travelled (a traffic.log line's context). */
+export interface TrafficContext {
+  zone: string;
+  roomId: string;
+  sessionId: string;
+}
+
+/**
+ * Writes one received frame to traffic.log (when LOG_TRAFFIC=true). Called by the room's
+ * boundary for frames it admitted, after Colyseus handled them: inputs are logged as the
+ * values Colyseus decoded, messages as their payload.
+ */
+export function logIncomingFrame(
+  context: TrafficContext, frame: { kind: string; type?: string; payload?: unknown }, bytes: Uint8Array,
+  latestInput?: (sessionId: string) => unknown,
+): void {
+  if (trafficLogger.silent) return;
+  const type = frame.kind === "message" ? frame.type : frame.kind;
+  const payload = frame.kind === "input" ? latestInput?.(context.sessionId) : frame.payload;
+  trafficLogger.info("in", { direction: "in", ...context, type, bytes: bytes.length, payload });
+}
+
+/** Starts counting (and, when enabled, logging) what one client is sent. */
 export function watchTraffic(socket: RawSocket | undefined, context: TrafficContext): void {
-  if (!socket || typeof socket.on !== "function") return;
+  if (!socket || typeof socket.send !== "function") return;
   const logging = !trafficLogger.silent;
-  socket.on("message", (data) => {
-    const bytes = toBytes(data);
-    if (!bytes || bytes.length === 0) return;
-    const code = bytes[0] & 0x1f;
-    const isInput = code === Protocol.ROOM_INPUT_RELIABLE || code === Protocol.ROOM_INPUT_UNRELIABLE;
-    const frame = isInput ? { type: "input", kind: "message" as const, payload: undefined } : describeFrame(bytes);
-    messagesReceived.inc({ zone: context.zone, type: frame.type });
-    if (logging) {
-      const write = (payload: unknown) => trafficLogger.info("in", {
-        direction: "in", zone: context.zone, roomId: context.roomId, sessionId: context.sessionId, type: frame.type, bytes: bytes.length, payload,
-      });
-      // An input is decoded by Colyseus's own listener of this frame, which may run after
-      // this one: read the decoded input once the frame's listeners have all run.
-      if (isInput) setImmediate(() => write(context.latestInput()));
-      else write(frame.payload);
-    }
-  });
   const send = socket.send.bind(socket);
   socket.send = (data: unknown, ...rest: unknown[]) => {
     const bytes = toBytes(data);
