@@ -10,6 +10,8 @@ COPY package.json package-lock.json ./
 COPY shared/package.json shared/
 COPY server/package.json server/
 COPY client/package.json client/
+# npm ci's postinstall applies patches/ (fixes to Colyseus's input decoders, see docs/upstream/).
+COPY patches patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY shared shared
@@ -24,6 +26,7 @@ COPY package.json package-lock.json ./
 COPY shared/package.json shared/
 COPY server/package.json server/
 COPY client/package.json client/
+COPY patches patches
 RUN npm ci --omit=dev --workspace=server --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime ----

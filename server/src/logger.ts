@@ -111,6 +111,9 @@ export function closeLogger(): Promise<void> {
 /** Refusals @colyseus/auth reports through the Colyseus logger: expected, not errors. */
 const AUTH_REFUSALS = new Set(["invalid_credentials", "email_already_in_use", "email_malformed", "email_not_found"]);
 
+/** Errors of the `ws` library about a client's frame (too big, bad opcode, bad UTF-8, unmasked, …). */
+const CLIENT_FRAME_ERRORS = /^(Max payload size exceeded|Invalid WebSocket frame)/;
+
 /**
  * The logger handed to Colyseus: its messages go to winston, with the auth module's
  * routine refusals (a wrong password) logged as info, not as errors.
@@ -121,7 +124,11 @@ export const colyseusLogger = {
   warn: (...args: unknown[]) => logger.warn(args.map(String).join(" ")),
   error: (...args: unknown[]) => {
     const [first] = args;
-    if (first instanceof Error && AUTH_REFUSALS.has(first.message)) {
+    if (typeof first === "string" && CLIENT_FRAME_ERRORS.test(first)) {
+      // The transport reports a client's broken WebSocket frame (the socket is closed, 1002
+      // or 1009): the client's fault, one line without a stack, not an error of ours.
+      logger.warn("a client sent an invalid WebSocket frame: its connection was closed", { detail: first.split("\n")[0] });
+    } else if (first instanceof Error && AUTH_REFUSALS.has(first.message)) {
       logger.info(`auth refused: ${first.message}`);
     } else if (first instanceof Error) {
       logger.error(first.message, { error: first });
