@@ -27,6 +27,11 @@ export function leaveMessage(code: number, reason?: string): string {
       return "Your character went on to another zone.";
     case CloseCode.Kicked:
       return reason ? `You were removed from the world: ${reason}` : "You were removed from the world.";
+    case CloseCode.ProtocolViolation:
+    case 1009: // the transport: a frame over MAX_FRAME_BYTES
+      return "The server closed the connection: your client sent data it could not accept. Reload the page to play on.";
+    case CloseCode.Flooding:
+      return "The server closed the connection: your client sent too many messages too fast. Reload the page to play on.";
     case CloseCode.ServerShutdown:
     case SdkCloseCode.SERVER_SHUTDOWN:
       return "The server is restarting. Please try again in a moment.";
