@@ -48,6 +48,17 @@ export interface Config {
   clientDist: string;
   /** Folder the zones (one sub-folder per zone) are discovered from. */
   zonesDir: string;
+  /**
+   * Foreign origins (`https://host[:port]`) browsers may call the API and open WebSockets
+   * from; empty = the page's own origin only.
+   */
+  corsOrigins: string[];
+  /** Reverse proxies in front of the server (Express's `trust proxy` hop count; 0 = none). */
+  trustProxy: number;
+  /** Every per-IP/per-account rate limit is multiplied by this (tests raise it). */
+  rateLimitMultiplier: number;
+  /** First lockout after repeated failed sign-ins to one email; doubles per further failure. */
+  loginLockoutSeconds: number;
 }
 
 /** Raised when one or more variables are invalid; `problems` has one message per variable. */
@@ -144,6 +155,11 @@ export function loadConfig(
   const fromRoot = (p: string) => path.resolve(PROJECT_ROOT, p);
   const clientDevServer = boolean("CLIENT_DEV_SERVER");
 
+  const corsOrigins = parseOrigins(value("CORS_ORIGINS"), problems);
+  const trustProxy = integer("TRUST_PROXY", 0, 0, 10);
+  const rateLimitMultiplier = integer("RATE_LIMIT_MULTIPLIER", 1, 1, 100_000);
+  const loginLockoutSeconds = integer("LOGIN_LOCKOUT_SECONDS", 30, 1, 900);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -168,5 +184,28 @@ export function loadConfig(
     clientDevServer,
     clientDist: fromRoot(value("CLIENT_DIST") ?? "client/dist"),
     zonesDir: fromRoot(value("ZONES_DIR") ?? "shared/zones"),
+    corsOrigins,
+    trustProxy,
+    rateLimitMultiplier,
+    loginLockoutSeconds,
   };
+}
+
+/**
+ * CORS_ORIGINS: comma-separated origins, each exactly `http(s)://host[:port]` (what a
+ * browser sends as Origin: no path, no trailing slash, no wildcard).
+ */
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return [];
+  const origins: string[] = [];
+  for (const entry of raw.split(",").map((part) => part.trim()).filter(Boolean)) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      if ((url.protocol === "http:" || url.protocol === "https:") && url.origin === entry.replace(/\/$/, "").toLowerCase()) origin = url.origin;
+    } catch { /* reported below */ }
+    if (origin) origins.push(origin);
+    else problems.push(`CORS_ORIGINS must list origins like https://game.example.com or http://localhost:5173, comma-separated (got "${entry}")`);
+  }
+  return origins;
 }

@@ -10,6 +10,8 @@ import { configureAuth } from "./auth/accounts.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseEngine } from "./db/engine.ts";
 import { configureHttp } from "./http/app.ts";
+import { createGatedServer } from "./http/gate.ts";
+import { OriginPolicy } from "./http/origins.ts";
 import { colyseusLogger } from "./logger.ts";
 import { SaveService } from "./persistence/saveService.ts";
 import { loadRoomTypes } from "./rooms/roomTypes.ts";
@@ -43,9 +45,21 @@ export async function createGameServer({ config, engine, saves = new SaveService
   const rooms = Object.fromEntries(
     [...roomTypes].map(([name, roomClass]) => [name, defineRoom(roomClass).filterBy(["zone", "instance"])]),
   );
+  // Our own http.Server, so every request meets the body limit and CORS gate before any
+  // handler (Colyseus' router included) reads it; WebSocket upgrades from a foreign
+  // browser origin are refused by the same origin rule.
+  const origins = new OriginPolicy(config.corsOrigins);
+  const server = createGatedServer({ origins });
   return defineServer({
     rooms,
-    transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),
+    transport: new WebSocketTransport({
+      server,
+      maxPayload: MAX_FRAME_BYTES,
+      verifyClient: (info, done) => {
+        if (origins.admits(info.req)) done(true);
+        else done(false, 403, "this origin may not open game connections");
+      },
+    }),
     gracefullyShutdown: false,
     greet: false,
     logger: colyseusLogger,

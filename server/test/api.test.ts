@@ -136,7 +136,7 @@ describe("characters API", () => {
     const play = await api(url, "POST", `/api/characters/${character.id}/play`, { token: other.token });
     assert.equal(play.status, 404);
     const malformed = await api(url, "POST", "/api/characters/not-an-id/play", { token: other.token });
-    assert.equal(malformed.status, 404);
+    assert.equal(malformed.status, 400, "a malformed id is a bad request, never a lookup");
     const list = await api(url, "GET", "/api/characters", { token: owner.token });
     assert.equal(list.body.length, 1);
   });

@@ -58,9 +58,19 @@ export async function clearDatabase(): Promise<void> {
   for (const { name } of await db.listCollections().toArray()) await db.collection(name).deleteMany({});
 }
 
+/**
+ * Tests sign up many accounts and play many times from 127.0.0.1: the rate limits are
+ * raised this much for them. http-security.test.ts sets RATE_LIMIT_MULTIPLIER=1 to test
+ * the real limits.
+ */
+export const TEST_RATE_LIMIT_MULTIPLIER = "1000";
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logs-"));
-  return loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, LOG_DIR: logDir, LOG_LEVEL: "warn", ...overrides });
+  return loadConfig({
+    NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, LOG_DIR: logDir, LOG_LEVEL: "warn",
+    RATE_LIMIT_MULTIPLIER: TEST_RATE_LIMIT_MULTIPLIER, ...overrides,
+  });
 }
 
 /** Zones of the test world (see zoneFixtures.ts), written once per test process. */

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../src/config.ts";
-import { freePort, TEST_JWT_SECRET } from "./helpers.ts";
+import { freePort, TEST_JWT_SECRET, TEST_RATE_LIMIT_MULTIPLIER } from "./helpers.ts";
 
 export const SERVER_BUNDLE = path.join(PROJECT_ROOT, "server", "dist", "main.js");
 
@@ -43,6 +43,7 @@ export async function startServerProcess(env: Record<string, string>, port?: num
       ...(ownLogDir ? { LOG_DIR: ownLogDir } : {}),
       LOG_LEVEL: "info",
       PORT: String(serverPort),
+      RATE_LIMIT_MULTIPLIER: TEST_RATE_LIMIT_MULTIPLIER,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

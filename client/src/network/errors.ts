@@ -7,7 +7,7 @@
  */
 import { ServerError } from "@colyseus/sdk";
 
-/** @colyseus/auth answers with error codes rather than sentences. */
+/** The auth routes answer with error codes (@colyseus/auth's) rather than sentences. */
 const AUTH_CODES: Record<string, string> = {
   invalid_credentials: "Wrong email or password.",
   email_malformed: "Please enter a valid email address.",
@@ -15,6 +15,13 @@ const AUTH_CODES: Record<string, string> = {
   email_already_in_use: "An account with this email already exists.",
   banned: "This account has been banned.",
   email_not_found: "No account uses that email address.",
+  password_reset_unavailable: "Password reset is not available on this server.",
+};
+
+/** 429 answers: rate limits (per network or per account) and the sign-in lockout of one email. */
+const WAIT_CODES: Record<string, string> = {
+  too_many_failed_logins: "Too many failed sign-ins for this email.",
+  too_many_requests: "Too many attempts.",
 };
 
 /** HTTP status of a failed API call, or null when it never got an HTTP answer. */
@@ -25,6 +32,15 @@ export function httpStatus(error: unknown): number | null {
   return null;
 }
 
+/** "in 30 seconds", "in 2 minutes", from the answer's Retry-After header. */
+function retryAfterText(error: unknown): string {
+  const header = error instanceof ServerError ? error.headers?.get?.("retry-after") : undefined;
+  const seconds = Number(header);
+  if (!header || !Number.isFinite(seconds) || seconds <= 0) return "later";
+  if (seconds < 90) return `in ${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? "" : "s"}`;
+  return `in ${Math.ceil(seconds / 60)} minutes`;
+}
+
 /** A message for the player: the server's own text when there is one. */
 export function errorMessage(error: unknown, fallback = "Something went wrong."): string {
   if (error instanceof ServerError && httpStatus(error) === null) {
@@ -32,6 +48,7 @@ export function errorMessage(error: unknown, fallback = "Something went wrong.")
   }
   const raw = error instanceof Error ? error.message : typeof error === "string" ? error : "";
   if (!raw) return fallback;
+  if (raw in WAIT_CODES) return `${WAIT_CODES[raw]} Try again ${retryAfterText(error)}.`;
   for (const [code, text] of Object.entries(AUTH_CODES)) {
     if (raw === code || raw.includes(code)) return text;
   }

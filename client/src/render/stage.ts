@@ -3,6 +3,9 @@
  * images, the zone scene currently shown, and a veil that darkens the view while the
  * player travels between zones.
  */
+// Pixi generates its shader and uniform-upload functions with `new Function` unless this
+// module swaps in plain ones; the game page's Content-Security-Policy has no 'unsafe-eval'.
+import "pixi.js/unsafe-eval";
 import { Application, Graphics } from "pixi.js";
 import { Art } from "./art.ts";
 import type { ZoneScene } from "./zoneScene.ts";

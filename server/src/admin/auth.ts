@@ -4,9 +4,10 @@
  * its email and password, or with its sign-in token (Bearer).
  */
 import crypto from "node:crypto";
-import { Hash, JWT } from "@colyseus/auth";
+import { JWT } from "@colyseus/auth";
 import { basicAuth } from "@colyseus/core";
 import type { RequestHandler } from "express";
+import { isObjectIdHex, verifyPassword } from "../auth/accounts.ts";
 import type { Config } from "../config.ts";
 import { Account } from "../db/models.ts";
 import { logger } from "../logger.ts";
@@ -26,8 +27,10 @@ export async function validateAdminCredentials(config: Pick<Config, "adminUser" 
   }
   if (!username.includes("@")) return false;
   const account = await Account.findOne({ emailKey: username.trim().toLowerCase() }).select("+password").lean();
-  if (!account?.password || !(account.roles ?? []).includes(ADMIN_ROLE)) return false;
-  return Hash.verify(password, account.password);
+  // Verified whatever the account (or its absence), so the answer time does not tell
+  // which emails have accounts, or admin ones.
+  const passwordMatches = await verifyPassword(password, account?.password);
+  return passwordMatches && (account?.roles ?? []).includes(ADMIN_ROLE);
 }
 
 /** The guard of the Colyseus monitor (a better-call middleware). */
@@ -55,7 +58,8 @@ export function adminGuard(config: Pick<Config, "adminUser" | "adminPassword">):
       }
       if (/^bearer /i.test(header)) {
         try {
-          const payload = await JWT.verify<{ id: string }>(header.slice(7));
+          const payload = await JWT.verify<{ id?: unknown }>(header.slice(7));
+          if (!isObjectIdHex(payload.id)) return false;
           const account = await Account.findById(payload.id).lean();
           return (account?.roles ?? []).includes(ADMIN_ROLE);
         } catch {

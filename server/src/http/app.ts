@@ -1,12 +1,16 @@
 /**
- * The HTTP side: request log, accounts (@colyseus/auth), the characters API, health, and
- * the built client. Colyseus' own matchmaking routes are mounted by Colyseus.
+ * The HTTP side: request log, security headers, accounts (auth/routes.ts, in
+ * @colyseus/auth's wire format), the characters API, health, admin tools, and the built
+ * client. Colyseus' own matchmaking routes are mounted by Colyseus. Body limits and CORS
+ * are enforced before any of this, at the HTTP server (gate.ts).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { auth } from "@colyseus/auth";
 import express, { type Application, type RequestHandler } from "express";
-import { requestAccount } from "../auth/accounts.ts";
+import { isObjectIdHex, requestAccount } from "../auth/accounts.ts";
+import { LoginLockout } from "../auth/lockout.ts";
+import { authRouter } from "../auth/routes.ts";
 import type { Config } from "../config.ts";
 import { databaseIsReachable } from "../db/connection.ts";
 import type { DatabaseEngine } from "../db/engine.ts";
@@ -19,9 +23,13 @@ import { eventLoopHealth } from "../watchdog.ts";
 import { monitor } from "@colyseus/monitor";
 import { charactersRouter } from "./characters.ts";
 import { apiErrorHandler, HttpError, route } from "./errors.ts";
+import { createRateLimiters } from "./rateLimits.ts";
+import { securityHeaders } from "./security.ts";
 
 export interface HttpDeps {
-  config: Pick<Config, "clientDevServer" | "clientDist" | "nodeEnv" | "adminUser" | "adminPassword">;
+  config: Pick<Config,
+    | "clientDevServer" | "clientDist" | "nodeEnv" | "adminUser" | "adminPassword"
+    | "trustProxy" | "rateLimitMultiplier" | "loginLockoutSeconds">;
   engine: Pick<DatabaseEngine, "kind" | "durable">;
 }
 
@@ -42,9 +50,14 @@ const requestLog: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** Rejects tokens of accounts that no longer exist. */
+/**
+ * Rejects tokens whose account id is not an ObjectId (only a token signed with our secret
+ * gets here, but its id must still never reach a query as anything else) or whose account
+ * no longer exists.
+ */
 const accountExists = route(async (req, _res, next) => {
-  if (!(await Account.exists({ _id: requestAccount(req).id }))) {
+  const { id } = requestAccount(req);
+  if (!isObjectIdHex(id) || !(await Account.exists({ _id: id }))) {
     throw new HttpError(401, "this account no longer exists: sign in again");
   }
   next();
@@ -52,7 +65,11 @@ const accountExists = route(async (req, _res, next) => {
 
 export async function configureHttp(app: Application, deps: HttpDeps): Promise<void> {
   app.disable("x-powered-by");
+  // Per-IP limits count the client behind this many proxies (X-Forwarded-For), not the proxy.
+  app.set("trust proxy", deps.config.trustProxy > 0 ? deps.config.trustProxy : false);
   app.use(requestLog);
+  app.use(securityHeaders(deps.config));
+  const limits = createRateLimiters(deps.config);
 
   // Liveness: the process is up and its event loop keeps time (what Docker's HEALTHCHECK
   // asks). A loop that lagged more than HEALTH_MAX_LAG_MS lately answers 503; one blocked
@@ -77,6 +94,7 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
 
   // Admins: the Colyseus monitor, the playground (development only) and the admin API.
   const guard = adminGuard(deps.config);
+  app.use("/admin", limits.adminAuth);
   app.use(monitor({ prefix: "/admin/monitor", use: [monitorGuard(deps.config)] }));
   if (deps.config.nodeEnv === "development") {
     const { playground } = await import("@colyseus/playground");
@@ -84,12 +102,12 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
   }
   app.use("/admin/api", guard, adminRouter());
 
-  app.use(auth.routes());
+  app.use("/auth", authRouter({ limits, lockout: new LoginLockout(deps.config.loginLockoutSeconds), accountExists }));
 
   const api = express.Router();
   api.use(express.json({ limit: "16kb" }));
   api.use(auth.middleware(), accountExists);
-  api.use("/characters", charactersRouter());
+  api.use("/characters", charactersRouter({ play: limits.play }));
   api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl.split("?")[0]}`)));
   api.use(apiErrorHandler);
   app.use("/api", api);

@@ -2,13 +2,13 @@
  * Characters API, JSON over HTTP, behind the auth middleware:
  *   GET    /api/characters            → 200 the caller's characters
  *   POST   /api/characters {name}     → 201 the new character; 400 bad name; 409 name taken or too many
- *   DELETE /api/characters/:id        → 204; 404 when not the caller's
- *   POST   /api/characters/:id/play   → 200 a seat reservation for the character's zone
+ *   DELETE /api/characters/:id        → 204; 404 when not the caller's; 400 malformed id
+ *   POST   /api/characters/:id/play   → 200 a seat reservation for the character's zone;
+ *                                       404 when not the caller's; 400 malformed id; 429
  */
-import { Router, type Request } from "express";
-import mongoose from "mongoose";
+import { Router, type Request, type RequestHandler } from "express";
 import { MAX_CHARACTERS_PER_ACCOUNT, validateCharacterName, zoneCatalog, type CharacterSummary } from "@oatnut/shared";
-import { requestAccount } from "../auth/accounts.ts";
+import { isObjectIdHex, requestAccount } from "../auth/accounts.ts";
 import { Character, isDuplicateKeyError } from "../db/models.ts";
 import { logger } from "../logger.ts";
 import { enterWorld, takeOverLiveCharacter } from "../world/entry.ts";
@@ -38,13 +38,18 @@ export function toSummary(character: CharacterRecord): CharacterSummary {
   };
 }
 
+/** The `:id` of the URL, if it is a character id at all. @throws HttpError 400 */
 function characterIdParam(req: Request): string {
-  const id = String(req.params.id);
-  if (!mongoose.isValidObjectId(id)) throw new HttpError(404, "character not found");
+  const id = req.params.id;
+  if (!isObjectIdHex(id)) throw new HttpError(400, "malformed character id (24 hexadecimal digits expected)");
   return id;
 }
 
-export function charactersRouter(): Router {
+/**
+ * The characters routes (mount behind the auth middleware).
+ * @param limits the rate limit of entering the world
+ */
+export function charactersRouter(limits: { play: RequestHandler }): Router {
   const router = Router();
 
   router.get("/", route(async (req, res) => {
@@ -91,7 +96,7 @@ export function charactersRouter(): Router {
     res.status(204).end();
   }));
 
-  router.post("/:id/play", route(async (req, res) => {
+  router.post("/:id/play", limits.play, route(async (req, res) => {
     const { id: accountId } = requestAccount(req);
     const reservation = await enterWorld(accountId, characterIdParam(req));
     if (!reservation) throw new HttpError(404, "character not found");

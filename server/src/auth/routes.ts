@@ -1,0 +1,131 @@
+/**
+ * The account routes under /auth, served by OatNut with @colyseus/auth's wire format, so
+ * the SDK's `client.auth.*` works unchanged:
+ *   POST /auth/register  {email, password}  → 200 { user, token }; 400 email_malformed,
+ *                                             password_too_short; 409 email_already_in_use
+ *   POST /auth/login     {email, password}  → 200 { user, token }; 400 email_malformed;
+ *                                             401 invalid_credentials; 429 too_many_failed_logins
+ *   POST /auth/anonymous                    → 200 { user, token } (a guest account)
+ *   GET  /auth/userdata  (Bearer token)     → 200 { user }; 401
+ *   POST /auth/forgot-password              → 501 password_reset_unavailable
+ * Errors are `{ "error": "<code>" }` (sentences for malformed requests); the per-IP rate
+ * limits answer 429 too_many_requests.
+ *
+ * Why not `auth.routes()`: its endpoints read bodies of any size and type (form-encoded
+ * included, so a cross-site form could register accounts), log every failed sign-in at
+ * error level, skip the scrypt verification for unknown emails (the answer time tells
+ * which emails have accounts), have no rate limit or lockout, and bring endpoints OatNut
+ * has no use for (password reset and email confirmation without mail, OAuth). These
+ * handlers keep its settings callbacks, `Hash`, `JWT` and `auth.middleware()`.
+ */
+import { auth, Hash, JWT, type JwtPayload } from "@colyseus/auth";
+import express, { Router, type Request, type RequestHandler } from "express";
+import { apiErrorHandler, HttpError, route } from "../http/errors.ts";
+import type { RateLimiters } from "../http/rateLimits.ts";
+import { verifyPassword } from "./accounts.ts";
+import type { LoginLockout } from "./lockout.ts";
+
+/** @colyseus/auth's minimum password length. */
+export const MIN_PASSWORD_LENGTH = 6;
+/** Longest email accepted (RFC 5321's path limit). */
+const MAX_EMAIL_LENGTH = 254;
+/** The email check of @colyseus/auth (zod's `z.email()` pattern). */
+const EMAIL_PATTERN = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+
+export interface AuthRouteDeps {
+  limits: Pick<RateLimiters, "login" | "register" | "guest">;
+  lockout: LoginLockout;
+  /** Rejects tokens that are malformed or whose account is gone (after `auth.middleware()`). */
+  accountExists: RequestHandler;
+}
+
+type UserRecord = Record<string, unknown> & { password?: string };
+
+/** The /auth router (mount it at /auth). */
+export function authRouter(deps: AuthRouteDeps): Router {
+  const router = Router();
+  router.use(jsonBodiesOnly, express.json({ limit: "4kb" }));
+
+  router.post("/register", deps.limits.register, route(async (req, res) => {
+    const { email, password } = credentials(req);
+    if (password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, "password_too_short");
+    if (await auth.settings.onFindUserByEmail(email)) throw new HttpError(409, "email_already_in_use");
+    try {
+      await auth.settings.onRegisterWithEmailAndPassword(email, await Hash.make(password), {});
+    } catch (error) {
+      // Two sign-ups for one email raced past the check above: the unique index decided.
+      if ((error as Error).message === "email_already_in_use") throw new HttpError(409, "email_already_in_use");
+      throw error;
+    }
+    res.json(await signedIn(await auth.settings.onFindUserByEmail(email)));
+  }));
+
+  router.post("/login", deps.limits.login, route(async (req, res) => {
+    const { email, password } = credentials(req);
+    const attempt = await deps.lockout.begin(email);
+    if (!attempt.allowed) {
+      const { retryAfterSeconds } = attempt;
+      res.status(429).set("Retry-After", String(retryAfterSeconds)).json({ error: "too_many_failed_logins", retryAfterSeconds });
+      return;
+    }
+    const user = (await auth.settings.onFindUserByEmail(email)) as UserRecord | null;
+    // Unknown emails are verified too (against a dummy hash): same answer, same time.
+    const passwordMatches = await verifyPassword(password, user?.password);
+    if (!user || !passwordMatches) throw new HttpError(401, "invalid_credentials");
+    await deps.lockout.succeeded(email);
+    const banned = await auth.settings.onCheckBanned?.(user);
+    if (banned) {
+      res.status(403).json({ error: "banned", reason: banned.reason ?? null, until: banned.until instanceof Date ? banned.until.toISOString() : banned.until ?? null });
+      return;
+    }
+    res.json(await signedIn(user));
+  }));
+
+  router.post("/anonymous", deps.limits.guest, route(async (_req, res) => {
+    res.json(await signedIn(await auth.settings.onRegisterAnonymously({})));
+  }));
+
+  router.get("/userdata", auth.middleware(), deps.accountExists, route(async (req, res) => {
+    const token = (req as Request & { auth: JwtPayload }).auth;
+    res.json({ user: auth.settings.onParseToken ? await auth.settings.onParseToken(token) : token });
+  }));
+
+  // No mail is configured, so there is no reset link to send: say so, instead of
+  // pretending to have sent one.
+  router.post("/forgot-password", (_req, _res, next) => next(new HttpError(501, "password_reset_unavailable")));
+
+  router.use((req, _res, next) => next(new HttpError(404, `no auth route ${req.method} ${req.originalUrl.split("?")[0]}`)));
+  router.use(apiErrorHandler);
+  return router;
+}
+
+/**
+ * Bodies on /auth are JSON or nothing: a form-encoded or text body (what a cross-site
+ * form can send without a preflight) is refused before anything reads it.
+ */
+const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers["content-length"] ?? 0) > 0;
+  if (hasBody && !req.is("application/json")) {
+    next(new HttpError(415, "request body must be JSON (Content-Type: application/json)"));
+    return;
+  }
+  next();
+};
+
+/** The email (trimmed) and password of a register or login body. @throws HttpError 400 */
+function credentials(req: Request): { email: string; password: string } {
+  const body = req.body as { email?: unknown; password?: unknown } | undefined;
+  if (typeof body?.email !== "string" || typeof body.password !== "string") {
+    throw new HttpError(400, "email and password are required, as strings");
+  }
+  const email = body.email.trim();
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(email)) throw new HttpError(400, "email_malformed");
+  return { email, password: body.password };
+}
+
+/** `{ user, token }` for a user record: the password hash never leaves. */
+async function signedIn(record: unknown): Promise<{ user: Record<string, unknown>; token: string }> {
+  const { password: _hash, ...user } = (record ?? {}) as UserRecord;
+  const token = auth.settings.onGenerateToken ? await auth.settings.onGenerateToken(user) : await JWT.sign(user);
+  return { user, token: String(token) };
+}
