@@ -397,7 +397,7 @@ describe("CORS", () => {
 /** Opens a WebSocket handshake with the given Origin (or none); resolves with the HTTP status (101 = upgraded). */
 function upgrade(origin?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url.replace(/^http/, "http") + "/", {
+    const req = http.request(`${url}/`, {
       headers: {
         connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13",
         "sec-websocket-key": crypto.randomBytes(16).toString("base64"), ...(origin ? { origin } : {}),

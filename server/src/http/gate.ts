@@ -76,10 +76,11 @@ function disableColyseusCors(): void {
 function admit(req: IncomingMessage, res: ServerResponse, origins: OriginPolicy, maxBodyBytes: number): boolean {
   res.setHeader("X-Content-Type-Options", "nosniff");
   const origin = req.headers.origin;
+  // Caches must not hand one origin's answer (with or without the CORS header) to another.
+  if (origins.listsAny) res.setHeader("Vary", "Origin");
   if (origins.isListed(origin)) {
     res.setHeader("Access-Control-Allow-Origin", origin);
     res.setHeader("Access-Control-Expose-Headers", "Retry-After");
-    res.setHeader("Vary", "Origin");
   }
   if (req.method === "OPTIONS") {
     answerPreflight(req, res, origins.isListed(origin));

@@ -12,6 +12,11 @@ export class OriginPolicy {
     this.listed = new Set(origins.map((origin) => origin.toLowerCase()));
   }
 
+  /** True when some foreign origin is listed (answers then depend on the request's Origin). */
+  get listsAny(): boolean {
+    return this.listed.size > 0;
+  }
+
   /** True when CORS_ORIGINS lists this Origin header value. */
   isListed(origin: string | undefined): origin is string {
     return origin !== undefined && this.listed.has(origin.toLowerCase());
