@@ -1,7 +1,8 @@
 /**
  * The Content-Security-Policy in a real headless Chromium against the built server: the
  * game signs up, enters a zone and draws frames under the strict policy without a single
- * violation or console error, and the admin monitor works under its own looser one.
+ * violation or console error, and the admin monitor and playground work under their own
+ * looser one.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -82,7 +83,7 @@ describe("Content-Security-Policy in the browser", () => {
     await page.close();
   });
 
-  it("lets an admin use the monitor under its own policy with no violation", async () => {
+  it("lets an admin use the monitor and the playground under their own policy with no violation", async () => {
     const context = await world.browser.newContext({ httpCredentials: ADMIN, viewport: { width: 1200, height: 700 } });
     const game = await openGame(world.browser, world.server.url);
     await game.click("#guest-btn");
@@ -97,6 +98,14 @@ describe("Content-Security-Policy in the browser", () => {
     assert.match(response?.headers()["content-security-policy"] ?? "", /frame-ancestors 'none'/);
     await page.locator('[role="row"]', { hasText: "zone" }).first().waitFor({ timeout: 15_000 });
     assert.deepEqual(await seen.violations(), [], "no securitypolicyviolation in the monitor");
+
+    // The playground (development only, as this server runs) under the same policy.
+    const playground = await context.newPage();
+    const seenThere = await watch(playground);
+    assert.equal((await playground.goto(`${world.server.url}/admin/playground/`))?.status(), 200);
+    await playground.getByText("API Endpoints").first().click({ timeout: 15_000 });
+    await playground.getByText("/matchmake/:method/:roomName").first().waitFor({ timeout: 15_000 });
+    assert.deepEqual(await seenThere.violations(), [], "no securitypolicyviolation in the playground");
     await context.close();
     await game.context().close();
   });
