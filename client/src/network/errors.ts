@@ -19,10 +19,10 @@ const AUTH_CODES: Record<string, string> = {
 };
 
 /** 429 answers: rate limits (per network or per account) and the sign-in lockout of one email. */
-const WAIT_CODES: Record<string, string> = {
-  too_many_failed_logins: "Too many failed sign-ins for this email.",
-  too_many_requests: "Too many attempts.",
-};
+const WAIT_CODES = new Map([
+  ["too_many_failed_logins", "Too many failed sign-ins for this email."],
+  ["too_many_requests", "Too many attempts."],
+]);
 
 /** HTTP status of a failed API call, or null when it never got an HTTP answer. */
 export function httpStatus(error: unknown): number | null {
@@ -48,7 +48,8 @@ export function errorMessage(error: unknown, fallback = "Something went wrong.")
   }
   const raw = error instanceof Error ? error.message : typeof error === "string" ? error : "";
   if (!raw) return fallback;
-  if (raw in WAIT_CODES) return `${WAIT_CODES[raw]} Try again ${retryAfterText(error)}.`;
+  const wait = WAIT_CODES.get(raw);
+  if (wait) return `${wait} Try again ${retryAfterText(error)}.`;
   for (const [code, text] of Object.entries(AUTH_CODES)) {
     if (raw === code || raw.includes(code)) return text;
   }
