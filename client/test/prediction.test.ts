@@ -70,10 +70,14 @@ class Rig {
     assert.ok(this.input.send() > 0, "the input was sent");
   }
 
+  /** The zone room on the server (in this process). */
+  serverRoom(): ZoneRoom {
+    return game.colyseus.getRoomById(this.room.roomId) as unknown as ZoneRoom;
+  }
+
   /** The own character as the server has it (in this process). */
   serverPlayer(): Player {
-    const room = game.colyseus.getRoomById(this.room.roomId) as unknown as ZoneRoom;
-    return room.state.players.get(this.room.sessionId)!;
+    return this.serverRoom().state.players.get(this.room.sessionId)!;
   }
 
   /** Waits (without ticking) until the server processed every input sent and its patch was decoded. */
@@ -294,6 +298,9 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
 
   it("paces the move pump with the driver's due steps: the key press at once, then one input per step", async () => {
     const rig = await enterZone();
+    // This test's clock runs seconds of frames in milliseconds: the inputs of those seconds
+    // reach the server at once, far over a client's real-time rate limit. Lift its room's.
+    rig.serverRoom().boundary.setFrameLimit("input", { perSecond: 1000, burst: 1000 });
     let intent: MoveIntent = STILL;
     const pump = new MovePump(rig.input, () => intent);
     const frame = () => {

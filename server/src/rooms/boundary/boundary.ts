@@ -66,6 +66,9 @@ export interface BoundaryOptions {
 export class ClientBoundary {
   private readonly guards = new Map<string, ClientGuard>();
   private readonly messageLimits = new Map<string, RateLimit>();
+  private readonly frameLimits = new Map<"input" | "ping", RateLimit>([
+    ["input", CLIENT_RATE_LIMITS.input], ["ping", CLIENT_RATE_LIMITS.ping],
+  ]);
   private readonly grammar: InputGrammar;
   private readonly now: () => number;
   /** Counter children by label, so a frame costs one map lookup, not a label hash. */
@@ -84,6 +87,15 @@ export class ClientBoundary {
   allowMessage(type: string, limit?: RateLimit): void {
     const listed = (CLIENT_RATE_LIMITS as Record<string, RateLimit>)[type];
     this.messageLimits.set(type, limit ?? listed ?? DEFAULT_MESSAGE_LIMIT);
+  }
+
+  /**
+   * Sets the rate limit of inputs or pings for this room's clients (from then on). A room
+   * type that ticks faster than TICK_RATE, and so takes more inputs a second, raises it.
+   */
+  setFrameLimit(kind: "input" | "ping", limit: RateLimit): void {
+    this.frameLimits.set(kind, limit);
+    for (const guard of this.guards.values()) guard.buckets.delete(kind);
   }
 
   /** Puts the boundary in front of Colyseus's frame handler, for every client of the room. */
@@ -130,7 +142,7 @@ export class ClientBoundary {
       guard.joined = client;
       return frame;
     }
-    const limit = frame.kind === "message" ? this.messageLimits.get(label) : frame.kind === "leave" ? undefined : CLIENT_RATE_LIMITS[frame.kind];
+    const limit = frame.kind === "message" ? this.messageLimits.get(label) : frame.kind === "leave" ? undefined : this.frameLimits.get(frame.kind);
     if (limit && !this.bucket(guard, label, limit).take(this.now())) {
       this.refuse(client, label, "rate", `more than ${limit.perSecond} a second`);
       return null;
