@@ -2,7 +2,7 @@
  * Measures whether a failed sign-in's answer time tells an unknown email from a real
  * account with a wrong password: the median (and 90th percentile) answer time of each.
  *
- *   node_modules/.bin/tsx server/bench/login-timing.ts [samples=60]
+ *   npm run bench:login -- [samples=60]
  *
  * Real server (in this process), the embedded database, real HTTP. Each real account is
  * tried once and each unknown email is new, so neither the lockout nor the rate limits
