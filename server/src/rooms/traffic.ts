@@ -33,7 +33,7 @@ function toBytes(data: unknown): Uint8Array | null {
  * Names a Colyseus frame and, for room messages when `decode` is set, decodes its msgpack
  * type and payload (only the kind is read otherwise: this runs for every frame sent).
  */
-export function describeFrame(bytes: Uint8Array, decode = true): Frame {
+function describeFrame(bytes: Uint8Array, decode = true): Frame {
   const code = bytes[0] & 0x1f;
   const name = PROTOCOL_NAMES.get(code) ?? `code ${code}`;
   if (code === Protocol.ROOM_STATE_PATCH || code === Protocol.ROOM_STATE) return { type: name, kind: "patch" };
