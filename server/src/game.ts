@@ -20,7 +20,7 @@ import { setGameServices } from "./world/services.ts";
 
 export interface GameServerDeps {
   config: Config;
-  engine: Pick<DatabaseEngine, "kind" | "durable">;
+  engine: Pick<DatabaseEngine, "kind" | "durable" | "flush">;
   saves?: SaveService;
 }
 
@@ -40,7 +40,7 @@ export async function createGameServer({ config, engine, saves = new SaveService
   useZoneCatalog(catalog);
   const roomTypes = await loadRoomTypes(catalog);
   registerRoomTypes(roomTypes);
-  setGameServices({ config, saves });
+  setGameServices({ config, saves, flushDurable: engine.flush?.bind(engine) });
   configureAuth(config.jwtSecret);
   const rooms = Object.fromEntries(
     [...roomTypes].map(([name, roomClass]) => [name, defineRoom(roomClass).filterBy(["zone", "instance"])]),

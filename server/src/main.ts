@@ -4,9 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
+import mongoose from "mongoose";
 import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from "./config.ts";
 import { connectDatabase, disconnectDatabase } from "./db/connection.ts";
-import { startDatabaseEngine } from "./db/engine.ts";
+import { redactUri, startDatabaseEngine, type DatabaseEngine } from "./db/engine.ts";
 import { createGameServer } from "./game.ts";
 import { closeLogger, configureLogger, logger } from "./logger.ts";
 import { SaveService } from "./persistence/saveService.ts";
@@ -31,38 +32,58 @@ try {
   console.error(`OatNut cannot start: ${(error as Error).message}`);
   process.exit(1);
 }
+/** Logs one clear line and exits 1. */
+async function cannotStart(reason: string): Promise<never> {
+  logger.error(`OatNut cannot start: ${reason}`);
+  await closeLogger();
+  process.exit(1);
+}
 process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection", { error: reason }));
 if (config.jwtSecretGenerated) {
   logger.warn("JWT_SECRET is not set: using a secret generated for this process (sign-ins end when it stops). Set JWT_SECRET in .env.");
 }
 
-const engine = await startDatabaseEngine(config);
-logger.info(`database: ${engine.kind} engine, ${engine.durable ? "durable (data survives a restart)" : "in-memory (data is lost when the server stops)"}`);
-await connectDatabase(engine.uri);
+const engine: DatabaseEngine = await startDatabaseEngine(config)
+  .catch((error: Error) => cannotStart(`no database: ${error.message}`));
+logger.log(engine.durable ? "info" : "warn", engine.description);
+try {
+  await connectDatabase(engine.uri, { monitorCommands: engine.attach !== undefined });
+  engine.attach?.(mongoose.connection.getClient());
+} catch (error) {
+  await engine.stop().catch(() => {});
+  await cannotStart(`the database at ${redactUri(engine.uri)} does not answer (${(error as Error).message}). `
+    + "Check MONGODB_URI and that the server runs, or unset MONGODB_URI to use the embedded engine.");
+}
 
 const saves = new SaveService();
-let server: Awaited<ReturnType<typeof createGameServer>>;
-try {
-  server = await createGameServer({ config, engine, saves });
-} catch (error) {
-  logger.error(`OatNut cannot start: the zones in ${config.zonesDir} have problems (run npm run zones:check):\n${(error as Error).message}`);
+const server = await createGameServer({ config, engine, saves }).catch(async (error: Error) => {
   await engine.stop();
-  await closeLogger();
-  process.exit(1);
-}
+  return cannotStart(`the zones in ${config.zonesDir} have problems (run npm run zones:check):\n${error.message}`);
+});
 await server.listen(config.port);
 logger.info(`OatNut is listening on http://localhost:${config.port} (${config.nodeEnv})`);
 const liveness = startLivenessMonitor({ watchdogSeconds: config.watchdogSeconds, errorLog: path.join(config.logDir, "errors.log") });
 if (!liveness.watchdog) logger.info("event-loop watchdog off (WATCHDOG_SECONDS=0, or a debugger is attached)");
 
-let shuttingDown = false;
+/**
+ * A terminal's Ctrl-C reaches every process of its group: `npm start`'s npm and
+ * `npm run dev`'s tsx each relay it once more. A repeat within this window is that same
+ * Ctrl-C; a later one is a second Ctrl-C from someone who does not want to wait.
+ */
+const RELAYED_SIGNAL_MS = 1000;
+let shutdownStartedAt = 0;
 async function shutdown(signal: string): Promise<void> {
-  if (shuttingDown) {
-    logger.warn(`${signal} again: exiting now without waiting`);
+  if (shutdownStartedAt > 0) {
+    if (Date.now() - shutdownStartedAt < RELAYED_SIGNAL_MS) return;
+    const unsaved = saves.unsaved();
+    logger.warn(unsaved.length > 0
+      ? `${signal} again: exiting now; not saved: the latest progress of ${unsaved.length} character(s) (${unsaved.join(", ")})`
+      : `${signal} again: exiting now (every save was written${engine.flush ? "; the last snapshot may not be" : ""})`);
+    await closeLogger();
     process.exit(1);
   }
-  shuttingDown = true;
+  shutdownStartedAt = Date.now();
   logger.info(`${signal} received: saving every character and shutting down`);
   setTimeout(() => {
     logger.error(`shutdown did not finish within ${config.shutdownSeconds} s: exiting`);
@@ -72,9 +93,10 @@ async function shutdown(signal: string): Promise<void> {
     await server.gracefullyShutdown(false);
     await saves.drain();
     if (saves.parkedCount > 0 && !(await saves.retryParked())) {
-      logger.error(`${saves.parkedCount} character save(s) could not be written before shutdown`);
+      logger.error(`${saves.parkedCount} character save(s) could not be written before shutdown: ${saves.unsaved().join(", ")}`);
     }
     await disconnectDatabase();
+    // Only now, after the last save (and, for the embedded engine, its final snapshot).
     await engine.stop();
     logger.info("shutdown complete");
   } catch (error) {

@@ -47,7 +47,7 @@ export async function startTestDatabase(): Promise<DatabaseEngine> {
   const external = process.env.MONGODB_URI;
   if (external) {
     const uri = withDatabaseName(external, `oatnut_test_${process.pid}_${Date.now()}`);
-    return { kind: "external", uri, durable: true, stop: async () => {} };
+    return { kind: "external", uri, durable: true, description: "database: the test MongoDB of MONGODB_URI", stop: async () => {} };
   }
   return startJongodb();
 }

@@ -1,9 +1,13 @@
 import mongoose from "mongoose";
 import { Account, Character } from "./models.ts";
 
-/** Connects mongoose and makes sure every model's indexes exist. */
-export async function connectDatabase(uri: string): Promise<void> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+/**
+ * Connects mongoose and makes sure every model's indexes exist.
+ * @param options.monitorCommands emit the driver's command events (an engine that keeps
+ *   snapshots follows the writes through them)
+ */
+export async function connectDatabase(uri: string, options: { monitorCommands?: boolean } = {}): Promise<void> {
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, monitorCommands: options.monitorCommands ?? false });
   await Promise.all([Account.createIndexes(), Character.createIndexes()]);
 }
 

@@ -138,6 +138,11 @@ export class SaveService {
     return false;
   }
 
+  /** Characters whose newest progress is not written yet (under way, waiting, or parked). */
+  unsaved(): string[] {
+    return [...this.latest.keys()];
+  }
+
   /** Number of snapshots waiting for a retry. */
   get parkedCount(): number {
     return this.parked.size;

@@ -473,14 +473,33 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     if (gameServices().saves.parkedCount > 0) await gameServices().saves.retryParked();
   }
 
-  /** Graceful shutdown: freeze the world, tell players, save everyone, then disconnect. */
+  /**
+   * Graceful shutdown: freeze the world, tell players, save everyone and make it durable,
+   * tell each player whether its progress was saved (only once it was), then disconnect.
+   */
   override onBeforeShutdown() {
     this.frozen = true;
-    this.broadcast(ServerMessage.Notice, { text: "The server is restarting. Your progress is saved." });
+    this.broadcast(ServerMessage.Notice, { text: "The server is restarting: saving your progress…" });
     this.broadcastPatch();
-    void this.autosave()
-      .catch((error) => logger.error("saving before shutdown failed", { zone: this.zone.id, error }))
-      .finally(() => this.disconnect(CloseCode.ServerShutdown));
+    void this.saveBeforeShutdown().finally(() => this.disconnect(CloseCode.ServerShutdown));
+  }
+
+  private async saveBeforeShutdown(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    const saved = await Promise.all(sessions.map((session) => this.savePlayer(session).catch((error) => {
+      logger.error("saving before shutdown failed", { zone: this.zone.id, characterId: session.characterId, error });
+      return false;
+    })));
+    let durable = true;
+    try {
+      await gameServices().flushDurable?.();
+    } catch (error) {
+      durable = false;
+      logger.error("making the last saves durable failed", { zone: this.zone.id, error });
+    }
+    sessions.forEach((session, i) => this.notify(session, saved[i] && durable
+      ? "Your progress is saved."
+      : "Your progress since your last save could not be written: the database did not answer."));
   }
 
   /** Players of this room, for the admin API (works across processes via remoteRoomCall). */

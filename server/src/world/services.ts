@@ -8,6 +8,8 @@ import type { SaveService } from "../persistence/saveService.ts";
 export interface GameServices {
   config: Pick<Config, "autosaveSeconds" | "reconnectSeconds" | "transferSeconds">;
   saves: SaveService;
+  /** Makes every acknowledged write durable now, where the engine needs that (a snapshot). */
+  flushDurable?: () => Promise<void>;
 }
 
 let current: GameServices | undefined;
