@@ -2,6 +2,8 @@
  * Configuration from the environment, validated once at start-up. `.env` is read by
  * dotenv (see main.ts); `.env.example` documents every variable with its default.
  */
+import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { RECONNECT_SECONDS } from "@oatnut/shared";
 
@@ -20,7 +22,7 @@ export interface Config {
   dataDir: string;
   /** Secret the JWTs are signed with; generated per process in development when unset. */
   jwtSecret: string;
-  /** True when `jwtSecret` was generated for this process only. */
+  /** True when `jwtSecret` is the development secret (JWT_SECRET unset). */
   jwtSecretGenerated: boolean;
   autosaveSeconds: number;
   /** Seconds a dropped player's character waits in the world for a reconnection. */
@@ -73,18 +75,38 @@ const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "http", "verbo
 const ENGINES: readonly MongoEngineChoice[] = ["auto", "mongod", "jongodb"];
 const NODE_ENVS: readonly NodeEnv[] = ["development", "production", "test"];
 
+/** Where the development JWT secret is kept, in DATA_DIR. */
+export const DEVELOPMENT_SECRET_FILE = "jwt-secret";
+
+/**
+ * The secret that signs tokens in development when JWT_SECRET is unset: made once and
+ * kept in DATA_DIR (readable by its owner only), so sign-ins survive restarts like the
+ * accounts they belong to. Production never gets here: it requires JWT_SECRET.
+ */
+export function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, DEVELOPMENT_SECRET_FILE);
+  try {
+    const kept = fs.readFileSync(file, "utf8").trim();
+    if (kept.length >= 32) return kept;
+  } catch { /* not made yet */ }
+  const secret = crypto.randomBytes(32).toString("hex");
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
 /** The repository root (two levels above this file, in source and in the bundle alike). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 /**
  * Reads and validates the configuration.
  * @param env the environment to read (defaults to `process.env`)
- * @param generateSecret makes the per-process development secret
+ * @param generateSecret makes the development secret when JWT_SECRET is unset (given DATA_DIR)
  * @throws ConfigError listing every bad variable, one message each
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
-  generateSecret: () => string = () => crypto.randomUUID() + crypto.randomUUID(),
+  generateSecret: (dataDir: string) => string = () => crypto.randomUUID() + crypto.randomUUID(),
 ): Config {
   const problems: string[] = [];
   const value = (name: string) => {
@@ -140,19 +162,22 @@ export function loadConfig(
     problems.push(`MONGODB_URI must start with mongodb:// or mongodb+srv:// (got a value that does not)`);
   }
 
+  const fromRoot = (p: string) => path.resolve(PROJECT_ROOT, p);
+  const dataDir = fromRoot(value("DATA_DIR") ?? "data");
   let jwtSecret = value("JWT_SECRET");
   let jwtSecretGenerated = false;
   if (jwtSecret === undefined) {
     if (nodeEnv === "production") {
       problems.push("JWT_SECRET is required when NODE_ENV=production (a long random string)");
+      jwtSecret = "";
+    } else {
+      jwtSecret = generateSecret(dataDir);
+      jwtSecretGenerated = true;
     }
-    jwtSecret = generateSecret();
-    jwtSecretGenerated = true;
   } else if (jwtSecret.length < 16) {
     problems.push("JWT_SECRET must be at least 16 characters long");
   }
 
-  const fromRoot = (p: string) => path.resolve(PROJECT_ROOT, p);
   const clientDevServer = boolean("CLIENT_DEV_SERVER");
 
   const corsOrigins = parseOrigins(value("CORS_ORIGINS"), problems);
@@ -166,7 +191,7 @@ export function loadConfig(
     port,
     mongodbUri,
     mongodbEngine,
-    dataDir: fromRoot(value("DATA_DIR") ?? "data"),
+    dataDir,
     jwtSecret,
     jwtSecretGenerated,
     autosaveSeconds,

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import mongoose from "mongoose";
-import { ConfigError, loadConfig, PROJECT_ROOT, type Config } from "./config.ts";
+import { ConfigError, DEVELOPMENT_SECRET_FILE, developmentSecret, loadConfig, PROJECT_ROOT, type Config } from "./config.ts";
 import { connectDatabase, disconnectDatabase } from "./db/connection.ts";
 import { redactUri, startDatabaseEngine, type DatabaseEngine } from "./db/engine.ts";
 import { createGameServer } from "./game.ts";
@@ -18,7 +18,7 @@ if (fs.existsSync(envFile)) dotenv.config({ path: envFile, quiet: true });
 
 let config: Config;
 try {
-  config = loadConfig();
+  config = loadConfig(process.env, developmentSecret);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`OatNut cannot start: ${error.message}`);
@@ -41,7 +41,8 @@ async function cannotStart(reason: string): Promise<never> {
 process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection", { error: reason }));
 if (config.jwtSecretGenerated) {
-  logger.warn("JWT_SECRET is not set: using a secret generated for this process (sign-ins end when it stops). Set JWT_SECRET in .env.");
+  logger.warn(`JWT_SECRET is not set: using the development secret kept in ${path.join(config.dataDir, DEVELOPMENT_SECRET_FILE)} `
+    + "(sign-ins survive restarts). Set JWT_SECRET in .env; production requires it.");
 }
 
 const engine: DatabaseEngine = await startDatabaseEngine(config)

@@ -1,7 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { ConfigError, loadConfig, PROJECT_ROOT } from "../src/config.ts";
+import { ConfigError, DEVELOPMENT_SECRET_FILE, developmentSecret, loadConfig, PROJECT_ROOT } from "../src/config.ts";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -26,12 +28,22 @@ describe("configuration", () => {
     assert.equal(config.shutdownSeconds, 10);
   });
 
-  it("generates a per-process JWT secret in development and says so", () => {
-    const config = loadConfig({ NODE_ENV: "development" }, () => "generated-secret-for-this-process");
-    assert.equal(config.jwtSecret, "generated-secret-for-this-process");
+  it("uses the development secret in development and says so", () => {
+    const config = loadConfig({ NODE_ENV: "development", DATA_DIR: "/tmp/somewhere" }, (dataDir) => `secret-for-${dataDir}`);
+    assert.equal(config.jwtSecret, "secret-for-/tmp/somewhere");
     assert.equal(config.jwtSecretGenerated, true);
     const set = loadConfig({ JWT_SECRET: "a-secret-of-at-least-16" });
     assert.equal(set.jwtSecretGenerated, false);
+  });
+
+  it("keeps the development secret in DATA_DIR, readable by its owner only, so sign-ins survive restarts", () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-secret-"));
+    const first = developmentSecret(dataDir);
+    assert.ok(first.length >= 32);
+    assert.equal(developmentSecret(dataDir), first, "the same secret after a restart");
+    assert.equal(fs.statSync(path.join(dataDir, DEVELOPMENT_SECRET_FILE)).mode & 0o777, 0o600);
+    assert.notEqual(developmentSecret(fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-secret-"))), first, "another data folder, another secret");
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("refuses to start in production without JWT_SECRET", () => {

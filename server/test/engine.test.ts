@@ -1,7 +1,7 @@
 /**
- * The embedded database engine: `auto` gives a durable mongod where one can be had (a
- * local binary, or a download where there is internet) and the in-memory jongodb
- * engine otherwise, and says which; what it stores survives a restart only when durable.
+ * The embedded database engine: `auto` gives a mongod where one can be had (a local
+ * binary, or a download where there is internet) and otherwise the jongodb engine made
+ * durable by its snapshot in DATA_DIR, and says which in one line.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
+import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
 import { findLocalMongod, startDatabaseEngine, startJongodb } from "../src/db/engine.ts";
+import { Account } from "../src/db/models.ts";
 
 async function writeAndRead(uri: string, value?: string): Promise<string | null> {
   const connection = await mongoose.createConnection(uri, { autoCreate: false }).asPromise();
@@ -29,7 +31,7 @@ describe("embedded database engine", () => {
     assert.deepEqual({ kind: engine.kind, uri: engine.uri, durable: engine.durable }, { kind: "external", uri: "mongodb://db.example:27017/x", durable: true });
   });
 
-  it("jongodb answers the MongoDB wire protocol and is in-memory", async () => {
+  it("jongodb alone (the tests' engine) answers the MongoDB wire protocol and is in-memory", async () => {
     const engine = await startJongodb();
     assert.equal(engine.durable, false);
     assert.equal(await writeAndRead(engine.uri, "hello"), "hello");
@@ -39,28 +41,54 @@ describe("embedded database engine", () => {
     await restarted.stop();
   });
 
-  it("auto picks a durable mongod where one is on this machine, otherwise jongodb without any download", async () => {
+  it("auto picks a mongod where one is on this machine; offline without one, the durable jongodb within seconds", async (t) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-data-"));
     const local = await findLocalMongod();
-    const started = Date.now();
+    // Offline, whatever this machine's network: mongod's download server is unreachable.
+    const mirror = process.env.MONGOMS_DOWNLOAD_MIRROR;
+    process.env.MONGOMS_DOWNLOAD_MIRROR = "http://127.0.0.1:9";
+    const started = performance.now();
     const engine = await startDatabaseEngine({ mongodbUri: undefined, mongodbEngine: "auto", dataDir });
+    const ms = performance.now() - started;
     try {
-      if (local) {
-        assert.equal(engine.kind, "mongod");
-        assert.equal(engine.durable, true);
-        await writeAndRead(engine.uri, "kept");
-        await engine.stop();
-        const again = await startDatabaseEngine({ mongodbUri: undefined, mongodbEngine: "auto", dataDir });
-        assert.equal(await writeAndRead(again.uri), "kept", "a durable engine keeps its data in DATA_DIR");
+      assert.equal(engine.durable, true);
+      assert.equal(engine.kind, local ? "mongod" : "jongodb");
+      assert.match(engine.description, local ? /mongod engine \(embedded\), data in / : /jongodb engine \(embedded, in memory\) with its data in .*snapshot\.bson/);
+      t.diagnostic(`auto chose ${engine.kind} in ${Math.round(ms)} ms`);
+      // As the server does: the game's client, followed by the engine.
+      await connectDatabase(engine.uri, { monitorCommands: true });
+      engine.attach?.(mongoose.connection.getClient());
+      await Account.create({ email: "kept@example.com", emailKey: "kept@example.com", password: "x" });
+      await disconnectDatabase();
+      await engine.stop();
+      const again = await startDatabaseEngine({ mongodbUri: undefined, mongodbEngine: "auto", dataDir });
+      try {
+        await connectDatabase(again.uri);
+        assert.ok(await Account.exists({ emailKey: "kept@example.com" }), "the account survives a restart, in DATA_DIR");
+      } finally {
+        await disconnectDatabase();
         await again.stop();
-      } else {
-        assert.equal(engine.kind, "jongodb");
-        assert.equal(engine.durable, false);
-        console.log(`no local mongod: auto started jongodb in ${Date.now() - started} ms`);
       }
     } finally {
+      if (mirror === undefined) delete process.env.MONGOMS_DOWNLOAD_MIRROR;
+      else process.env.MONGOMS_DOWNLOAD_MIRROR = mirror;
       await engine.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("MONGODB_ENGINE=mongod without a mongod and offline refuses with what to do, at once", async () => {
+    if (await findLocalMongod()) return; // a mongod is here: nothing to refuse
+    const mirror = process.env.MONGOMS_DOWNLOAD_MIRROR;
+    process.env.MONGOMS_DOWNLOAD_MIRROR = "http://127.0.0.1:9";
+    try {
+      await assert.rejects(
+        startDatabaseEngine({ mongodbUri: undefined, mongodbEngine: "mongod", dataDir: os.tmpdir() }),
+        (error: Error) => error.name === "DatabaseUnavailableError" && /no mongod is on this machine and .* cannot be reached.*MONGODB_URI/.test(error.message),
+      );
+    } finally {
+      if (mirror === undefined) delete process.env.MONGOMS_DOWNLOAD_MIRROR;
+      else process.env.MONGOMS_DOWNLOAD_MIRROR = mirror;
     }
   });
 });
