@@ -1,6 +1,7 @@
 /**
- * A real headless Chromium (Debian's `chromium`, driven by playwright-core), and small
- * helpers to play the game through its UI. No browser is ever downloaded.
+ * A real headless Chromium (a system one, or the one shipped in the npm package
+ * @sparticuz/chromium: see chromiumBinary.ts), driven by playwright-core, and small helpers
+ * to play the game through its UI. No browser is ever downloaded.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,24 +12,24 @@ import { connectDatabase, disconnectDatabase } from "../server/src/db/connection
 import type { DatabaseEngine } from "../server/src/db/engine.ts";
 import { startTestDatabase } from "../server/test/helpers.ts";
 import { startServerProcess, type ServerProcess } from "../server/test/process.ts";
+import { findChromium, type ChromiumBinary } from "./chromiumBinary.ts";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "test-results", "e2e");
 
-/**
- * Launches headless Chromium.
- * @throws Error with the command that installs Chromium when it is missing
- */
-export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
-  if (!fs.existsSync(executablePath)) {
-    throw new Error(
-      `Chromium is not installed at ${executablePath}. Install it with: sudo apt-get install -y chromium `
-        + "(or set CHROMIUM_PATH to a Chromium binary).",
-    );
+let chosen: Promise<ChromiumBinary> | undefined;
+
+/** Launches headless Chromium (saying once, per test process, which one). */
+export async function launchChromium(): Promise<Browser> {
+  if (!chosen) {
+    chosen = findChromium();
+    const binary = await chosen;
+    console.log(`e2e: Chromium from ${binary.source}: ${binary.executablePath}`);
   }
+  const binary = await chosen;
   return chromium.launch({
-    executablePath,
+    executablePath: binary.executablePath,
     headless: true,
+    env: { ...process.env, ...binary.env },
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
       "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",

