@@ -13,7 +13,7 @@ import { PlaySession } from "./game/playSession.ts";
 import { Keyboard } from "./input/keyboard.ts";
 import { restoreSession, signIn, signInAsGuest, signOut, signUp } from "./network/auth.ts";
 import { createCharacter, deleteCharacter, listCharacters, playCharacter } from "./network/characters.ts";
-import { errorMessage } from "./network/errors.ts";
+import { ACCOUNT_GONE_MESSAGE, errorMessage, isAccountGone } from "./network/errors.ts";
 import { enterZone } from "./network/zone.ts";
 import { Stage } from "./render/stage.ts";
 import { fightSnapshot, installTestHook, selfSnapshot } from "./testHook.ts";
@@ -62,9 +62,9 @@ const charactersPanel = new CharactersPanel({
     await signOut();
     showAuth();
   },
-  unauthorized: () => {
+  unauthorized: (error) => {
     void signOut();
-    showAuth("Your session has expired. Please sign in again.");
+    showAuth(isAccountGone(error) ? ACCOUNT_GONE_MESSAGE : "Your session has expired. Please sign in again.");
   },
 });
 
@@ -135,10 +135,12 @@ void stageReady.then(() => stage.app.canvas.addEventListener("pointerdown", (eve
 // server's reconnection window to run out.
 window.addEventListener("pagehide", () => void session?.leave());
 
-// A stored, still valid token goes straight to the character panel.
+// A stored, still valid token goes straight to the character panel; one whose account
+// is gone is forgotten, and the sign-in panel says why.
 void restoreSession().then((check) => {
   if (check.status === "signed-in") showCharacters();
   else if (check.status === "unreachable") showAuth(errorMessage(check.error));
+  else if (check.status === "account-gone") showAuth(ACCOUNT_GONE_MESSAGE);
   else showAuth();
 });
 

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { JWT } from "@colyseus/auth";
 import { getZoneMap, MAX_CHARACTERS_PER_ACCOUNT, zoneCatalog } from "@oatnut/shared";
 import { Account } from "../src/db/models.ts";
 import { api, createCharacter, signUp, startTestGame, type TestGame } from "./helpers.ts";
@@ -59,6 +60,38 @@ describe("accounts", () => {
     assert.equal(created.name, "GuestHero");
     const account = await Account.findById(guest.body.user.id).lean();
     assert.equal(account?.anonymous, true);
+  });
+});
+
+describe("a saved sign-in whose account is gone", () => {
+  it("gets 401 account_not_found on /auth/userdata and the API; sign-in keeps one answer for unknown and wrong", async () => {
+    const { token, email, id } = await signUp(url);
+    const { body: { id: characterId } } = await api(url, "POST", "/api/characters", { token, body: { name: "Gone_Hero" } });
+    assert.equal((await api(url, "GET", "/auth/userdata", { token })).status, 200);
+
+    // The account disappears (deleted, or lost with the database); the token still verifies.
+    await Account.deleteOne({ _id: id });
+    for (const [method, route] of [["GET", "/auth/userdata"], ["GET", "/api/characters"], ["POST", `/api/characters/${characterId}/play`]]) {
+      const res = await api(url, method, route, { token });
+      assert.equal(res.status, 401, `${method} ${route}`);
+      assert.deepEqual(res.body, { error: "account_not_found" }, `${method} ${route}`);
+    }
+
+    // Only a valid token proves an account was held: the sign-in form still cannot tell
+    // an email without an account from a wrong password.
+    const gone = await api(url, "POST", "/auth/login", { body: { email, password: "correct horse battery" } });
+    const wrong = await api(url, "POST", "/auth/login", { body: { email: (await signUp(url)).email, password: "not the password" } });
+    assert.deepEqual([gone.status, gone.body], [401, { error: "invalid_credentials" }]);
+    assert.deepEqual([wrong.status, wrong.body], [401, { error: "invalid_credentials" }]);
+
+    // Nor do tokens that prove nothing: expired, or with an id that is no account id.
+    const expired = await JWT.sign({ id, anonymous: false, roles: [] }, { expiresIn: -10 }) as string;
+    const malformed = await JWT.sign({ id: "not-an-object-id", anonymous: false, roles: [] }) as string;
+    for (const bad of [expired, malformed]) {
+      const res = await api(url, "GET", "/auth/userdata", { token: bad });
+      assert.equal(res.status, 401);
+      assert.notEqual(res.body.error, "account_not_found");
+    }
   });
 });
 

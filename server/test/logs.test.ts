@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "@colyseus/sdk";
 import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
+import { DATABASE_UNAVAILABLE } from "../src/http/errors.ts";
 import { api, waitFor } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./process.ts";
 
@@ -58,7 +59,8 @@ describe("logs", () => {
     }
     assert.ok(lines.some((line) => line.message === "player joined" && line.name === "Logged_One" && line.zone === "town" && line.roomId));
     assert.ok(lines.some((line) => line.message === "player left" && line.characterId === created.body.id));
-    assert.ok(lines.some((line) => line.message === "database: external engine, durable (data survives a restart)"), "the engine and its durability are logged");
+    assert.ok(lines.some((line) => /^database: MongoDB at mongodb:\/\/\S+ \(external; durability is that server's\)$/.test(line.message)),
+      "the engine and its durability are logged");
 
     for (const file of fs.readdirSync(logDir)) {
       const text = fs.readFileSync(path.join(logDir, file), "utf8");
@@ -70,7 +72,7 @@ describe("logs", () => {
     assert.ok(!server.output().includes(PASSWORD) && !server.output().includes(token), "nor does the console");
   });
 
-  it("answers /ready 503 (and /health still 200) when the database is unreachable, and logs request errors with their stacks", async () => {
+  it("answers /ready 503 (and /health still 200) when the database is unreachable, requests 503, and logs the outage with its stack", async () => {
     const reg = await api(server.url, "POST", "/auth/register", { body: { email: "dbdown@example.com", password: PASSWORD } });
     await database.stop();
     const ready = await api(server.url, "GET", "/ready");
@@ -78,14 +80,17 @@ describe("logs", () => {
     assert.equal(ready.body.status, "unavailable");
     assert.equal(ready.body.database.reachable, false);
     assert.equal((await api(server.url, "GET", "/health")).status, 200, "the process itself is up");
+    // A request that needs the database gets a clear 503, never a 500.
     const res = await api(server.url, "GET", "/api/characters", { token: reg.body.token });
-    assert.equal(res.status, 500);
-    assert.deepEqual(res.body, { error: "internal server error" });
+    assert.equal(res.status, 503);
+    assert.deepEqual(res.body, { error: DATABASE_UNAVAILABLE });
     await waitFor(() => fs.existsSync(path.join(logDir, "errors.log")) && readLines("errors.log").length > 0, "errors.log");
     const errors = readLines("errors.log");
-    const line = errors.find((entry) => entry.message === "unhandled error in HTTP request");
-    assert.ok(line, "the failure is in errors.log");
-    assert.equal(line.path, "/api/characters");
-    assert.match(line.error.stack, /\n\s+at /, "with its stack trace");
+    const line = errors.find((entry) => /^the database is not answering/.test(entry.message));
+    assert.ok(line, `the outage is in errors.log: ${JSON.stringify(errors)}`);
+    assert.match(line.error.stack, /\n\s+at /, "with the stack trace of the error that showed it");
+    assert.equal(errors.filter((entry) => /^the database is not answering/.test(entry.message)).length, 1, "once, not once per request");
+    await waitFor(() => readLines("app.log").some((entry) => entry.message.startsWith("answered 503") && entry.path === "/api/characters"),
+      "the request's 503 in app.log");
   });
 });

@@ -5,15 +5,20 @@
  * `Authorization: Bearer <token>` on every request (and the SDK on every room join).
  */
 import { client, type UserData } from "./client.ts";
-import { httpStatus } from "./errors.ts";
+import { httpStatus, isAccountGone } from "./errors.ts";
 
 export type SessionCheck =
   | { status: "signed-in"; user: UserData }
   | { status: "signed-out" }
+  /** The token is good, but the server no longer has its account (deleted, or lost). */
+  | { status: "account-gone" }
   /** The token may still be good but the server could not be asked. */
   | { status: "unreachable"; error: unknown };
 
-/** Checks the stored token, if any, against the server. Forgets a token it rejects. */
+/**
+ * Checks the stored token, if any, against the server. Forgets a token it rejects, and
+ * says whether it was rejected because its account no longer exists.
+ */
 export async function restoreSession(): Promise<SessionCheck> {
   if (!client.auth.token) return { status: "signed-out" };
   try {
@@ -23,7 +28,7 @@ export async function restoreSession(): Promise<SessionCheck> {
     const status = httpStatus(error);
     if (status === null || status >= 500) return { status: "unreachable", error };
     await client.auth.signOut();
-    return { status: "signed-out" };
+    return isAccountGone(error) ? { status: "account-gone" } : { status: "signed-out" };
   }
 }
 

@@ -14,8 +14,8 @@ export interface CharactersActions {
   /** Enters the world; resolves once in the zone. */
   play(character: CharacterSummary): Promise<void>;
   signOut(): Promise<void>;
-  /** The server no longer accepts the token (HTTP 401). */
-  unauthorized(): void;
+  /** The server no longer accepts the token (HTTP 401; `error` says why). */
+  unauthorized(error: unknown): void;
 }
 
 export class CharactersPanel {
@@ -109,7 +109,7 @@ export class CharactersPanel {
   /** Shows what went wrong, after `context` (a message already on show) if given. */
   private fail(error: unknown, context = ""): void {
     if (httpStatus(error) === 401) {
-      this.actions.unauthorized();
+      this.actions.unauthorized(error);
       return;
     }
     setText(this.error, context ? `${context} ${errorMessage(error)}` : errorMessage(error));

@@ -6,10 +6,13 @@
  *   POST /auth/login     {email, password}  → 200 { user, token }; 400 email_malformed;
  *                                             401 invalid_credentials; 429 too_many_failed_logins
  *   POST /auth/anonymous                    → 200 { user, token } (a guest account)
- *   GET  /auth/userdata  (Bearer token)     → 200 { user }; 401
+ *   GET  /auth/userdata  (Bearer token)     → 200 { user }; 401 account_not_found when the
+ *                                             token is good but its account is gone; 401
+ *                                             for any other bad token
  *   POST /auth/forgot-password              → 501 password_reset_unavailable
  * Errors are `{ "error": "<code>" }` (sentences for malformed requests); the per-IP rate
- * limits answer 429 too_many_requests.
+ * limits answer 429 too_many_requests; any route that needs the database answers 503
+ * `{ error }` when it does not answer (http/errors.ts `route()`).
  *
  * Why not `auth.routes()`: its endpoints read bodies of any size and type (form-encoded
  * included, so a cross-site form could register accounts), log every failed sign-in at
@@ -46,12 +49,15 @@ export function authRouter(deps: AuthRouteDeps): Router {
   const router = Router();
   router.use(jsonBodiesOnly, express.json({ limit: "4kb" }));
 
-  router.post("/register", deps.limits.register, route(async (req, res) => {
+  router.post("/register", deps.limits.register, route(async (req, res, _next, answered) => {
     const { email, password } = credentials(req);
     if (password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, "password_too_short");
     if (await auth.settings.onFindUserByEmail(email)) throw new HttpError(409, "email_already_in_use");
+    const passwordHash = await Hash.make(password);
+    // The player was told this sign-up failed (503, the database stalled): create nothing.
+    answered.throwIfAborted();
     try {
-      await auth.settings.onRegisterWithEmailAndPassword(email, await Hash.make(password), {});
+      await auth.settings.onRegisterWithEmailAndPassword(email, passwordHash, {});
     } catch (error) {
       // Two sign-ups for one email raced past the check above: the unique index decided.
       if ((error as Error).message === "email_already_in_use") throw new HttpError(409, "email_already_in_use");
@@ -60,19 +66,24 @@ export function authRouter(deps: AuthRouteDeps): Router {
     res.json(await signedIn(await auth.settings.onFindUserByEmail(email)));
   }));
 
-  router.post("/login", deps.limits.login, route(async (req, res) => {
+  router.post("/login", deps.limits.login, route(async (req, res, _next, answered) => {
     const { email, password } = credentials(req);
+    // The account is read before the attempt is counted: a lookup that fails (the
+    // database is down) must not count as a wrong password toward the lockout. Once
+    // counted, nothing but the password check decides the outcome.
+    const user = (await auth.settings.onFindUserByEmail(email)) as UserRecord | null;
     const attempt = await deps.lockout.begin(email);
     if (!attempt.allowed) {
       const { retryAfterSeconds } = attempt;
       res.status(429).set("Retry-After", String(retryAfterSeconds)).json({ error: "too_many_failed_logins", retryAfterSeconds });
       return;
     }
-    const user = (await auth.settings.onFindUserByEmail(email)) as UserRecord | null;
     // Unknown emails are verified too (against a dummy hash): same answer, same time.
     const passwordMatches = await verifyPassword(password, user?.password);
     if (!user || !passwordMatches) throw new HttpError(401, "invalid_credentials");
     await deps.lockout.succeeded(email);
+    // Answered 503 already (the lookup outlasted a stall): nobody is waiting for a token.
+    answered.throwIfAborted();
     const banned = await auth.settings.onCheckBanned?.(user);
     if (banned) {
       res.status(403).json({ error: "banned", reason: banned.reason ?? null, until: banned.until instanceof Date ? banned.until.toISOString() : banned.until ?? null });

@@ -1,5 +1,33 @@
+/**
+ * The game's one database connection (mongoose), its timeouts, and a shared check of
+ * whether the database answers right now.
+ *
+ * Timeouts, and what each does to the rooms' background saves (persistence/saveService.ts:
+ * a failed save is retried with backoff, then parked and retried by the next autosave):
+ * - `serverSelectionTimeoutMS` (10 s): once the driver has noticed the server is gone, an
+ *   operation waits this long for it to come back, then fails. A save fails, is retried,
+ *   parked, retried again: it keeps trying for as long as the outage lasts.
+ * - `waitQueueTimeoutMS` ({@link POOL_WAIT_TIMEOUT_MS}): an operation that cannot get a
+ *   connection of the pool within this time fails before anything was sent. During a
+ *   stall every pooled connection is stuck on a command, so without it new operations
+ *   (requests players gave up on, saves) would queue without bound. A save refused here
+ *   was never sent, so its retry cannot be overtaken by it.
+ * - `socketTimeoutMS` 0, on purpose: a command already sent is never abandoned by the
+ *   client. A stalled database may still apply an abandoned write when it resumes, after
+ *   a newer save of the same character: the older position would win. So a save that got
+ *   a connection before the stall simply completes when the database answers again.
+ * - `connectTimeoutMS` (the driver's 30 s) also times the driver's heartbeat: a shorter
+ *   one would notice a stall sooner, but noticing it clears the pool and interrupts the
+ *   commands in flight, with the same risk of a late, stale write.
+ * Requests are bounded elsewhere: http/errors.ts answers 503 when a request waits on a
+ * database that does not answer ({@link databaseAnswers}), without abandoning its commands.
+ */
 import mongoose from "mongoose";
+import { logger } from "../logger.ts";
 import { Account, Character } from "./models.ts";
+
+/** Longest wait for a free connection of the pool before an operation fails (ms). */
+export const POOL_WAIT_TIMEOUT_MS = 5_000;
 
 /**
  * Connects mongoose and makes sure every model's indexes exist.
@@ -7,25 +35,118 @@ import { Account, Character } from "./models.ts";
  *   snapshots follows the writes through them)
  */
 export async function connectDatabase(uri: string, options: { monitorCommands?: boolean } = {}): Promise<void> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, monitorCommands: options.monitorCommands ?? false });
+  await mongoose.connect(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    waitQueueTimeoutMS: POOL_WAIT_TIMEOUT_MS,
+    socketTimeoutMS: 0,
+    autoIndex: false,
+    monitorCommands: options.monitorCommands ?? false,
+  });
   await Promise.all([Account.createIndexes(), Character.createIndexes()]);
 }
 
-/** Whether the database answers a ping right now. */
-export async function databaseIsReachable(timeoutMs = 2000): Promise<boolean> {
-  const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) return false;
-  try {
-    await Promise.race([
-      db.admin().ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("ping timeout")), timeoutMs).unref()),
-    ]);
-    return true;
-  } catch {
-    return false;
-  }
+/** A ping of the shared check: when it started, and once it ended, how. */
+interface SharedPing {
+  startedAt: number;
+  settled: Promise<boolean>;
+  done: boolean;
+  error?: Error;
 }
 
+/** The one ping in flight for {@link databaseAnswers}, shared by every caller. */
+let pingInFlight: SharedPing | undefined;
+/** When the last shared ping answered (ms since the epoch). */
+let lastAnswerAt = 0;
+/** When the current outage was first noticed (0: none). */
+let outageSince = 0;
+/** A ping that answered this recently stands for "it answers" without another one. */
+const FRESH_ANSWER_MS = 250;
+/** While an outage lasts, a ping is sent this often so its end is noticed (and logged) without a request. */
+const RECOVERY_PING_MS = 1000;
+let recoveryWatch: NodeJS.Timeout | undefined;
+
+function startSharedPing(): SharedPing {
+  const db = mongoose.connection.db;
+  const ping: SharedPing = { startedAt: Date.now(), done: false, settled: Promise.resolve(false) };
+  const sent = db && mongoose.connection.readyState === 1
+    ? db.admin().ping()
+    : Promise.reject(new Error(`not connected to the database (connection state ${mongoose.connection.readyState})`));
+  ping.settled = sent.then(() => true, (error: Error) => {
+    ping.error = error;
+    return false;
+  }).then((answered) => {
+    ping.done = true;
+    if (pingInFlight === ping) pingInFlight = undefined;
+    if (answered) {
+      lastAnswerAt = Date.now();
+      if (outageSince > 0) {
+        logger.warn(`the database answers again (it did not answer for ${((Date.now() - outageSince) / 1000).toFixed(1)} s)`);
+        outageSince = 0;
+      }
+    }
+    return answered;
+  });
+  pingInFlight = ping;
+  return ping;
+}
+
+/**
+ * Whether the database answers a ping within `patienceMs`. Callers share one ping at a
+ * time, so a stalled database holds one pooled connection for these checks however many
+ * requests ask, and a caller joining a ping already late by `patienceMs` learns at once.
+ * The first silence of an outage is logged as an error; its end, and how long it lasted,
+ * as a warning.
+ */
+export async function databaseAnswers(patienceMs = 2500): Promise<boolean> {
+  if (Date.now() - lastAnswerAt < FRESH_ANSWER_MS) return true;
+  const ping = pingInFlight ?? startSharedPing();
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([
+    ping.settled,
+    new Promise<null>((resolve) => { timer = setTimeout(resolve, Math.max(0, ping.startedAt + patienceMs - Date.now()), null); }),
+  ]).finally(() => clearTimeout(timer));
+  if (answered === true) return true;
+  if (answered === null) {
+    // The timer may have fired only because the event loop was busy: give an answer that
+    // already arrived one turn of the loop to be read before calling the database silent.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (ping.done && (await ping.settled)) return true;
+  }
+  noteOutage(ping.startedAt, ping.error
+    ? `a ping failed: ${ping.error.message}`
+    : `no answer to a ping for ${((Date.now() - ping.startedAt) / 1000).toFixed(1)} s`, ping.error);
+  return false;
+}
+
+/**
+ * Reports an operation that failed because the database could not be reached (a request
+ * that got the driver's error before any deadline): the outage is logged, once, with it.
+ */
+export function reportDatabaseFailure(error: Error): void {
+  noteOutage(Date.now(), `${error.name}: ${error.message}`, error);
+}
+
+/** Logs the start of an outage once, with the error that showed it, and watches for its end. */
+function noteOutage(since: number, how: string, error?: Error): void {
+  if (outageSince !== 0) return;
+  outageSince = since;
+  logger.error(`the database is not answering (${how}): requests that need it answer 503 until it does; `
+    + "character saves wait for it and are retried", error ? { error } : {});
+  recoveryWatch = setInterval(() => {
+    if (outageSince === 0) {
+      clearInterval(recoveryWatch);
+      recoveryWatch = undefined;
+    } else if (!pingInFlight) {
+      startSharedPing();
+    }
+  }, RECOVERY_PING_MS).unref();
+}
+
+/** Closes the connection. */
 export async function disconnectDatabase(): Promise<void> {
+  // Closing on purpose is no outage: stop watching for the end of one.
+  clearInterval(recoveryWatch);
+  recoveryWatch = undefined;
+  outageSince = 0;
   await mongoose.disconnect();
 }

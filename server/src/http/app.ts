@@ -12,7 +12,7 @@ import { isObjectIdHex, requestAccount } from "../auth/accounts.ts";
 import { LoginLockout } from "../auth/lockout.ts";
 import { authRouter } from "../auth/routes.ts";
 import type { Config } from "../config.ts";
-import { databaseIsReachable } from "../db/connection.ts";
+import { databaseAnswers } from "../db/connection.ts";
 import type { DatabaseEngine } from "../db/engine.ts";
 import { Account } from "../db/models.ts";
 import { adminGuard, monitorGuard } from "../admin/auth.ts";
@@ -51,15 +51,21 @@ const requestLog: RequestHandler = (req, res, next) => {
 };
 
 /**
+ * The 401 of a correctly signed, unexpired token whose account the server no longer has
+ * (deleted, or lost with the database): the token proves its bearer held the account, so
+ * it is told exactly that, instead of a "wrong password" it would take for its own typo.
+ */
+export const ACCOUNT_NOT_FOUND = "account_not_found";
+
+/**
  * Rejects tokens whose account id is not an ObjectId (only a token signed with our secret
- * gets here, but its id must still never reach a query as anything else) or whose account
- * no longer exists.
+ * gets here, but its id must still never reach a query as anything else: 401 as any bad
+ * token) or whose account no longer exists (401 {@link ACCOUNT_NOT_FOUND}).
  */
 const accountExists = route(async (req, _res, next) => {
   const { id } = requestAccount(req);
-  if (!isObjectIdHex(id) || !(await Account.exists({ _id: id }))) {
-    throw new HttpError(401, "this account no longer exists: sign in again");
-  }
+  if (!isObjectIdHex(id)) throw new HttpError(401, "authentication required: sign in again");
+  if (!(await Account.exists({ _id: id }))) throw new HttpError(401, ACCOUNT_NOT_FOUND);
   next();
 });
 
@@ -80,9 +86,11 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
       status: loop.healthy ? "ok" : "degraded", uptimeSeconds: Math.round(process.uptime()), eventLoopLagMs: loop.lagMs,
     });
   });
-  // Readiness: the services it depends on answer (what a load balancer asks).
+  // Readiness: the services it depends on answer (what a load balancer asks). The check
+  // shares its ping with the requests' (db/connection.ts), so probes during a stall do
+  // not pile up pings on the database's connections.
   app.get("/ready", async (_req, res) => {
-    const database = await databaseIsReachable();
+    const database = await databaseAnswers(2000);
     res.status(database ? 200 : 503).json({
       status: database ? "ready" : "unavailable",
       database: { engine: deps.engine.kind, durable: deps.engine.durable, reachable: database },

@@ -5,6 +5,8 @@
  *   DELETE /api/characters/:id        → 204; 404 when not the caller's; 400 malformed id
  *   POST   /api/characters/:id/play   → 200 a seat reservation for the character's zone;
  *                                       404 when not the caller's; 400 malformed id; 429
+ * Every route: 401 account_not_found when the token's account is gone (http/app.ts);
+ * 503 { error } when the database does not answer (errors.ts `route()`).
  */
 import { Router, type Request, type RequestHandler } from "express";
 import { MAX_CHARACTERS_PER_ACCOUNT, validateCharacterName, zoneCatalog, type CharacterSummary } from "@oatnut/shared";
@@ -58,7 +60,7 @@ export function charactersRouter(limits: { play: RequestHandler }): Router {
     res.json(characters.map(toSummary));
   }));
 
-  router.post("/", route(async (req, res) => {
+  router.post("/", route(async (req, res, _next, answered) => {
     const { id: accountId } = requestAccount(req);
     const name = (req.body as { name?: unknown } | undefined)?.name;
     const problem = validateCharacterName(name);
@@ -68,6 +70,9 @@ export function charactersRouter(limits: { play: RequestHandler }): Router {
     }
     const { startingZone } = zoneCatalog();
     const spawn = zoneCatalog().get(startingZone).map.spawn;
+    // Answered 503 while the count waited on a stalled database: the player was told the
+    // character was not created, so it is not.
+    answered.throwIfAborted();
     let character;
     try {
       character = await Character.create({
@@ -86,10 +91,11 @@ export function charactersRouter(limits: { play: RequestHandler }): Router {
     res.status(201).json(toSummary(character.toObject()));
   }));
 
-  router.delete("/:id", route(async (req, res) => {
+  router.delete("/:id", route(async (req, res, _next, answered) => {
     const { id: accountId } = requestAccount(req);
     const characterId = characterIdParam(req);
     if (!(await Character.exists({ _id: characterId, accountId }))) throw new HttpError(404, "character not found");
+    answered.throwIfAborted();
     await takeOverLiveCharacter(characterId, "this character was deleted");
     await Character.deleteOne({ _id: characterId, accountId });
     logger.info("character deleted", { accountId, characterId });
