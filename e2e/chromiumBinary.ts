@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
+import { onPath } from "../server/test/prerequisites.ts";
 
 export interface ChromiumBinary {
   executablePath: string;
@@ -24,20 +25,6 @@ export interface ChromiumBinary {
 }
 
 const SYSTEM_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
-
-/** The first executable called `name` on PATH. */
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const file = dir && path.join(dir, name);
-    try {
-      if (file && fs.statSync(file).isFile()) {
-        fs.accessSync(file, fs.constants.X_OK);
-        return file;
-      }
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
 
 /** Unpacks the NSS libraries @sparticuz/chromium carries, once per machine. */
 function npmChromiumLibraries(packageDir: string): string {
