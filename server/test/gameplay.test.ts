@@ -388,7 +388,7 @@ describe("loot and inventory", () => {
     await sleep(300);
     assert.ok(room.state.loot.has(String(drop.id)), "walking over someone else's loot takes nothing");
     bob.room.send(ClientMessage.PickUp, { id: drop.id });
-    await waitFor(() => bob.notices.some((n) => /belongs to someone else/.test(n)), "Bob is told");
+    await waitFor(() => bob.events.some((e) => e.type === "pickUpRefused" && e.reason === "owned"), "Bob is told (a typed refusal)");
     assert.equal(session(bob).player.inventory.length, 0);
     // Once the owner's time is up, anyone may take it.
     await advance(room, LOOT_OWNER_SECONDS * 1000);
@@ -408,7 +408,7 @@ describe("loot and inventory", () => {
     const me = session(alice).player;
     assert.deepEqual({ item: me.inventory[0].item, count: me.inventory[0].count }, { item: "potion", count: 2 });
     alice.room.send(ClientMessage.UseItem, { item: "potion" });
-    await waitFor(() => alice.notices.some((n) => /full health/.test(n)), "refused at full health");
+    await waitFor(() => alice.events.some((e) => e.type === "itemRefused" && e.item === "potion" && e.reason === "fullHealth"), "refused at full health");
     assert.equal(me.inventory[0].count, 2);
     me.hp = 10;
     alice.room.send(ClientMessage.UseItem, { item: "potion" });
@@ -416,12 +416,12 @@ describe("loot and inventory", () => {
     assert.equal(me.inventory[0].count, 1);
     await waitFor(() => alice.events.some((e) => e.type === "heal" && e.amount === ITEMS.potion.heal), "the heal is shown");
     alice.room.send(ClientMessage.UseItem, { item: "potion" });
-    await waitFor(() => alice.notices.some((n) => /Not so fast/.test(n)), "the item cooldown holds");
+    await waitFor(() => alice.events.some((e) => e.type === "itemRefused" && e.reason === "cooldown"), "the item cooldown holds");
     assert.equal(me.inventory[0].count, 1);
     // Far away drops cannot be clicked; bad messages get a clear refusal.
     const far = room.loot.place("bone", 1, tileCentre(12, 8), "");
     alice.room.send(ClientMessage.PickUp, { id: far.id });
-    await waitFor(() => alice.notices.some((n) => /too far/.test(n)), "too far");
+    await waitFor(() => alice.events.some((e) => e.type === "pickUpRefused" && e.id === far.id && e.reason === "far"), "too far");
     alice.room.send(ClientMessage.PickUp, { id: "x" });
     await waitFor(() => alice.notices.some((n) => /pickUp.*refused: id must be a positive integer/.test(n)), "bad pick-up refused");
     // A second bad message within the refusal window is counted, not told again.

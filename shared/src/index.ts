@@ -5,4 +5,5 @@ export * from "./tiled.ts";
 export * from "./map.ts";
 export * from "./movement.ts";
 export * from "./rules.ts";
+export * from "./actions.ts";
 export * from "./zones/index.ts";

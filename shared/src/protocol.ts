@@ -3,6 +3,7 @@
  * message names, close codes and the validation rules both sides apply.
  */
 import { schema, t } from "@colyseus/schema";
+import type { ItemRefusal, PickUpRefusal } from "./actions.ts";
 import { TICK_RATE } from "./constants.ts";
 
 /**
@@ -72,7 +73,11 @@ export type CombatEvent =
   /** A player came back to life. */
   | { type: "respawn"; eid: number }
   /** Something went to this player's inventory. */
-  | { type: "pickup"; eid: number; item: string; count: number };
+  | { type: "pickup"; eid: number; item: string; count: number }
+  /** This player's use of `item` was refused (only the user hears it; the client words `reason`). */
+  | { type: "itemRefused"; item: string; reason: ItemRefusal }
+  /** This player's pick-up of the drop `id` was refused (only the user hears it). */
+  | { type: "pickUpRefused"; id: number; reason: PickUpRefusal };
 
 /** Why the server refused a skill use. */
 export type SkillRefusal = "skill" | "cooldown" | "range" | "sight" | "target" | "dead";

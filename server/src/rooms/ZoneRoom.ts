@@ -16,7 +16,7 @@
 import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import {
-  ClientMessage, CloseCode, Facing, getZone, INPUT_BUFFER_SIZE, isWalkable, ITEM_COOLDOWN_MS, itemRule, maxHpForLevel, MAX_LEVEL,
+  checkItemUse, ClientMessage, CloseCode, Facing, getZone, INPUT_BUFFER_SIZE, isWalkable, ITEM_COOLDOWN_MS, itemRule, maxHpForLevel, MAX_LEVEL,
   MOVE_AXIS_RANGE, MoveInput, PATCH_RATE_MS, Player, PLAYER_SPEED, ServerMessage, TICK_RATE, ZoneState,
   type Portal, type Position, type ZoneDefinition, type ZoneMap,
 } from "@oatnut/shared";
@@ -231,9 +231,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.defineMessage(ClientMessage.UseItem, parseUseItem, (session, message) => this.useItem(session, message.item));
     this.defineMessage(ClientMessage.PickUp, parsePickUp, (session, message) => {
       const refused = this.loot.pickUp(session, message.id);
-      if (refused === "owned") this.notify(session, "That belongs to someone else for now.");
-      else if (refused === "full") this.notify(session, "Your bags are full.");
-      else if (refused === "far") this.notify(session, "That is too far away to pick up.");
+      if (refused) this.events.to(session.sessionId, { type: "pickUpRefused", id: message.id, reason: refused });
     });
     this.defineMessage(ClientMessage.TransferFailed, parseTransferFailed, (session, message) => {
       if (session.transfer) void abandonTransfer(this, session, `your client could not enter: ${message.reason}`);
@@ -451,17 +449,16 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.inputs!.get(session.sessionId).clear();
   }
 
-  /** Uses one item of the inventory (a potion heals). */
+  /** Uses one item of the inventory (a potion heals), by the shared rule (checkItemUse). */
   useItem(session: PlayerSession, item: string): void {
     const { player } = session;
-    const rule = itemRule(item);
-    if (!rule?.heal) return this.notify(session, `${rule?.name ?? item} cannot be used.`);
-    if (player.hp <= 0 || session.transfer) return;
-    if (this.now < (session.itemReadyAt ?? 0)) return this.notify(session, "Not so fast.");
-    if (player.hp >= player.maxHp) return this.notify(session, "You are already at full health.");
-    if (!removeFromInventory(player.inventory, item, 1)) return this.notify(session, `You have no ${rule.name}.`);
+    if (session.transfer) return;
+    const check = checkItemUse(player, item, this.now, session.itemReadyAt ?? 0);
+    if ("refused" in check) return this.events.to(session.sessionId, { type: "itemRefused", item, reason: check.refused });
+    const { rule } = check;
+    removeFromInventory(player.inventory, item, 1);
     session.itemReadyAt = this.now + ITEM_COOLDOWN_MS;
-    const healed = Math.min(rule.heal, player.maxHp - player.hp);
+    const healed = Math.min(rule.heal!, player.maxHp - player.hp);
     player.hp += healed;
     this.events.emit({ type: "heal", eid: player.eid, amount: healed }, [session.sessionId]);
     this.saveSoon(session);

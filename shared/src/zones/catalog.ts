@@ -7,7 +7,7 @@
  *   town/zone.json, town/map.tmj      (the zone id is the folder name)
  */
 import { isWalkable } from "../movement.ts";
-import { monsterRule, MONSTERS } from "../rules.ts";
+import { readMonsterArea } from "../actions.ts";
 import {
   insideRect, parseTiledMap, resolveRelative, ZoneFormatError, type MonsterArea, type TiledMapJson, type TiledTilesetJson,
   type ZoneMap, type ZoneProblem,
@@ -228,21 +228,10 @@ function reachableTiles(map: ZoneMap, from: { x: number; y: number }): Uint8Arra
   return seen;
 }
 
-/** What is wrong with a monsterArea's properties (see the monster system for their meaning). */
+/** What is wrong with a monsterArea's properties (the rule is shared/src/actions.ts `readMonsterArea`). */
 function monsterAreaProblems(area: MonsterArea): string[] {
-  const problems: string[] = [];
-  const { monster, count, behaviour, wander } = area.properties;
-  if (typeof monster !== "string" || !monsterRule(monster)) {
-    problems.push(`monster "${String(monster)}" is not a known kind (known: ${Object.keys(MONSTERS).join(", ")})`);
-  }
-  if (count !== undefined && !(typeof count === "number" && Number.isInteger(count) && count >= 1 && count <= 100)) {
-    problems.push(`count must be a whole number from 1 to 100, not ${JSON.stringify(count)}`);
-  }
-  if (behaviour !== undefined && !["aggressive", "defensive", "passive"].includes(behaviour as string)) {
-    problems.push(`behaviour must be aggressive, defensive or passive, not ${JSON.stringify(behaviour)}`);
-  }
-  if (wander !== undefined && typeof wander !== "boolean") problems.push(`wander must be true or false, not ${JSON.stringify(wander)}`);
-  return problems;
+  const read = readMonsterArea(area.properties);
+  return "problems" in read ? read.problems : [];
 }
 
 /** Whether a character walking the reachable tiles can put its centre inside the portal. */

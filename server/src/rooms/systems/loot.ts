@@ -11,8 +11,8 @@
  * ground or in one inventory. What does not fit stays on the ground.
  */
 import {
-  distance, isWalkable, LOOT_LIFETIME_SECONDS, LOOT_OWNER_SECONDS, LootDrop, PICKUP_RADIUS, PICKUP_REACH,
-  type LootRule, type Position,
+  checkPickUp, isWalkable, LOOT_LIFETIME_SECONDS, LOOT_OWNER_SECONDS, LootDrop, PICKUP_RADIUS, PICKUP_REACH,
+  type LootRule, type PickUpRefusal, type Position,
 } from "@oatnut/shared";
 import { addToInventory } from "../gameplay/inventory.ts";
 import type { PlayerSession, ZoneRoom } from "../ZoneRoom.ts";
@@ -29,9 +29,6 @@ interface Drop {
 export function lootKey(drop: LootDrop): string {
   return `l:${drop.id}`;
 }
-
-/** Why a pick-up did not happen. */
-export type PickUpRefusal = "gone" | "far" | "owned" | "full" | "dead";
 
 /** Drops from one kill are spread around the body on this radius, so each can be clicked. */
 const SPREAD = 12;
@@ -86,7 +83,7 @@ export class LootSystem {
       const { player } = session;
       if (session.transfer || player.hp <= 0) continue;
       for (const entry of this.drops.values()) {
-        if (distance(player, entry.drop) <= PICKUP_RADIUS && this.mayTake(session, entry)) this.take(session, entry);
+        if (checkPickUp(player, entry.drop, PICKUP_RADIUS) === null) this.take(session, entry);
       }
     }
   }
@@ -96,16 +93,11 @@ export class LootSystem {
    * @returns what was refused, or null when it was picked up (or partly, when the bag filled)
    */
   pickUp(session: PlayerSession, id: number): PickUpRefusal | null {
+    if (session.transfer) return "dead";
     const entry = this.drops.get(id);
-    if (!entry) return "gone";
-    if (session.player.hp <= 0 || session.transfer) return "dead";
-    if (distance(session.player, entry.drop) > PICKUP_REACH) return "far";
-    if (!this.mayTake(session, entry)) return "owned";
-    return this.take(session, entry) > 0 ? null : "full";
-  }
-
-  private mayTake(session: PlayerSession, entry: Drop): boolean {
-    return !entry.drop.owner || entry.drop.owner === session.player.name;
+    const refused = checkPickUp(session.player, entry?.drop, PICKUP_REACH);
+    if (refused) return refused;
+    return this.take(session, entry!) > 0 ? null : "full";
   }
 
   /** Moves as much of the drop as fits into the inventory; returns how many moved. */
