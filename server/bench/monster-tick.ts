@@ -59,12 +59,12 @@ async function run(monsters: number) {
   }, 50);
   const heal = setInterval(() => { for (const s of server.sessions.values()) if (s.player.hp > 0) s.player.hp = s.player.maxHp; }, 1000);
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const stats = server.monsters.stats;
+  const stats = server.systems.monsters.stats;
   const start = { ticks: stats.ticks, ms: stats.totalMs };
   let chasing = 0;
   let samples = 0;
   const sampler = setInterval(() => {
-    chasing += server.monsters.slots.filter((s) => s.mob?.state === "chase").length;
+    chasing += server.systems.monsters.slots.filter((s) => s.mob?.state === "chase").length;
     samples++;
   }, 250);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -73,7 +73,7 @@ async function run(monsters: number) {
   clearInterval(heal);
   const ticks = stats.ticks - start.ticks;
   const ms = stats.totalMs - start.ms;
-  const live = server.monsters.count;
+  const live = server.systems.monsters.count;
   for (const room of rooms) await room.leave().catch(() => {});
   await game.stop();
   return { monsters: live, ticks, perTickUs: (ms / ticks) * 1000, perMonsterUs: (ms / ticks / live) * 1000, chasing: chasing / samples };

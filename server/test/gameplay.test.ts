@@ -144,7 +144,7 @@ function session(player: Player): PlayerSession {
 }
 
 function mobIn(room: ZoneRoom, areaName: string): Mob {
-  const slot = room.monsters.slots.find((s) => s.area.name === areaName)!;
+  const slot = room.systems.monsters.slots.find((s) => s.area.name === areaName)!;
   assert.ok(slot.mob, `a monster lives in ${areaName}`);
   return slot.mob!;
 }
@@ -402,7 +402,7 @@ describe("loot and inventory", () => {
   it("picks up by clicking within reach; a potion heals and is used up; it cannot be used at full health", async () => {
     const alice = await play(await newCharacter(tileCentre(3, 2)));
     const room = serverRoom(alice);
-    const drop = room.loot.place("potion", 2, tileCentre(3, 3), "");
+    const drop = room.systems.loot.place("potion", 2, tileCentre(3, 3), "");
     alice.room.send(ClientMessage.PickUp, { id: drop.id }); // 32 px away: within reach
     await waitFor(() => session(alice).player.inventory.length === 1, "picked up");
     const me = session(alice).player;
@@ -419,7 +419,7 @@ describe("loot and inventory", () => {
     await waitFor(() => alice.events.some((e) => e.type === "itemRefused" && e.reason === "cooldown"), "the item cooldown holds");
     assert.equal(me.inventory[0].count, 1);
     // Far away drops cannot be clicked; bad messages get a clear refusal.
-    const far = room.loot.place("bone", 1, tileCentre(12, 8), "");
+    const far = room.systems.loot.place("bone", 1, tileCentre(12, 8), "");
     alice.room.send(ClientMessage.PickUp, { id: far.id });
     await waitFor(() => alice.events.some((e) => e.type === "pickUpRefused" && e.id === far.id && e.reason === "far"), "too far");
     alice.room.send(ClientMessage.PickUp, { id: "x" });
@@ -440,7 +440,7 @@ describe("no duplication", () => {
   async function pickUpPelts(player: Player, count: number): Promise<void> {
     const room = serverRoom(player);
     const me = session(player).player;
-    room.loot.place("pelt", count, { x: me.x, y: me.y }, me.name);
+    room.systems.loot.place("pelt", count, { x: me.x, y: me.y }, me.name);
     await waitFor(() => me.inventory.some((s) => s.item === "pelt"), "picked up");
   }
 
@@ -512,8 +512,8 @@ describe("no duplication", () => {
     const alice = await play(await newCharacter(tileCentre(8, 8)));
     const bob = await play(await newCharacter(tileCentre(8, 8)));
     const room = serverRoom(alice);
-    room.loot.place("bone", 1, tileCentre(8, 8), "");
-    await waitFor(() => room.loot.count === 0, "taken");
+    room.systems.loot.place("bone", 1, tileCentre(8, 8), "");
+    await waitFor(() => room.systems.loot.count === 0, "taken");
     const holders = [alice, bob].filter((p) => session(p).player.inventory.some((s) => s.item === "bone"));
     assert.equal(holders.length, 1);
   });

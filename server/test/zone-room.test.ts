@@ -67,9 +67,12 @@ function probeInputs(server: ZoneRoom, sessionId: string): number[] {
   const counts: number[] = [];
   const player = server.state.players.get(sessionId)!;
   let last = player.x;
-  (server as unknown as { systems: Array<() => void> }).systems.push(() => {
-    counts.push(Math.round(Math.abs(player.x - last) / STEP));
-    last = player.x;
+  // A probe system, last in the tick: how many steps the player moved in this tick.
+  server.systems.all.push({
+    update: () => {
+      counts.push(Math.round(Math.abs(player.x - last) / STEP));
+      last = player.x;
+    },
   });
   return counts;
 }

@@ -1,65 +1,31 @@
 /**
- * Writes characters' progress to the database: one `updateOne` per character, only when
- * something changed since the last successful save. A failed write is retried with
- * backoff and logged; if every attempt fails the snapshot is kept and written on the next
- * flush (autosave or shutdown), never silently dropped.
+ * Writes characters' records to the database: one `updateOne` per character, only when
+ * the record differs from what this process last wrote (or read) for it — the one record
+ * of what the database holds. A failed write is retried with backoff and logged; if every
+ * attempt fails the record is kept and written on the next flush (autosave or shutdown),
+ * never silently dropped.
  */
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
 import { saveDuration, saveFailures } from "../metrics.ts";
-
-/** A character's progress: what it has earned and carries. */
-export interface CharacterProgress {
-  level: number;
-  xp: number;
-  hp: number;
-  inventory: Array<{ item: string; count: number }>;
-}
-
-/** What is saved of a character: where it is and (from rooms, always) its progress. */
-export interface CharacterSnapshot {
-  zone: string;
-  x: number;
-  y: number;
-  progress?: CharacterProgress;
-}
+import { copyRecord, sameRecord, type CharacterRecord } from "./characters.ts";
 
 export interface SaveServiceOptions {
-  /** Attempts per save before the snapshot is parked for the next flush. */
+  /** Attempts per save before the record is parked for the next flush. */
   attempts?: number;
   /** Delay before the first retry, doubled after each failure (ms). */
   backoffMs?: number;
   /** The write itself (the database by default; replaceable to inject failures in tests). */
-  write?: (characterId: string, snapshot: CharacterSnapshot) => Promise<void>;
+  write?: (characterId: string, record: CharacterRecord) => Promise<void>;
 }
 
-function sameProgress(a: CharacterProgress | undefined, b: CharacterProgress | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.level === b.level && a.xp === b.xp && a.hp === b.hp && a.inventory.length === b.inventory.length
-    && a.inventory.every((stack, i) => stack.item === b.inventory[i].item && stack.count === b.inventory[i].count);
-}
-
-export function sameSnapshot(a: CharacterSnapshot | null, b: CharacterSnapshot): boolean {
-  return a !== null && a.zone === b.zone && a.x === b.x && a.y === b.y && sameProgress(a.progress, b.progress);
-}
-
-/** A deep copy (the snapshot may be queued while the live character changes). */
-export function copySnapshot(snapshot: CharacterSnapshot): CharacterSnapshot {
-  const { progress } = snapshot;
-  return {
-    zone: snapshot.zone, x: snapshot.x, y: snapshot.y,
-    ...(progress ? { progress: { ...progress, inventory: progress.inventory.map((s) => ({ item: s.item, count: s.count })) } } : {}),
-  };
-}
-
-async function writeToDatabase(characterId: string, snapshot: CharacterSnapshot): Promise<void> {
-  const { progress } = snapshot;
+async function writeToDatabase(characterId: string, record: CharacterRecord): Promise<void> {
   const result = await Character.updateOne(
     { _id: characterId },
     {
       $set: {
-        zone: snapshot.zone, x: snapshot.x, y: snapshot.y, lastPlayedAt: new Date(),
-        ...(progress ? { level: progress.level, xp: progress.xp, hp: progress.hp, inventory: progress.inventory } : {}),
+        zone: record.zone, x: record.x, y: record.y, lastPlayedAt: new Date(),
+        level: record.level, xp: record.xp, hp: record.hp, inventory: record.inventory,
       },
     },
   );
@@ -69,11 +35,13 @@ async function writeToDatabase(characterId: string, snapshot: CharacterSnapshot)
 export class SaveService {
   private readonly attempts: number;
   private readonly backoffMs: number;
-  private readonly write: (characterId: string, snapshot: CharacterSnapshot) => Promise<void>;
-  /** Newest snapshot requested per character, and its sequence number. */
-  private readonly latest = new Map<string, { seq: number; snapshot: CharacterSnapshot }>();
-  /** Snapshots whose every attempt failed, by character id. */
-  private readonly parked = new Map<string, CharacterSnapshot>();
+  private readonly write: (characterId: string, record: CharacterRecord) => Promise<void>;
+  /** What the database holds per character, as far as this process knows (written or read). */
+  private readonly stored = new Map<string, CharacterRecord>();
+  /** Newest record requested per character and not written yet, and its sequence number. */
+  private readonly latest = new Map<string, { seq: number; snapshot: CharacterRecord }>();
+  /** Records whose every attempt failed, by character id. */
+  private readonly parked = new Map<string, CharacterRecord>();
   /** The save under way per character: saves of one character run one after another. */
   private readonly chains = new Map<string, Promise<boolean>>();
   private seq = 0;
@@ -86,14 +54,31 @@ export class SaveService {
     this.write = options.write ?? writeToDatabase;
   }
 
+  /** Records what the database holds for a character just read from it (the baseline of its saves). */
+  loaded(characterId: string, record: CharacterRecord): void {
+    if (!this.latest.has(characterId)) this.stored.set(characterId, copyRecord(record));
+  }
+
+  /** Forgets a character that left this process (nothing of it is pending). */
+  forget(characterId: string): void {
+    if (!this.latest.has(characterId)) this.stored.delete(characterId);
+  }
+
   /**
-   * Saves a snapshot, retrying on failure. Saves of one character are written in order;
-   * a snapshot superseded by a newer one before its turn is skipped (the newer carries it).
-   * @returns true when written or superseded; false when every attempt failed (parked)
+   * Saves a record, unless the database already holds it (or it is already on its way);
+   * retries on failure. Saves of one character are written in order; a record superseded
+   * by a newer one before its turn is skipped (the newer carries it).
+   * @returns true when written, superseded or already there; false when every attempt failed (parked)
    */
-  save(characterId: string, snapshot: CharacterSnapshot): Promise<boolean> {
+  save(characterId: string, record: CharacterRecord): Promise<boolean> {
+    const pending = this.latest.get(characterId);
+    if (sameRecord(pending?.snapshot ?? this.stored.get(characterId), record)) {
+      if (!pending) return Promise.resolve(true);
+      if (this.parked.has(characterId)) return Promise.resolve(false);
+      return this.chains.get(characterId) ?? Promise.resolve(true);
+    }
     const seq = ++this.seq;
-    this.latest.set(characterId, { seq, snapshot: copySnapshot(snapshot) });
+    this.latest.set(characterId, { seq, snapshot: copyRecord(record) });
     const previous = this.chains.get(characterId) ?? Promise.resolve(true);
     const task = previous.then(() => this.saveWithRetry(characterId, seq));
     this.chains.set(characterId, task);
@@ -119,6 +104,7 @@ export class SaveService {
       try {
         await this.write(characterId, latest.snapshot);
         this.stats.writes++;
+        this.stored.set(characterId, latest.snapshot);
         if (this.latest.get(characterId)?.seq === seq) {
           this.latest.delete(characterId);
           this.parked.delete(characterId);
@@ -138,19 +124,23 @@ export class SaveService {
     return false;
   }
 
-  /** Characters whose newest progress is not written yet (under way, waiting, or parked). */
+  /** Characters whose newest record is not written yet (under way, waiting, or parked). */
   unsaved(): string[] {
     return [...this.latest.keys()];
   }
 
-  /** Number of snapshots waiting for a retry. */
+  /** Number of records waiting for a retry. */
   get parkedCount(): number {
     return this.parked.size;
   }
 
-  /** Retries every parked snapshot once more (with the usual attempts). */
+  /** Retries every parked record once more (with the usual attempts). */
   async retryParked(): Promise<boolean> {
-    const results = await Promise.all([...this.parked].map(([id, snapshot]) => this.save(id, snapshot)));
+    const results = await Promise.all([...this.parked].map(([id, record]) => {
+      // Written again even though it is "pending": it is parked because it failed.
+      this.latest.delete(id);
+      return this.save(id, record);
+    }));
     return results.every(Boolean);
   }
 

@@ -22,10 +22,9 @@ import { matchMaker } from "@colyseus/core";
 import { logger } from "../logger.ts";
 import { zoneTransfers } from "../metrics.ts";
 import { reserveZoneSeat } from "../world/entry.ts";
-import { clearLive } from "../world/liveCharacters.ts";
 import { gameServices } from "../world/services.ts";
 import { cancelTicket } from "../world/tickets.ts";
-import type { PlayerSession, ZoneRoom } from "./ZoneRoom.ts";
+import type { ConnectedSession, ZoneRoom } from "./ZoneRoom.ts";
 
 export interface TransferState {
   targetZone: string;
@@ -41,22 +40,21 @@ export interface TransferState {
 }
 
 /** Starts carrying a character through a portal. */
-export async function beginTransfer(room: ZoneRoom, session: PlayerSession, portal: Portal): Promise<void> {
+export async function beginTransfer(room: ZoneRoom, session: ConnectedSession, portal: Portal): Promise<void> {
   const transfer: TransferState = {
     targetZone: portal.targetZone,
     targetSpawn: portal.targetSpawn,
     safe: { x: session.safe.x, y: session.safe.y },
   };
   session.transfer = transfer;
-  room.detachPlayer(session);
-  room.chat.leave(session); // whispers go to the target room from now on
+  room.leaveWorld(session); // out of every system: whispers, combat, interest… go to the target room from now on
   const log = { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, to: portal.targetZone };
   try {
     const target = getZone(portal.targetZone);
     const spawn = target.map.spawns.get(portal.targetSpawn);
     if (!spawn) throw new Error(`zone ${portal.targetZone} has no spawn "${portal.targetSpawn}"`);
     // The database first: from here on the character is in the target zone.
-    if (!(await room.saveSnapshot(session, { zone: target.id, x: spawn.x, y: spawn.y }))) {
+    if (!(await room.saveCharacterAt(session, { zone: target.id, x: spawn.x, y: spawn.y }))) {
       throw new Error("the character could not be saved");
     }
     if (session.transfer !== transfer) return; // taken over meanwhile
@@ -92,7 +90,7 @@ export async function beginTransfer(room: ZoneRoom, session: PlayerSession, port
  * Decides a transfer's outcome once: cancels the ticket; if that wins, the character goes
  * back to its safe spot in the source zone, else it has arrived in the target zone.
  */
-export function settleTransfer(room: ZoneRoom, session: PlayerSession): Promise<"arrived" | "returned"> {
+export function settleTransfer(room: ZoneRoom, session: ConnectedSession): Promise<"arrived" | "returned"> {
   const transfer = session.transfer!;
   transfer.settled ??= (async () => {
     transfer.timer?.clear();
@@ -102,7 +100,7 @@ export function settleTransfer(room: ZoneRoom, session: PlayerSession): Promise<
       logger.info("transfer completed", { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, to: transfer.targetZone });
       return "arrived" as const;
     }
-    await room.saveSnapshot(session, { zone: room.zone.id, x: transfer.safe.x, y: transfer.safe.y });
+    await room.saveCharacterAt(session, { zone: room.zone.id, x: transfer.safe.x, y: transfer.safe.y });
     return "returned" as const;
   })();
   return transfer.settled;
@@ -112,26 +110,21 @@ export function settleTransfer(room: ZoneRoom, session: PlayerSession): Promise<
  * Ends a transfer that did not complete (failure reported, timeout, drop): the character
  * is back at its safe spot — in the world again if its client is still here.
  */
-export async function abandonTransfer(room: ZoneRoom, session: PlayerSession, reason: string): Promise<void> {
+export async function abandonTransfer(room: ZoneRoom, session: ConnectedSession, reason: string): Promise<void> {
   const transfer = session.transfer;
   if (!transfer) return;
   const outcome = await settleTransfer(room, session);
   if (session.transfer !== transfer || !room.sessions.has(session.sessionId)) return;
   const client = room.clients.get(session.sessionId);
-  if (outcome === "arrived") {
-    // The target room has it: this session is over.
-    room.sessions.delete(session.sessionId);
-    await clearLive(room.presence, session.characterId, session.sessionId);
+  if (outcome === "arrived" || !client) {
+    // The target room has it (or there is no client to put back): this session is over,
+    // through the one way sessions end.
+    await room.endSession(session);
     client?.leave(CloseCode.Transferred, `gone to ${transfer.targetZone}`);
     return;
   }
   session.transfer = undefined;
-  if (client) {
-    room.reattachPlayer(session, transfer.safe);
-    room.notify(session, `You could not go on to ${getZone(transfer.targetZone).map.displayName}: ${reason}.`);
-    logger.warn("transfer failed; player put back", { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, reason });
-  } else {
-    room.sessions.delete(session.sessionId);
-    await clearLive(room.presence, session.characterId, session.sessionId);
-  }
+  room.enterWorld(session, transfer.safe);
+  room.notify(session, `You could not go on to ${getZone(transfer.targetZone).map.displayName}: ${reason}.`);
+  logger.warn("transfer failed; player put back", { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, reason });
 }

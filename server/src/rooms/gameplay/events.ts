@@ -1,32 +1,37 @@
 /**
- * Combat cues: what happened this tick, sent once at its end to each client that sees
- * the entities involved (`ServerMessage.Combat`, one message per client per tick). The
- * recipients are decided when the event happens, so a monster that dies this tick still
- * reaches everyone who saw it.
+ * Cues: what happened this tick (damage, deaths, level-ups, refusals), sent once at its
+ * end to each client that sees the entities involved (`ServerMessage.Combat`, one message
+ * per client per tick). The recipients are decided when the cue happens, so a monster
+ * that dies this tick still reaches everyone who saw it.
  */
-import { ServerMessage, type CombatEvent } from "@oatnut/shared";
-import type { ZoneRoom } from "../ZoneRoom.ts";
+import type { CombatEvent } from "@oatnut/shared";
+import type { Cues } from "../context.ts";
 
-export class CombatEvents {
+export class CueOutbox implements Cues {
   private readonly outbox = new Map<string, CombatEvent[]>();
 
-  constructor(private readonly room: ZoneRoom) {}
+  /**
+   * @param watchersOf who is, or sees, one of some entities (the interest system)
+   * @param deliver sends one client its cues of the tick
+   */
+  constructor(
+    private readonly watchersOf: (keys: readonly string[]) => string[],
+    private readonly deliver: (sessionId: string, events: CombatEvent[]) => void,
+  ) {}
 
-  /** Queues `event` for every client that is, or sees, one of the entities `keys` (interest keys). */
   emit(event: CombatEvent, keys: readonly string[]): void {
-    for (const sessionId of this.room.interest.watchersOf(keys)) this.to(sessionId, event);
+    for (const sessionId of this.watchersOf(keys)) this.to(sessionId, event);
   }
 
-  /** Queues `event` for one client only. */
   to(sessionId: string, event: CombatEvent): void {
     let events = this.outbox.get(sessionId);
     if (!events) this.outbox.set(sessionId, (events = []));
     events.push(event);
   }
 
-  /** Sends the tick's events. */
+  /** Sends the tick's cues. */
   flush(): void {
-    for (const [sessionId, events] of this.outbox) this.room.clients.get(sessionId)?.send(ServerMessage.Combat, events);
+    for (const [sessionId, events] of this.outbox) this.deliver(sessionId, events);
     this.outbox.clear();
   }
 }

@@ -10,12 +10,10 @@ import {
 import { Character } from "../../db/models.ts";
 import { logger } from "../../logger.ts";
 import { findLive } from "../../world/liveCharacters.ts";
-import type { MessageParser, PlayerSession, ZoneClient, ZoneRoom } from "../ZoneRoom.ts";
+import type { MessageParser, PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 
 /** Presence channel a character's whispers are published on (by lower-cased name). */
 export const whisperChannel = (name: string) => `oatnut:whisper:${name.toLowerCase()}`;
-
-type Define = <T>(type: string, parse: MessageParser<T>, handler: (session: PlayerSession, message: T, client: ZoneClient) => void) => void;
 
 const parseZoneChat: MessageParser<{ text: string }> = (raw) => cleanChatText((raw as { text?: unknown } | null)?.text);
 
@@ -26,36 +24,36 @@ const parseWhisper: MessageParser<{ to: string; text: string }> = (raw) => {
   return typeof cleaned === "string" ? cleaned : { to, text: cleaned.text };
 };
 
-export class ChatSystem {
+export class ChatSystem implements ZoneSystem {
   /** Recent line times per session, for the rate limit. */
   private readonly recent = new Map<string, number[]>();
   /** Whisper subscriptions per session. */
   private readonly inboxes = new Map<string, { channel: string; deliver: (line: ChatLine) => void }>();
 
-  constructor(private readonly room: ZoneRoom, define: Define) {
-    define(ClientMessage.Chat, parseZoneChat, (session, { text }) => {
+  constructor(private readonly zone: ZoneContext) {
+    zone.defineMessage(ClientMessage.Chat, parseZoneChat, (session, { text }) => {
       if (!this.allow(session)) return;
       const line: ChatLine = { channel: "zone", from: session.player.name, text };
-      this.room.broadcast(ServerMessage.Chat, line);
+      this.zone.broadcast(ServerMessage.Chat, line);
     });
-    define(ClientMessage.Whisper, parseWhisper, (session, { to, text }) => {
+    zone.defineMessage(ClientMessage.Whisper, parseWhisper, (session, { to, text }) => {
       if (!this.allow(session)) return;
       void this.whisper(session, to, text);
     });
   }
 
-  /** Opens a player's whisper inbox (on join). */
-  join(session: PlayerSession): void {
+  /** Opens a player's whisper inbox: whispers to its name come here while it is in this zone. */
+  onPlayerEnter(session: PlayerSession): void {
     const channel = whisperChannel(session.player.name);
-    const deliver = (line: ChatLine) => this.room.clients.get(session.sessionId)?.send(ServerMessage.Chat, line);
+    const deliver = (line: ChatLine) => this.zone.sendTo(session, ServerMessage.Chat, line);
     this.inboxes.set(session.sessionId, { channel, deliver });
-    void this.room.presence.subscribe(channel, deliver);
+    void this.zone.presence.subscribe(channel, deliver);
   }
 
-  /** Closes it (on leave). */
-  leave(session: PlayerSession): void {
+  /** Closes it. */
+  onPlayerLeave(session: PlayerSession): void {
     const inbox = this.inboxes.get(session.sessionId);
-    if (inbox) this.room.presence.unsubscribe(inbox.channel, inbox.deliver);
+    if (inbox) this.zone.presence.unsubscribe(inbox.channel, inbox.deliver);
     this.inboxes.delete(session.sessionId);
     this.recent.delete(session.sessionId);
   }
@@ -65,7 +63,7 @@ export class ChatSystem {
     const now = Date.now();
     const times = (this.recent.get(session.sessionId) ?? []).filter((t) => now - t < CHAT_WINDOW_SECONDS * 1000);
     if (times.length >= CHAT_BURST) {
-      this.room.notify(session, `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds.`);
+      this.zone.notify(session, `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds.`);
       this.recent.set(session.sessionId, times);
       return false;
     }
@@ -77,12 +75,12 @@ export class ChatSystem {
   private async whisper(session: PlayerSession, to: string, text: string): Promise<void> {
     const target = await Character.findOne({ nameKey: to.toLowerCase() }).lean();
     if (!target || !(await findLive(matchMaker.presence, String(target._id)))) {
-      this.room.notify(session, `${target?.name ?? to} is not online.`);
+      this.zone.notify(session, `${target?.name ?? to} is not online.`);
       return;
     }
     const line: ChatLine = { channel: "whisper", from: session.player.name, to: target.name, text };
-    await this.room.presence.publish(whisperChannel(target.name), line);
-    this.room.clients.get(session.sessionId)?.send(ServerMessage.Chat, line);
+    await this.zone.presence.publish(whisperChannel(target.name), line);
+    this.zone.sendTo(session, ServerMessage.Chat, line);
     logger.debug("whisper", { from: session.characterId, to: String(target._id) });
   }
 }

@@ -12,9 +12,9 @@
  */
 import type { StateView } from "@colyseus/schema";
 import { OWNER_VIEW } from "@oatnut/shared";
+import type { Entity, Interest, PlayerSession, ZoneSystem } from "../context.ts";
 
-/** Anything placed in the world and sent through views: a player, a monster, a drop. */
-export type Entity = Parameters<StateView["add"]>[0] & { x: number; y: number };
+export type { Entity };
 
 export const LEAVE_FACTOR = 1.15;
 
@@ -70,7 +70,12 @@ export class SpatialGrid {
   }
 }
 
-export class InterestManager {
+/**
+ * The interest system: players come with their client's view and watch the others;
+ * monsters and drops are added by their systems. Runs last in the tick, after everything
+ * moved.
+ */
+export class InterestManager implements Interest, ZoneSystem {
   private readonly grid: SpatialGrid;
   private readonly watchers = new Map<string, Watcher>();
   private readonly entities = new Map<string, Entity>();
@@ -109,6 +114,14 @@ export class InterestManager {
     for (const other of this.watchers.values()) {
       if (other.visible.delete(key)) other.view.remove(player);
     }
+  }
+
+  onPlayerEnter(session: PlayerSession): void {
+    this.add(session.sessionId, session.player, session.view);
+  }
+
+  onPlayerLeave(session: PlayerSession): void {
+    this.remove(session.sessionId);
   }
 
   /** Re-buckets moved entities and brings every view up to date. */

@@ -11,11 +11,11 @@
  * ground or in one inventory. What does not fit stays on the ground.
  */
 import {
-  checkPickUp, isWalkable, LOOT_LIFETIME_SECONDS, LOOT_OWNER_SECONDS, LootDrop, PICKUP_RADIUS, PICKUP_REACH,
+  checkPickUp, ClientMessage, isWalkable, LOOT_LIFETIME_SECONDS, LOOT_OWNER_SECONDS, LootDrop, PICKUP_RADIUS, PICKUP_REACH,
   type LootRule, type PickUpRefusal, type Position,
 } from "@oatnut/shared";
+import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 import { addToInventory } from "../gameplay/inventory.ts";
-import type { PlayerSession, ZoneRoom } from "../ZoneRoom.ts";
 
 interface Drop {
   drop: LootDrop;
@@ -33,11 +33,16 @@ export function lootKey(drop: LootDrop): string {
 /** Drops from one kill are spread around the body on this radius, so each can be clicked. */
 const SPREAD = 12;
 
-export class LootSystem {
+export class LootSystem implements ZoneSystem {
   private readonly drops = new Map<number, Drop>();
   private nextId = 1;
 
-  constructor(private readonly room: ZoneRoom) {}
+  constructor(private readonly zone: ZoneContext) {
+    zone.defineMessage(ClientMessage.PickUp, parsePickUp, (session, message) => {
+      const refused = this.pickUp(session, message.id);
+      if (refused) zone.cues.to(session.sessionId, { type: "pickUpRefused", id: message.id, reason: refused });
+    });
+  }
 
   get count(): number {
     return this.drops.size;
@@ -47,11 +52,11 @@ export class LootSystem {
   dropFrom(table: { loot: readonly LootRule[] }, at: Position, owner: string): void {
     let index = 0;
     for (const rule of table.loot) {
-      if (this.room.random() >= rule.chance) continue;
-      const count = rule.min + Math.floor(this.room.random() * (rule.max - rule.min + 1));
+      if (this.zone.random() >= rule.chance) continue;
+      const count = rule.min + Math.floor(this.zone.random() * (rule.max - rule.min + 1));
       const angle = index++ * 2.4;
       const spot = { x: at.x + Math.cos(angle) * SPREAD, y: at.y + Math.sin(angle) * SPREAD };
-      this.place(rule.item, count, isWalkable(spot, this.room.map) ? spot : at, owner);
+      this.place(rule.item, count, isWalkable(spot, this.zone.map) ? spot : at, owner);
     }
   }
 
@@ -64,24 +69,24 @@ export class LootSystem {
     drop.x = Math.fround(at.x);
     drop.y = Math.fround(at.y);
     drop.owner = owner;
-    const now = this.room.now;
+    const now = this.zone.now;
     this.drops.set(drop.id, { drop, ownerUntil: owner ? now + LOOT_OWNER_SECONDS * 1000 : now, expiresAt: now + LOOT_LIFETIME_SECONDS * 1000 });
-    this.room.state.loot.set(String(drop.id), drop);
-    this.room.interest.add(lootKey(drop), drop);
+    this.zone.state.loot.set(String(drop.id), drop);
+    this.zone.interest.add(lootKey(drop), drop);
     return drop;
   }
 
   /** Every tick: ownership and lifetime run out; living characters take what they walk over. */
   update(): void {
-    const now = this.room.now;
+    const now = this.zone.now;
     for (const entry of this.drops.values()) {
       if (now >= entry.expiresAt) this.remove(entry);
       else if (entry.drop.owner && now >= entry.ownerUntil) entry.drop.owner = "";
     }
     if (this.drops.size === 0) return;
-    for (const session of this.room.sessions.values()) {
+    for (const session of this.zone.players.values()) {
       const { player } = session;
-      if (session.transfer || player.hp <= 0) continue;
+      if (player.hp <= 0) continue;
       for (const entry of this.drops.values()) {
         if (checkPickUp(player, entry.drop, PICKUP_RADIUS) === null) this.take(session, entry);
       }
@@ -93,7 +98,6 @@ export class LootSystem {
    * @returns what was refused, or null when it was picked up (or partly, when the bag filled)
    */
   pickUp(session: PlayerSession, id: number): PickUpRefusal | null {
-    if (session.transfer) return "dead";
     const entry = this.drops.get(id);
     const refused = checkPickUp(session.player, entry?.drop, PICKUP_REACH);
     if (refused) return refused;
@@ -107,14 +111,20 @@ export class LootSystem {
     if (added === 0) return 0;
     if (added === drop.count) this.remove(entry);
     else drop.count -= added;
-    this.room.events.to(session.sessionId, { type: "pickup", eid: session.player.eid, item: drop.item, count: added });
-    this.room.saveSoon(session);
+    this.zone.cues.to(session.sessionId, { type: "pickup", eid: session.player.eid, item: drop.item, count: added });
+    this.zone.saveSoon(session);
     return added;
   }
 
   private remove(entry: Drop): void {
     this.drops.delete(entry.drop.id);
-    this.room.interest.remove(lootKey(entry.drop));
-    this.room.state.loot.delete(String(entry.drop.id));
+    this.zone.interest.remove(lootKey(entry.drop));
+    this.zone.state.loot.delete(String(entry.drop.id));
   }
+}
+
+function parsePickUp(raw: unknown): { id: number } | string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  if (typeof id !== "number" || !Number.isInteger(id) || id <= 0) return "id must be a positive integer";
+  return { id };
 }

@@ -12,23 +12,27 @@
  * Death removes the monster from the state, drops its loot, gives the killer XP, and
  * frees its slot, which spawns a new one after the kind's `respawnSeconds`.
  *
- * Area properties (Tiled custom properties on the monsterArea object):
- * - `monster` (string, required): the kind, a key of `MONSTERS` in shared/src/rules.ts;
- * - `count` (int, default 1): how many live in the area;
- * - `behaviour` (string, default "aggressive"): "aggressive" notices players on its own,
- *   "defensive" only fights back when hit, "passive" never attacks (a training dummy);
- * - `wander` (bool, default true): whether it strolls around its area when idle.
+ * Area properties (Tiled custom properties on the monsterArea object), read by the shared
+ * `readMonsterArea` (the same rule zones:check applies): `monster` (the kind), `count`,
+ * `behaviour` ("aggressive" notices players on its own, "defensive" only fights back when
+ * hit, "passive" never attacks), `wander`. See docs/designing-zones.md.
  * Monsters move with the same collision step as players, one input-like intent per tick.
  */
 import {
-  distance, facingFor, Facing, insideRect, isWalkable, Monster, monsterRule, stepMovement,
-  type MonsterArea, type MonsterRule, type MoveIntent, type Position,
+  distance, facingFor, Facing, insideRect, isWalkable, Monster, readMonsterArea, stepMovement,
+  type MonsterArea, type MonsterBehaviour, type MonsterRule, type MoveIntent, type Position,
 } from "@oatnut/shared";
 import { monstersKilled, monsterSystemDuration } from "../../metrics.ts";
-import { grantXp } from "../gameplay/progression.ts";
-import type { PlayerSession, ZoneRoom } from "../ZoneRoom.ts";
+import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
+import type { MonsterTargets } from "./combat.ts";
 
-export type MonsterBehaviour = "aggressive" | "defensive" | "passive";
+/** What the monster system asks of the others. */
+export interface MonsterDeps {
+  /** A monster's bite (the combat system). */
+  hurtPlayer(session: PlayerSession, amount: number, by: number): void;
+  /** A monster was killed by a player: its loot and the killer's XP. */
+  killed(mob: Mob, killer: PlayerSession): void;
+}
 
 /** One place a monster lives: it holds a monster, or waits to respawn one. */
 export interface Slot {
@@ -66,20 +70,17 @@ const ARRIVED = 4;
 /** Axis dead zone when turning a direction into an intent, so a chaser does not zig-zag. */
 const AXIS_DEAD_ZONE = 3;
 
-export class MonsterSystem {
+export class MonsterSystem implements ZoneSystem, MonsterTargets {
   readonly slots: Slot[] = [];
   private readonly byEid = new Map<number, Mob>();
   /** Ticks run and the time they took (for the tick-cost benchmark and metrics). */
   readonly stats = { ticks: 0, totalMs: 0 };
 
-  constructor(private readonly room: ZoneRoom) {
-    for (const area of room.map.monsterAreas) {
-      const props = area.properties;
-      const rule = monsterRule(String(props.monster ?? ""));
-      if (!rule) continue; // zones:check reports unknown kinds; a room does not crash on them
-      const count = typeof props.count === "number" && props.count > 0 ? Math.floor(props.count) : 1;
-      const behaviour = (["aggressive", "defensive", "passive"] as const).find((b) => b === props.behaviour) ?? "aggressive";
-      const wander = props.wander !== false;
+  constructor(private readonly zone: ZoneContext, private readonly deps: MonsterDeps) {
+    for (const area of zone.map.monsterAreas) {
+      const read = readMonsterArea(area.properties);
+      if ("problems" in read) continue; // zones:check refuses such a world; a room does not crash on one
+      const { rule, count, behaviour, wander } = read.settings;
       for (let i = 0; i < count; i++) this.slots.push({ area, rule, behaviour, wander, mob: null, respawnAt: 0 });
     }
   }
@@ -89,6 +90,11 @@ export class MonsterSystem {
     return this.byEid.get(eid);
   }
 
+  find(eid: number): { monster: Monster; key: string } | undefined {
+    const mob = this.byEid.get(eid);
+    return mob ? { monster: mob.monster, key: monsterKey(mob) } : undefined;
+  }
+
   get count(): number {
     return this.byEid.size;
   }
@@ -96,7 +102,7 @@ export class MonsterSystem {
   /** One tick of every monster (and the respawns that are due). */
   update(dt: number): void {
     const started = performance.now();
-    const now = this.room.now;
+    const now = this.zone.now;
     for (const slot of this.slots) {
       if (slot.mob) this.think(slot.mob, dt, now);
       else if (now >= slot.respawnAt) this.spawn(slot);
@@ -104,11 +110,13 @@ export class MonsterSystem {
     const elapsed = performance.now() - started;
     this.stats.ticks++;
     this.stats.totalMs += elapsed;
-    monsterSystemDuration.observe({ zone: this.room.zone.id }, elapsed / 1000);
+    monsterSystemDuration.observe({ zone: this.zone.zone.id }, elapsed / 1000);
   }
 
   /** Takes HP from a monster hit by a player; it turns on its attacker, or dies. */
-  damage(mob: Mob, amount: number, by: PlayerSession): void {
+  damage(eid: number, amount: number, by: PlayerSession): void {
+    const mob = this.byEid.get(eid);
+    if (!mob) return;
     const { monster } = mob;
     if (monster.hp <= 0) return;
     monster.hp = Math.max(0, monster.hp - amount);
@@ -124,7 +132,7 @@ export class MonsterSystem {
 
   private spawn(slot: Slot): void {
     const monster = new Monster();
-    monster.eid = this.room.nextEid();
+    monster.eid = this.zone.nextEid();
     monster.kind = slot.rule.kind;
     const at = this.randomPointIn(slot.area);
     monster.x = Math.fround(at.x);
@@ -132,24 +140,23 @@ export class MonsterSystem {
     monster.facing = Facing.Down;
     monster.maxHp = slot.rule.maxHp;
     monster.hp = slot.rule.maxHp;
-    const mob: Mob = { slot, monster, rule: slot.rule, state: "idle", waitUntil: this.room.now + this.idleTime(), nextAttackAt: 0 };
+    const mob: Mob = { slot, monster, rule: slot.rule, state: "idle", waitUntil: this.zone.now + this.idleTime(), nextAttackAt: 0 };
     slot.mob = mob;
     this.byEid.set(monster.eid, mob);
-    this.room.state.monsters.set(String(monster.eid), monster);
-    this.room.interest.add(monsterKey(mob), monster);
+    this.zone.state.monsters.set(String(monster.eid), monster);
+    this.zone.interest.add(monsterKey(mob), monster);
   }
 
   private kill(mob: Mob, killer: PlayerSession): void {
     const { monster, slot } = mob;
-    this.room.events.emit({ type: "death", eid: monster.eid, by: killer.player.eid }, [monsterKey(mob), killer.sessionId]);
-    this.room.interest.remove(monsterKey(mob));
-    this.room.state.monsters.delete(String(monster.eid));
+    this.zone.cues.emit({ type: "death", eid: monster.eid, by: killer.player.eid }, [monsterKey(mob), killer.sessionId]);
+    this.zone.interest.remove(monsterKey(mob));
+    this.zone.state.monsters.delete(String(monster.eid));
     this.byEid.delete(monster.eid);
     slot.mob = null;
-    slot.respawnAt = this.room.now + mob.rule.respawnSeconds * 1000;
-    monstersKilled.inc({ zone: this.room.zone.id, kind: mob.rule.kind });
-    this.room.loot.dropFrom(mob.rule, monster, killer.player.name);
-    grantXp(this.room, killer, mob.rule.xp);
+    slot.respawnAt = this.zone.now + mob.rule.respawnSeconds * 1000;
+    monstersKilled.inc({ zone: this.zone.zone.id, kind: mob.rule.kind });
+    this.deps.killed(mob, killer);
   }
 
   private think(mob: Mob, dt: number, now: number): void {
@@ -172,8 +179,8 @@ export class MonsterSystem {
         if (!mob.goal || this.moveToward(monster, mob.goal, rule.speed / 2, dt)) this.rest(mob);
         return;
       case "chase": {
-        const target = mob.target ? this.room.sessions.get(mob.target) : undefined;
-        const player = target && !target.transfer && this.room.state.players.get(target.sessionId) === target.player ? target.player : undefined;
+        const target = mob.target ? this.zone.players.get(mob.target) : undefined;
+        const player = target?.player;
         if (!target || !player || player.hp <= 0 || distance(monster, areaCentre(slot.area)) > rule.leashRange) {
           mob.state = "return";
           mob.target = undefined;
@@ -183,8 +190,8 @@ export class MonsterSystem {
           monster.facing = facingFor(intentToward(monster, player), monster.facing as Facing);
           if (now >= mob.nextAttackAt && slot.behaviour !== "passive") {
             mob.nextAttackAt = now + rule.attackCooldownMs;
-            this.room.events.emit({ type: "bite", source: monster.eid, target: player.eid, amount: rule.damage }, [monsterKey(mob), target.sessionId]);
-            this.room.combat.damagePlayer(target, rule.damage, monster.eid);
+            this.zone.cues.emit({ type: "bite", source: monster.eid, target: player.eid, amount: rule.damage }, [monsterKey(mob), target.sessionId]);
+            this.deps.hurtPlayer(target, rule.damage, monster.eid);
           }
           return;
         }
@@ -203,7 +210,7 @@ export class MonsterSystem {
   private rest(mob: Mob): void {
     mob.state = "idle";
     mob.goal = undefined;
-    mob.waitUntil = this.room.now + this.idleTime();
+    mob.waitUntil = this.zone.now + this.idleTime();
   }
 
   /**
@@ -213,7 +220,7 @@ export class MonsterSystem {
   private moveToward(monster: Monster, goal: Position, speed: number, dt: number): boolean {
     if (distance(monster, goal) <= ARRIVED) return true;
     const intent = intentToward(monster, goal);
-    const next = stepMovement(monster, intent, speed, dt, this.room.map);
+    const next = stepMovement(monster, intent, speed, dt, this.zone.map);
     const stuck = next.x === monster.x && next.y === monster.y;
     monster.x = next.x;
     monster.y = next.y;
@@ -224,9 +231,9 @@ export class MonsterSystem {
   private nearestPlayer(monster: Monster, range: number): PlayerSession | undefined {
     let best: PlayerSession | undefined;
     let bestDistance = range;
-    for (const session of this.room.sessions.values()) {
+    for (const session of this.zone.players.values()) {
       const { player } = session;
-      if (session.transfer || player.hp <= 0) continue;
+      if (player.hp <= 0) continue;
       const d = distance(monster, player);
       if (d <= bestDistance) {
         best = session;
@@ -237,14 +244,14 @@ export class MonsterSystem {
   }
 
   private idleTime(): number {
-    return IDLE_MS[0] + this.room.random() * (IDLE_MS[1] - IDLE_MS[0]);
+    return IDLE_MS[0] + this.zone.random() * (IDLE_MS[1] - IDLE_MS[0]);
   }
 
   /** A random walkable point of the area (its centre when none is found quickly). */
   private randomPointIn(area: MonsterArea): Position {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const point = { x: area.x + this.room.random() * area.width, y: area.y + this.room.random() * area.height };
-      if (isWalkable(point, this.room.map)) return point;
+      const point = { x: area.x + this.zone.random() * area.width, y: area.y + this.zone.random() * area.height };
+      if (isWalkable(point, this.zone.map)) return point;
     }
     return areaCentre(area);
   }

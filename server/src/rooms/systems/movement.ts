@@ -7,21 +7,38 @@
  * The same input may carry a skill use: it is handed to the combat system, which judges
  * it this tick against what this client saw when it sent it (the input's stamp).
  */
-import { applyMoveInput, INPUT_CATCH_UP } from "@oatnut/shared";
-import type { ZoneRoom } from "../ZoneRoom.ts";
+import { applyMoveInput, INPUT_CATCH_UP, type MoveInput } from "@oatnut/shared";
+import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 
-export function movementSystem(room: ZoneRoom, dt: number): void {
-  for (const [sessionId, player] of room.state.players) {
-    // Characters mid-transfer are not in the state: their inputs wait, unused.
-    const session = room.sessions.get(sessionId);
-    if (!session) continue;
-    session.inputBudget = Math.min(1 + INPUT_CATCH_UP, (session.inputBudget ?? 0) + 1);
-    // One at a time (the accessor's per-entity loop): each input's render-time stamp is
-    // current while it is applied, so a skill use it carries is judged at its own instant.
-    for (const input of room.inputs!.get(sessionId)) {
-      applyMoveInput(player, input, dt, room.map);
-      if (input.skill !== 0) room.combat.useSkill(sessionId, player, input.skill, input.target);
-      if (--session.inputBudget < 1) break;
+export interface MovementDeps {
+  /**
+   * The inputs of a player waiting to be applied, oldest first. Iterated one at a time: the
+   * input being applied is "current" for lag compensation while it is (Colyseus' accessor).
+   */
+  inputsOf(sessionId: string): Iterable<MoveInput>;
+  /** A skill use riding on an input, judged while that input is applied. */
+  useSkill(session: PlayerSession, skill: number, target: number): void;
+}
+
+export class MovementSystem implements ZoneSystem {
+  /** Inputs each player may still apply this tick. */
+  private readonly budget = new Map<string, number>();
+
+  constructor(private readonly zone: ZoneContext, private readonly deps: MovementDeps) {}
+
+  update(dt: number): void {
+    for (const session of this.zone.players.values()) {
+      let budget = Math.min(1 + INPUT_CATCH_UP, (this.budget.get(session.sessionId) ?? 0) + 1);
+      for (const input of this.deps.inputsOf(session.sessionId)) {
+        applyMoveInput(session.player, input, dt, this.zone.map);
+        if (input.skill !== 0) this.deps.useSkill(session, input.skill, input.target);
+        if (--budget < 1) break;
+      }
+      this.budget.set(session.sessionId, budget);
     }
+  }
+
+  onPlayerLeave(session: PlayerSession): void {
+    this.budget.delete(session.sessionId);
   }
 }

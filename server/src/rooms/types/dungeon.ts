@@ -19,7 +19,7 @@ export default class DungeonRoom extends ZoneRoom {
   }
 
   protected override onPlayerEnter(session: PlayerSession) {
-    const others = this.sessions.size - 1;
+    const others = this.players.size - 1;
     this.notify(session, others > 0
       ? `You enter ${this.map.displayName} with ${others} other${others === 1 ? "" : "s"}.`
       : `You enter ${this.map.displayName}. It is quiet… too quiet.`);

@@ -1,0 +1,80 @@
+/**
+ * The systems of a zone, built on its context and wired to each other in one place. The
+ * tick runs them in the order of `tick`, which reads like the tick itself; every system
+ * hears every player entering and leaving the world.
+ */
+import type { MoveInput, Portal } from "@oatnut/shared";
+import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
+import { grantXp } from "../gameplay/progression.ts";
+import { ChatSystem } from "./chat.ts";
+import { CombatSystem, type SeenBy } from "./combat.ts";
+import type { InterestManager } from "./interest.ts";
+import { ItemSystem } from "./items.ts";
+import { LootSystem } from "./loot.ts";
+import { MonsterSystem } from "./monsters.ts";
+import { MovementSystem } from "./movement.ts";
+import { PortalSystem } from "./portals.ts";
+
+/** What the systems need from the room besides its context. */
+export interface ZoneSystemsDeps {
+  /** The interest system (the context's `interest`), run last. */
+  interest: InterestManager;
+  /** Lag compensation: the world as a client drew it (Colyseus' rewind). */
+  seenBy: SeenBy;
+  /** A player's buffered inputs (Colyseus' input accessor). */
+  inputsOf(sessionId: string): Iterable<MoveInput>;
+  /** Starts a transfer through a portal. */
+  enterPortal(session: PlayerSession, portal: Portal): void;
+  /** A room type's own systems, run after the gameplay systems and before interest. */
+  extra: ZoneSystem[];
+}
+
+export interface ZoneSystems {
+  movement: MovementSystem;
+  combat: CombatSystem;
+  monsters: MonsterSystem;
+  loot: LootSystem;
+  items: ItemSystem;
+  chat: ChatSystem;
+  portals: PortalSystem;
+  interest: InterestManager;
+  /** Every system, in tick order. */
+  all: ZoneSystem[];
+}
+
+export function createZoneSystems(zone: ZoneContext, deps: ZoneSystemsDeps): ZoneSystems {
+  const loot = new LootSystem(zone);
+  // Combat hits monsters and monsters bite players: each gets the other through a narrow interface.
+  const combat: CombatSystem = new CombatSystem(zone, deps.seenBy, {
+    find: (eid) => monsters.find(eid),
+    damage: (eid, amount, by) => monsters.damage(eid, amount, by),
+  });
+  const monsters: MonsterSystem = new MonsterSystem(zone, {
+    hurtPlayer: (session, amount, by) => combat.damagePlayer(session, amount, by),
+    killed: (mob, killer) => {
+      loot.dropFrom(mob.rule, mob.monster, killer.player.name);
+      grantXp(zone, killer, mob.rule.xp);
+    },
+  });
+  const movement = new MovementSystem(zone, {
+    inputsOf: deps.inputsOf,
+    useSkill: (session, skill, target) => combat.useSkill(session, skill, target),
+  });
+  const items = new ItemSystem(zone);
+  const chat = new ChatSystem(zone);
+  const portals = new PortalSystem(zone, deps.enterPortal);
+  return {
+    movement, combat, monsters, loot, items, chat, portals, interest: deps.interest,
+    all: [
+      movement, // inputs: movement, and the skill uses they carry, judged by combat
+      monsters, // behaviour, bites, deaths (loot, XP)
+      combat, // respawns
+      loot, // pick-ups by walking over, ownership and lifetime
+      items,
+      chat,
+      portals, // transfers start here
+      ...deps.extra,
+      deps.interest, // last: who sees what, after everything moved
+    ],
+  };
+}
