@@ -58,9 +58,9 @@ export class ChatSystem implements ZoneSystem {
     this.recent.delete(session.sessionId);
   }
 
-  /** Rate limit: CHAT_BURST lines per CHAT_WINDOW_SECONDS; tells the player when it bites. */
+  /** Rate limit: CHAT_BURST lines per CHAT_WINDOW_SECONDS of the zone's simulated clock; tells the player when it bites. */
   private allow(session: PlayerSession): boolean {
-    const now = Date.now();
+    const now = this.zone.now;
     const times = (this.recent.get(session.sessionId) ?? []).filter((t) => now - t < CHAT_WINDOW_SECONDS * 1000);
     if (times.length >= CHAT_BURST) {
       this.zone.notify(session, `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds.`);
