@@ -1,0 +1,74 @@
+/**
+ * Interest system on a stub zone, with real StateViews: each player's view holds itself
+ * and the entities within the view radius; cues go to whoever is, or sees, an entity.
+ * (The grid and the hysteresis are unit-tested in server/test/interest.test.ts.)
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { LootDrop } from "@oatnut/shared";
+import { LEAVE_FACTOR } from "../../src/rooms/systems/interest.ts";
+import { stubZone, tileCentre } from "./stubZone.ts";
+
+const RADIUS = 160;
+const STRIP = ["#".repeat(40), `#S${".".repeat(37)}#`, `#${".".repeat(38)}#`, "#".repeat(40)];
+
+function setup() {
+  const zone = stubZone({ rows: STRIP, viewRadius: RADIUS });
+  return { zone };
+}
+
+describe("interest system", () => {
+  it("puts a player in its own view, and others in it only within the view radius", () => {
+    const { zone } = setup();
+    const alice = zone.join({ at: tileCentre(2, 1) });
+    const near = zone.join({ at: tileCentre(6, 1) });
+    const far = zone.join({ at: tileCentre(30, 1) });
+    assert.ok(alice.view.has(alice.player));
+    assert.ok(alice.view.has(near.player));
+    assert.equal(alice.view.has(far.player), false);
+    assert.deepEqual(zone.interest.visibleTo(alice.sessionId), [near.sessionId]);
+  });
+
+  it("shows a player coming near, and hides it once beyond radius × LEAVE_FACTOR", () => {
+    const { zone } = setup();
+    const alice = zone.join({ at: tileCentre(2, 1) });
+    const bob = zone.join({ at: tileCentre(30, 1) });
+    bob.player.x = alice.player.x + RADIUS;
+    zone.tick();
+    assert.ok(alice.view.has(bob.player));
+    bob.player.x = alice.player.x + RADIUS * LEAVE_FACTOR - 1;
+    zone.tick();
+    assert.ok(alice.view.has(bob.player), "inside the leave distance it stays");
+    bob.player.x = alice.player.x + RADIUS * LEAVE_FACTOR + 1;
+    zone.tick();
+    assert.equal(alice.view.has(bob.player), false);
+  });
+
+  it("drops a player who left the world from every view, and its own view is emptied", () => {
+    const { zone } = setup();
+    const alice = zone.join({ at: tileCentre(2, 1) });
+    const bob = zone.join({ at: tileCentre(4, 1) });
+    zone.leave(bob);
+    assert.equal(alice.view.has(bob.player), false);
+    assert.equal(bob.view.has(alice.player), false);
+    assert.deepEqual(zone.interest.watchersOf([bob.sessionId]), []);
+  });
+
+  it("names as watchers of entities the players who are or see them", () => {
+    const { zone } = setup();
+    const alice = zone.join({ at: tileCentre(2, 1) });
+    const bob = zone.join({ at: tileCentre(6, 1) });
+    const far = zone.join({ at: tileCentre(30, 1) });
+    const drop = new LootDrop();
+    drop.id = 1;
+    Object.assign(drop, { item: "gel", count: 1, ...tileCentre(3, 2), owner: "" });
+    zone.state.loot.set("1", drop);
+    zone.interest.add("l:1", drop);
+    assert.ok(alice.view.has(drop));
+    assert.deepEqual(zone.interest.watchersOf(["l:1"]).sort(), [alice.sessionId, bob.sessionId].sort());
+    assert.deepEqual(zone.interest.watchersOf([far.sessionId]), [far.sessionId]);
+    zone.interest.remove("l:1");
+    assert.equal(alice.view.has(drop), false);
+    assert.deepEqual(zone.interest.watchersOf(["l:1"]), []);
+  });
+});
