@@ -1,8 +1,9 @@
 /**
  * Chat system on a stub zone: zone lines broadcast as plain text, the boundary's checks,
  * the rate limit (CHAT_BURST lines per CHAT_WINDOW_SECONDS of the zone clock) and its
- * notice, and the whisper inbox on presence. Sending a whisper looks the addressee up in
- * the database: that stays end to end (server/test/chat.test.ts).
+ * notice, whispers (the addressee looked up through an injected lookup, as the database and
+ * the live registry answer it end to end in server/test/chat.test.ts), and the whisper
+ * inbox on presence.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -16,11 +17,22 @@ import { stubZone, TICK_MS, type StubZone } from "./stubZone.ts";
 const ROOM = ["#####", "#S..#", "#####"];
 const TOO_FAST = `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds.`;
 
-function setup() {
+/** Who is online for whispers, by lower-cased name (a failing lookup: throws). */
+function setup(online: Record<string, string> | "failing" = {}) {
   const zone = stubZone({ rows: ROOM });
-  const chat = zone.use(new ChatSystem(zone));
-  return { zone, chat };
+  const lookups: string[] = [];
+  const findOnline = async (name: string) => {
+    lookups.push(name);
+    if (online === "failing") throw new Error("the database is not answering");
+    const found = online[name.toLowerCase()];
+    return found ? { id: `id-${found}`, name: found } : undefined;
+  };
+  const chat = zone.use(new ChatSystem(zone, findOnline));
+  return { zone, chat, lookups };
 }
+
+/** Waits until the promises the handlers started have settled (a lookup, a publish). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 const say = (zone: StubZone, session: PlayerSession, text: unknown) => zone.receive(session, ClientMessage.Chat, { text });
 const lines = (zone: StubZone) => zone.broadcasts.map((broadcast) => broadcast.message as ChatLine);
@@ -85,13 +97,40 @@ describe("chat system", () => {
   });
 
   it("counts whispers in the same limit, refusing them before any lookup", () => {
-    const { zone } = setup();
+    const { zone, lookups } = setup();
     const ann = zone.join({ name: "Ann" });
     for (let i = 0; i < CHAT_BURST; i++) say(zone, ann, `line ${i}`);
     assert.equal(zone.receive(ann, ClientMessage.Whisper, { to: "Ben", text: "psst" }), undefined);
     assert.deepEqual(zone.noticesOf(ann), [TOO_FAST]);
     assert.deepEqual(zone.sent, []);
+    assert.deepEqual(lookups, [], "no lookup for a refused whisper");
     assert.equal(zone.receive(ann, ClientMessage.Whisper, { to: "no", text: "psst" }), "to must be a character name");
+  });
+
+  it("whispers to an online character by name, in any case: published on its channel, the sender gets its copy", async () => {
+    const { zone } = setup({ ben: "Ben" });
+    const ann = zone.join({ name: "Ann" });
+    const heard: ChatLine[] = [];
+    await zone.presence.subscribe(whisperChannel("Ben"), (line: ChatLine) => heard.push(line));
+    zone.receive(ann, ClientMessage.Whisper, { to: "bEN", text: "psst" });
+    await settle();
+    const line: ChatLine = { channel: "whisper", from: "Ann", to: "Ben", text: "psst" };
+    assert.deepEqual(heard, [line]);
+    assert.deepEqual(zone.sent, [{ sessionId: ann.sessionId, type: ServerMessage.Chat, message: line }]);
+  });
+
+  it("tells the sender when the addressee is not online, and when it cannot be looked up", async () => {
+    const offline = setup({});
+    const ann = offline.zone.join({ name: "Ann" });
+    offline.zone.receive(ann, ClientMessage.Whisper, { to: "Nobody", text: "hello?" });
+    await settle();
+    assert.deepEqual(offline.zone.noticesOf(ann), ["Nobody is not online."]);
+    const failing = setup("failing");
+    const bo = failing.zone.join({ name: "Bo" });
+    failing.zone.receive(bo, ClientMessage.Whisper, { to: "Ben", text: "hello?" });
+    await settle();
+    assert.deepEqual(failing.zone.noticesOf(bo), ["Your whisper could not be delivered right now. Try again in a moment."]);
+    assert.deepEqual(failing.zone.sent, []);
   });
 
   it("delivers whispers published to a player's name while it is in the zone, and no longer once it left", async () => {

@@ -3,13 +3,10 @@
  * it is — through Colyseus presence, so they cross processes with Redis. Lines are
  * length-limited and rate-limited per player at the boundary; clients show them as text.
  */
-import { matchMaker } from "@colyseus/core";
 import {
   CHAT_BURST, CHAT_WINDOW_SECONDS, cleanChatText, ClientMessage, ServerMessage, validateCharacterName, type ChatLine,
 } from "@oatnut/shared";
-import { Character } from "../../db/models.ts";
 import { logger } from "../../logger.ts";
-import { findLive } from "../../world/liveCharacters.ts";
 import type { MessageParser, PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 
 /** Presence channel a character's whispers are published on (by lower-cased name). */
@@ -30,7 +27,11 @@ export class ChatSystem implements ZoneSystem {
   /** Whisper subscriptions per session. */
   private readonly inboxes = new Map<string, { channel: string; deliver: (line: ChatLine) => void }>();
 
-  constructor(private readonly zone: ZoneContext) {
+  /**
+   * @param findOnline the character of that name (any case) when it is in the world, on any
+   *   process (systems/index.ts wires it to the database and the live registry)
+   */
+  constructor(private readonly zone: ZoneContext, private readonly findOnline: (name: string) => Promise<{ id: string; name: string } | undefined>) {
     zone.defineMessage(ClientMessage.Chat, parseZoneChat, (session, { text }) => {
       if (!this.allow(session)) return;
       const line: ChatLine = { channel: "zone", from: session.player.name, text };
@@ -38,7 +39,10 @@ export class ChatSystem implements ZoneSystem {
     });
     zone.defineMessage(ClientMessage.Whisper, parseWhisper, (session, { to, text }) => {
       if (!this.allow(session)) return;
-      void this.whisper(session, to, text);
+      this.whisper(session, to, text).catch((error) => {
+        logger.warn("whisper failed", { from: session.characterId, error: (error as Error).message });
+        this.zone.notify(session, "Your whisper could not be delivered right now. Try again in a moment.");
+      });
     });
   }
 
@@ -73,14 +77,14 @@ export class ChatSystem implements ZoneSystem {
   }
 
   private async whisper(session: PlayerSession, to: string, text: string): Promise<void> {
-    const target = await Character.findOne({ nameKey: to.toLowerCase() }).lean();
-    if (!target || !(await findLive(matchMaker.presence, String(target._id)))) {
-      this.zone.notify(session, `${target?.name ?? to} is not online.`);
+    const target = await this.findOnline(to);
+    if (!target) {
+      this.zone.notify(session, `${to} is not online.`);
       return;
     }
     const line: ChatLine = { channel: "whisper", from: session.player.name, to: target.name, text };
     await this.zone.presence.publish(whisperChannel(target.name), line);
     this.zone.sendTo(session, ServerMessage.Chat, line);
-    logger.debug("whisper", { from: session.characterId, to: String(target._id) });
+    logger.debug("whisper", { from: session.characterId, to: target.id });
   }
 }

@@ -4,6 +4,8 @@
  * hears every player entering and leaving the world.
  */
 import type { MoveInput, Portal } from "@oatnut/shared";
+import { Character } from "../../db/models.ts";
+import { findLive } from "../../world/liveCharacters.ts";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 import { grantXp } from "../gameplay/progression.ts";
 import { ChatSystem } from "./chat.ts";
@@ -61,7 +63,11 @@ export function createZoneSystems(zone: ZoneContext, deps: ZoneSystemsDeps): Zon
     useSkill: (session, skill, target) => combat.useSkill(session, skill, target),
   });
   const items = new ItemSystem(zone);
-  const chat = new ChatSystem(zone);
+  const chat = new ChatSystem(zone, async (name) => {
+    const character = await Character.findOne({ nameKey: name.toLowerCase() }, { name: 1 }).lean();
+    if (!character || !(await findLive(zone.presence, String(character._id)))) return undefined;
+    return { id: String(character._id), name: character.name };
+  });
   const portals = new PortalSystem(zone, deps.enterPortal);
   return {
     movement, combat, monsters, loot, items, chat, portals, interest: deps.interest,
