@@ -262,7 +262,7 @@ function paintWallFace(pal: typeof STONE, moss: boolean): Painter {
     img.rect(0, 0, S, 5, pal.light);
     img.rect(0, 0, S, 1, pal.high);
     img.rect(0, 4, S, 1, pal.outline);
-    for (let x = 0; x < S; x += 8) img.px(x, 1, pal.mid), img.px(x, 2, pal.mid), img.px(x, 3, pal.mid);
+    for (let x = 0; x < S; x += 8) for (const y of [1, 2, 3]) img.px(x, y, pal.mid);
     img.rect(0, 5, S, 1, 0x000000, 0.3);
     // Foot of the wall in shadow.
     img.rect(0, 30, S, 2, 0x000000, 0.28);

@@ -504,7 +504,7 @@ function tiledMap(grid: Grid, built: Built): string {
       rotation: 0, type: "monsterArea", visible: true, width: area.w * S, x: area.x * S, y: area.y * S,
     });
   }
-  const tileLayer = (id: number, name: string, data: Uint32Array) => ({
+  const tileLayer = (id: number, name: string, _data: Uint32Array) => ({
     data: `@@DATA:${name}@@`, height, id, name, opacity: 1, type: "tilelayer", visible: true, width, x: 0, y: 0,
   });
   const map = {

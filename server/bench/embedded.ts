@@ -64,9 +64,9 @@ async function measure(count: number) {
   await disconnectDatabase();
   await engine.stop();
   // A start on that snapshot.
-  let startMs: number;
-  let restored: string;
-  ({ engine, ms: startMs, restored } = await start(dataDir));
+  const second = await start(dataDir);
+  engine = second.engine;
+  const { ms: startMs, restored } = second;
   const back = await Character.countDocuments();
   await disconnectDatabase();
   await engine.stop();

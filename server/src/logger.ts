@@ -83,7 +83,7 @@ export function configureLogger(config: LoggerConfig): void {
     fs.accessSync(config.logDir, fs.constants.W_OK);
   } catch (error) {
     throw new Error(`LOG_DIR ${config.logDir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): `
-      + "create it and give this user write access, or point LOG_DIR elsewhere");
+      + "create it and give this user write access, or point LOG_DIR elsewhere", { cause: error });
   }
   const consoleFormat = config.nodeEnv === "production"
     ? winston.format.json()

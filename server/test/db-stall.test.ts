@@ -22,7 +22,7 @@ import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
 import { Account, Character } from "../src/db/models.ts";
 import express from "express";
 import { apiErrorHandler, DATABASE_UNAVAILABLE, route, TOO_SLOW } from "../src/http/errors.ts";
-import { api, createCharacter, signUp, testZones, waitFor } from "./helpers.ts";
+import { createCharacter, signUp, testZones, waitFor } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./process.ts";
 import { createCharacters, enter, type Character as TestCharacter, type Player } from "./rawClient.ts";
 
@@ -83,7 +83,7 @@ async function probe(method: string, route: string, options: { token?: string; b
       method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: AbortSignal.timeout(HANG_MS),
     });
   } catch (error) {
-    throw new Error(`${method} ${route} did not answer within ${HANG_MS / 1000} s during the stall: it hangs (${(error as Error).message})`);
+    throw new Error(`${method} ${route} did not answer within ${HANG_MS / 1000} s during the stall: it hangs (${(error as Error).message})`, { cause: error });
   }
   const text = await response.text();
   let body: any = text;

@@ -58,7 +58,7 @@ export function configureAuth(jwtSecret: string): void {
         const account = await Account.create({ email: email.trim(), emailKey: email.trim().toLowerCase(), password: passwordHash });
         return toUser(account);
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw new Error("email_already_in_use");
+        if (isDuplicateKeyError(error)) throw new Error("email_already_in_use", { cause: error });
         throw error;
       }
     },

@@ -39,7 +39,7 @@ class GatedServer extends http.Server {
     this.on("checkContinue", () => {});
   }
 
-  override emit(event: string | symbol, ...args: any[]): boolean {
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (event !== "request" && event !== "checkContinue") return super.emit(event as string, ...args);
     const [req, res] = args as [IncomingMessage, ServerResponse];
     if (!this.admit(req, res)) return true;

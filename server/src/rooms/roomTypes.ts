@@ -22,7 +22,7 @@ export async function loadRoomType(name: string): Promise<ZoneRoomClass> {
     // A template import: the server bundle includes every module of rooms/types/.
     module = await import(`./types/${name}.ts`);
   } catch (error) {
-    throw new Error(`room type "${name}" not found: add server/src/rooms/types/${name}.ts (${(error as Error).message})`);
+    throw new Error(`room type "${name}" not found: add server/src/rooms/types/${name}.ts (${(error as Error).message})`, { cause: error });
   }
   const roomClass = module.default;
   if (typeof roomClass !== "function" || !(roomClass.prototype instanceof ZoneRoom)) {
