@@ -1,23 +1,13 @@
 /**
- * Per-email lockout after repeated failed sign-ins, with exponential backoff:
- * the LOGIN_LOCKOUT.failures-th consecutive failure locks the email for
- * LOGIN_LOCKOUT_SECONDS, each further failure doubles the lock, up to
- * LOGIN_LOCKOUT.maxSeconds; a successful sign-in clears it. Failures are forgotten
- * LOGIN_LOCKOUT.memorySeconds after the last lock ends.
+ * Per-email lockout after repeated failed sign-ins: the LOGIN_LOCKOUT.failures-th failure
+ * in a row locks the email for LOGIN_LOCKOUT_SECONDS, doubling per further failure up to
+ * LOGIN_LOCKOUT.maxSeconds; a success clears it. Keyed on a hash of the lower-cased email,
+ * account or not, so a lockout tells nothing about which emails exist.
  *
- * Keyed on the lower-cased email whether or not an account has it, so a lockout answer
- * tells nothing about which emails exist. Emails are hashed into the keys (no addresses
- * in presence, and a bounded key length).
- *
- * The state lives in Colyseus presence (`get`, `incr`, `expire`, `setex`, `del`: Redis has
- * them), so the lockout holds across processes once presence is shared. Concurrent
- * attempts are ordered by `incr`, which is atomic there too:
- * - `login:fails:<h>` counts attempts since the last success; an attempt is counted
- *   before its password is checked, so a burst of parallel guesses cannot slip past the
- *   threshold while the first ones are still being verified;
- * - `login:lock:<h>` = `<generation>:<until ms>`: set by the attempt that reached or
- *   passed the threshold (generation = its count), kept after `until` so that
- * - `login:claim:<h>:<generation>` lets exactly one attempt through once a lock has run out.
+ * State in Colyseus presence (atomic `incr`, so it holds across processes with Redis): an
+ * attempt is counted before its password is checked, so parallel guesses cannot slip past
+ * the threshold; `login:lock:<h>` holds `<generation>:<until>`, and a per-generation claim
+ * lets exactly one attempt through when a lock runs out.
  */
 import crypto from "node:crypto";
 import { matchMaker, type Presence } from "@colyseus/core";

@@ -1,25 +1,12 @@
 /**
- * The account routes under /auth, served by OatNut with @colyseus/auth's wire format, so
- * the SDK's `client.auth.*` works unchanged:
- *   POST /auth/register  {email, password}  → 200 { user, token }; 400 email_malformed,
- *                                             password_too_short; 409 email_already_in_use
- *   POST /auth/login     {email, password}  → 200 { user, token }; 400 email_malformed;
- *                                             401 invalid_credentials; 429 too_many_failed_logins
- *   POST /auth/anonymous                    → 200 { user, token } (a guest account)
- *   GET  /auth/userdata  (Bearer token)     → 200 { user }; 401 account_not_found when the
- *                                             token is good but its account is gone; 401
- *                                             for any other bad token
- *   POST /auth/forgot-password              → 501 password_reset_unavailable
- * Errors are `{ "error": "<code>" }` (sentences for malformed requests); the per-IP rate
- * limits answer 429 too_many_requests; any route that needs the database answers 503
- * `{ error }` when it does not answer (http/errors.ts `route()`).
+ * The account routes under /auth, in @colyseus/auth's wire format (the SDK's
+ * `client.auth.*` works unchanged): register, login, anonymous, userdata; forgot-password
+ * answers 501. Errors are `{ "error": "<code>" }`.
  *
- * Why not `auth.routes()`: its endpoints read bodies of any size and type (form-encoded
- * included, so a cross-site form could register accounts), log every failed sign-in at
- * error level, skip the scrypt verification for unknown emails (the answer time tells
- * which emails have accounts), have no rate limit or lockout, and bring endpoints OatNut
- * has no use for (password reset and email confirmation without mail, OAuth). These
- * handlers keep its settings callbacks, `Hash`, `JWT` and `auth.middleware()`.
+ * Not `auth.routes()`: those read bodies of any size and type (a cross-site form could
+ * register), log every failed sign-in as an error, skip the password check for unknown
+ * emails (the answer time tells which exist), and have no rate limit or lockout. These keep
+ * its settings callbacks, `Hash`, `JWT` and `auth.middleware()`.
  */
 import { auth, Hash, JWT, type JwtPayload } from "@colyseus/auth";
 import express, { Router, type Request, type RequestHandler } from "express";

@@ -1,26 +1,12 @@
 /**
  * The game's one database connection (mongoose), its timeouts, and a shared check of
- * whether the database answers right now.
- *
- * Timeouts, and what each does to the rooms' background saves (persistence/saveService.ts:
- * a failed save is retried with backoff, then parked and retried by the next autosave):
- * - `serverSelectionTimeoutMS` (10 s): once the driver has noticed the server is gone, an
- *   operation waits this long for it to come back, then fails. A save fails, is retried,
- *   parked, retried again: it keeps trying for as long as the outage lasts.
- * - `waitQueueTimeoutMS` ({@link POOL_WAIT_TIMEOUT_MS}): an operation that cannot get a
- *   connection of the pool within this time fails before anything was sent. During a
- *   stall every pooled connection is stuck on a command, so without it new operations
- *   (requests players gave up on, saves) would queue without bound. A save refused here
- *   was never sent, so its retry cannot be overtaken by it.
- * - `socketTimeoutMS` 0, on purpose: a command already sent is never abandoned by the
- *   client. A stalled database may still apply an abandoned write when it resumes, after
- *   a newer save of the same character: the older position would win. So a save that got
- *   a connection before the stall simply completes when the database answers again.
- * - `connectTimeoutMS` (the driver's 30 s) also times the driver's heartbeat: a shorter
- *   one would notice a stall sooner, but noticing it clears the pool and interrupts the
- *   commands in flight, with the same risk of a late, stale write.
- * Requests are bounded elsewhere: http/errors.ts answers 503 when a request waits on a
- * database that does not answer ({@link databaseAnswers}), without abandoning its commands.
+ * whether the database answers. The timeouts are chosen for the saves, which must retry
+ * through an outage and never land late over a newer one:
+ * - `waitQueueTimeoutMS`: an operation that gets no pooled connection fails before sending
+ *   anything (during a stall, new operations would otherwise queue without bound);
+ * - `socketTimeoutMS` 0 and the driver's `connectTimeoutMS`: a command already sent is never
+ *   abandoned, since a stalled database may still apply it later, after a newer save.
+ * Requests are bounded instead by http/errors.ts (503 while the database does not answer).
  */
 import mongoose from "mongoose";
 import { logger } from "../logger.ts";

@@ -1,22 +1,11 @@
 /**
- * Chooses and starts the MongoDB server the game talks to. One persistence path —
- * mongoose over the MongoDB wire protocol — whatever answers:
- * - `MONGODB_URI` set: that server (production, docker compose, a developer's own mongod).
- * - otherwise an embedded engine, chosen by `MONGODB_ENGINE` (default `auto`), with its
- *   data in DATA_DIR:
- *   - `mongod`: a real mongod through mongodb-memory-server, data in DATA_DIR/mongod,
- *     journaled by mongod itself. A local binary, or one downloaded once and cached.
- *   - `jongodb`: the MongoDB-wire-compatible engine shipped as a binary inside an npm
- *     package (offline, starts in milliseconds, keeps data in memory), made durable by a
- *     snapshot in DATA_DIR/embedded (snapshot.ts): restored at start, rewritten shortly
- *     after every write and at shutdown.
- *   - `auto`: mongod when a binary is on this machine or can be downloaded (a quick check
- *     that the download server answers, then a bounded wait with progress lines), the
- *     durable jongodb otherwise — offline, that is decided in about a second.
- * Embedded engines run in their own process group, so a terminal's Ctrl-C reaches only
- * the server, which saves everyone and then stops the engine; and they end by themselves
- * when the server dies (a guardian process for jongodb, mongodb-memory-server's killer for
- * mongod), so a `kill -9` leaves no orphan.
+ * Chooses and starts the MongoDB server the game talks to: `MONGODB_URI` when set, else an
+ * embedded engine (`MONGODB_ENGINE`, default `auto`) with its data in DATA_DIR — a real
+ * mongod (found on this machine, or downloaded once where there is internet), or offline
+ * the jongodb engine from npm, in memory but made durable by snapshot.ts.
+ * Embedded engines run in their own process group, so a terminal's Ctrl-C reaches only the
+ * server, which saves everyone before stopping them; and they end by themselves when the
+ * server dies (jongodb's guardian, mongodb-memory-server's killer): no orphans.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
