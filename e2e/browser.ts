@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import type { CombatEvent } from "@oatnut/shared";
+import type { OatnutSnapshot } from "../client/src/snapshot.ts";
 import { PROJECT_ROOT } from "../server/src/config.ts";
 import { connectDatabase, disconnectDatabase } from "../server/src/db/connection.ts";
 import type { DatabaseEngine } from "../server/src/db/engine.ts";
@@ -37,40 +37,8 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export interface Snapshot {
-  screen: "auth" | "characters" | "game";
-  zone: string | null;
-  /** The own character as drawn, with its numbers and (owner-only) inventory. */
-  self: {
-    name: string; x: number; y: number;
-    eid: number; hp: number; maxHp: number; level: number; xp: number; dead: boolean;
-    inventory: Array<{ item: string; count: number }>;
-  } | null;
-  selfServer: { x: number; y: number } | null;
-  /** The own character's predicted position (exact); null while not predicted. */
-  selfPredicted: { x: number; y: number } | null;
-  others: Array<{ name: string; x: number; y: number }>;
-  /** Frames the game drew in the current zone stay. */
-  frame: number;
-  /** The last input round trip to the zone room, ms (0 before the first). */
-  rttMs: number;
-  /** Monsters as drawn (world pixels; `screen`: CSS pixels in the page, to click). */
-  /** Monsters as drawn (`x`, `y`) and as last received from the server (`server`). */
-  monsters: Array<{
-    eid: number; kind: string; x: number; y: number; hp: number; maxHp: number;
-    server: { x: number; y: number } | null; screen: { x: number; y: number } | null;
-  }>;
-  /** Drops on the ground (`owner`: "" = anyone may take it). */
-  loot: Array<{ id: number; item: string; count: number; x: number; y: number; owner: string; screen: { x: number; y: number } | null }>;
-  /** The selected target's eid. */
-  target: number | null;
-  /** Floating damage numbers shown in this zone stay. */
-  damageNumbersShown: number;
-  /** The last combat cues received (up to 50), oldest first. */
-  lastEvents: CombatEvent[];
-  /** Whether the death screen is up. */
-  deathScreen: boolean;
-}
+/** What the game's test hook returns: the client's own type (client/src/snapshot.ts), not a copy. */
+export type Snapshot = OatnutSnapshot;
 
 export function snapshot(page: Page): Promise<Snapshot> {
   return page.evaluate(() => (window as unknown as { __oatnut: { snapshot(): Snapshot } }).__oatnut.snapshot());
@@ -139,11 +107,21 @@ export interface BrowserWorld {
 
 export async function startBrowserWorld(env: Record<string, string> = {}): Promise<BrowserWorld> {
   const browser = await launchChromium();
-  const database = await startTestDatabase();
-  await connectDatabase(database.uri);
-  const server = await startServerProcess({ MONGODB_URI: database.uri, ...env });
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return { browser, database, server };
+  let database: DatabaseEngine | undefined;
+  try {
+    database = await startTestDatabase();
+    await connectDatabase(database.uri);
+    const server = await startServerProcess({ MONGODB_URI: database.uri, ...env });
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    return { browser, database, server };
+  } catch (error) {
+    // The file's `after` gets no world to stop: without this, the browser and the
+    // database started so far keep the test process alive after the failure is reported.
+    await browser.close();
+    await disconnectDatabase();
+    await database?.stop();
+    throw error;
+  }
 }
 
 export async function stopBrowserWorld(world: BrowserWorld | undefined): Promise<void> {

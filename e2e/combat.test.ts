@@ -113,6 +113,9 @@ describe("fighting in the browser", () => {
     assert.equal(await alice.locator("#potion-count").innerText(), "2");
     assert.match(await alice.locator("#hud-level").innerText(), /Level 1/);
     assert.equal((await snapshot(bob)).self!.inventory.length, 0, "Bob sees only his own inventory");
+    // An action refused by the client's own check is told at once, nothing is sent.
+    await bob.keyboard.press("KeyQ");
+    await bob.locator("#toasts .toast.hint").filter({ hasText: "You have no healing potion." }).waitFor();
 
     // Bob draws the wandering monsters interpolated: between the positions the server
     // sent, frame by frame, not jumping from one received position to the next.

@@ -71,7 +71,7 @@ const charactersPanel = new CharactersPanel({
 const hud = new Hud(() => void session?.leave());
 const chat = new ChatPanel((text, to) => session?.say(text, to));
 const gameHud = new GameHud({ run: (action) => controls.handle(action), useItem: (item) => controls.useItem(item) });
-const controls = new CombatControls(() => session?.gameplay ?? null, {
+const controls = new CombatControls(() => session?.actions ?? null, {
   hint: (text) => gameHud.hint(text),
   toggleInventory: () => gameHud.toggleInventory(),
 });
@@ -124,7 +124,7 @@ async function play(character: CharacterSummary): Promise<void> {
 
 stage.onFrame((now) => session?.frame(now));
 stage.onFrame((now) => {
-  if (screens.screen === "game") gameHud.update(now, session?.gameplay ?? null, controls.cooldowns);
+  if (screens.screen === "game") gameHud.update(now, session, controls.cooldowns);
 });
 // A click on the view selects a target or picks up loot.
 void stageReady.then(() => stage.app.canvas.addEventListener("pointerdown", (event) => {

@@ -7,7 +7,8 @@
  * the server's confirmation (a skill: its hit cue) is dropped when the server refuses
  * it (its "refused" cue: out of range, no line of sight, its own cooldown), or when no
  * answer came within `CONFIRM_WAIT_MS`, so the bar never shows a cooldown for something
- * that did not happen.
+ * that did not happen. An item use, which needs no confirmation, is dropped the same way
+ * when the server refuses it (its "itemRefused" cue).
  */
 
 /** How long a cooldown waits for the server's confirmation before it is dropped. */

@@ -19,7 +19,8 @@ import type { Keyboard } from "../input/keyboard.ts";
 import { errorMessage } from "../network/errors.ts";
 import { enterZone, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
-import type { WorldBindings } from "./worldBindings.ts";
+import type { PlayerActions } from "./playerActions.ts";
+import type { WorldMirror } from "./worldMirror.ts";
 import { ZoneSession, type TransferOffer, type ZoneSessionEvents, type ZoneSnapshot } from "./zoneSession.ts";
 import { zoneDisplayName } from "./zones.ts";
 
@@ -47,9 +48,14 @@ export class PlaySession {
     return this.current.snapshot();
   }
 
-  /** The fight in the zone shown: monsters, loot, the own numbers and the player's actions. */
-  get gameplay(): WorldBindings {
-    return this.current.gameplay;
+  /** The world of the zone shown: monsters, loot and the own character's numbers. */
+  get world(): WorldMirror {
+    return this.current.world;
+  }
+
+  /** The player's fight actions in the zone shown. */
+  get actions(): PlayerActions {
+    return this.current.actions;
   }
 
   /** Whether a transfer is under way. */

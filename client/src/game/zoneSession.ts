@@ -38,9 +38,12 @@ import type { Keyboard } from "../input/keyboard.ts";
 import { leaveMessage, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
 import { ZoneScene, type RenderedCharacter } from "../render/zoneScene.ts";
+import type { ZoneFightSnapshot } from "../snapshot.ts";
 import { MovePump, type MoveInputData } from "./movePump.ts";
 import { createPredict, predictSelf, type SelfReconciler } from "./prediction.ts";
-import { WorldBindings, type GameplayCue, type GameplaySnapshot } from "./worldBindings.ts";
+import { CombatCues, type GameplayCue } from "./combatCues.ts";
+import { PlayerActions } from "./playerActions.ts";
+import { WorldMirror, type WorldSnapshot } from "./worldMirror.ts";
 import { zoneDisplayName, zoneMap } from "./zones.ts";
 
 /** How long a requested leave may take before the socket is simply closed. */
@@ -81,8 +84,8 @@ export interface ZoneSnapshot {
   /** The own character's predicted position (exact, not smoothed); null while not predicted. */
   selfPredicted: { x: number; y: number } | null;
   others: RenderedCharacter[];
-  /** Monsters, loot, the own character's numbers and fight cues (see worldBindings.ts). */
-  gameplay: GameplaySnapshot;
+  /** Monsters, loot, the own character's numbers, the target and fight cues. */
+  gameplay: WorldSnapshot & ZoneFightSnapshot;
   /** Frames drawn in this stay. */
   frame: number;
   /** The last input round trip (send → acknowledging patch), ms; 0 before the first. */
@@ -90,8 +93,12 @@ export interface ZoneSnapshot {
 }
 
 export class ZoneSession {
-  /** Monsters, loot, fight cues and the player's fight actions (see worldBindings.ts). */
-  readonly gameplay: WorldBindings;
+  /** Monsters, loot and the own character's numbers, followed from the state (worldMirror.ts). */
+  readonly world: WorldMirror;
+  /** The player's fight actions: target, attack, use an item, pick up (playerActions.ts). */
+  readonly actions: PlayerActions;
+  /** The server's fight cues turned into effects and HUD cues (combatCues.ts). */
+  private readonly cues: CombatCues;
   private readonly predict: Predict<ZoneState>;
   private readonly players = new Map<string, Player>();
   /** Per player: stops listening to its fields when it leaves the view. */
@@ -171,14 +178,23 @@ export class ZoneSession {
     });
 
     this.predict = createPredict(room);
-    this.gameplay = new WorldBindings({
-      room,
-      predict: this.predict,
-      map: () => this.map,
-      cue: (cue) => events.cue(cue),
-      useSkill: (skill, target) => this.useSkill(skill, target),
+    this.world = new WorldMirror(room, this.predict);
+    this.actions = new PlayerActions({
+      world: this.world,
+      intents: {
+        useSkill: (skill, target) => this.useSkill(skill, target),
+        useItem: (item) => room.send(ClientMessage.UseItem, { item }),
+        pickUp: (id) => room.send(ClientMessage.PickUp, { id }),
+      },
+      pvp: () => this.map?.pvp ?? false,
     });
-    this.disposers.push(() => this.gameplay.dispose());
+    this.cues = new CombatCues({
+      room,
+      world: this.world,
+      cue: (cue) => events.cue(cue),
+      died: (eid) => this.actions.forget(eid),
+    });
+    this.disposers.push(() => this.cues.dispose(), () => this.actions.dispose(), () => this.world.dispose());
 
     try {
       // Reliable mode: on WebSocket the unreliable mode travels the reliable channel anyway.
@@ -267,7 +283,8 @@ export class ZoneSession {
       const facing = key === this.room.sessionId && this.self ? this.self.reconciler.state.facing : player.facing;
       scene.placeCharacter(key, this.predict.value(player, "x"), this.predict.value(player, "y"), facing);
     }
-    this.gameplay.frame(scene);
+    this.world.frame(scene);
+    this.actions.frame(scene);
     scene.render(now, this.stage.width, this.stage.height);
   }
 
@@ -281,7 +298,7 @@ export class ZoneSession {
       selfServer: own ? { x: own.x, y: own.y } : null,
       selfPredicted: predicted ? { x: predicted.x, y: predicted.y } : null,
       others: this.scene?.renderedOthers() ?? [],
-      gameplay: this.gameplay.snapshot(),
+      gameplay: { ...this.world.snapshot(), target: this.actions.selected, ...this.cues.snapshot() },
       frame: this.frames,
       rttMs: this.room.clock.rtt(),
     };

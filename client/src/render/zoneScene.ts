@@ -7,6 +7,7 @@
  */
 import { Container, Text } from "pixi.js";
 import { PLAYER_HALF_SIZE, type ZoneMap } from "@oatnut/shared";
+import type { ActorKind, Picked } from "./actorRefs.ts";
 import type { Art } from "./art.ts";
 import { Camera, zoomForView } from "./camera.ts";
 import { CharacterView } from "./characterView.ts";
@@ -41,10 +42,6 @@ export interface RenderedLoot {
   x: number;
   y: number;
 }
-
-/** The kinds of things a click can land on. */
-export type ActorKind = "character" | "monster";
-export type Picked = { kind: ActorKind | "loot"; key: string };
 
 /** Height of a character's head above its position (for numbers and effects). */
 const CHARACTER_TOP = PLAYER_HALF_SIZE - 31;

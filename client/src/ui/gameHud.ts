@@ -1,12 +1,14 @@
 /**
  * The fight's part of the HUD, in one place for main.ts: the own character's bars, the
  * target frame, the action bar, the inventory, the death screen and the toasts. Updated
- * once per frame from the zone's `WorldBindings` (what changed is written to the DOM),
- * and told about cues (level up, pickup) as they happen.
+ * once per frame from the zone's state mirror and the player's target (what changed is
+ * written to the DOM), and told about cues (level up, pickup) as they happen.
  */
-import { itemRule } from "@oatnut/shared";
+import { countItem, itemRule } from "@oatnut/shared";
+import type { GameplayCue } from "../game/combatCues.ts";
 import type { Cooldowns } from "../game/cooldowns.ts";
-import type { GameplayCue, WorldBindings } from "../game/worldBindings.ts";
+import type { PlayerActions } from "../game/playerActions.ts";
+import type { WorldMirror } from "../game/worldMirror.ts";
 import type { Action } from "../input/keyboard.ts";
 import { ActionBar } from "./actionBar.ts";
 import { DeathScreen } from "./deathScreen.ts";
@@ -18,6 +20,12 @@ export interface GameHudActions {
   /** What an action key does (the action bar's buttons do the same). */
   run(action: Action): void;
   useItem(item: string): void;
+}
+
+/** What the HUD reads each frame: the own numbers and bags from the state, the target from the actions. */
+export interface HudSource {
+  readonly world: Pick<WorldMirror, "status" | "inventory">;
+  readonly actions: Pick<PlayerActions, "target">;
 }
 
 export class GameHud {
@@ -42,14 +50,13 @@ export class GameHud {
   }
 
   /** Per frame. */
-  update(now: number, gameplay: WorldBindings | null, cooldowns: Cooldowns): void {
-    const status = gameplay?.status() ?? null;
+  update(now: number, source: HudSource | null, cooldowns: Cooldowns): void {
+    const status = source?.world.status() ?? null;
     this.status.update(status);
-    this.target.update(gameplay?.target() ?? null);
-    const slots = gameplay?.inventory() ?? [];
+    this.target.update(source?.actions.target() ?? null);
+    const slots = source?.world.inventory() ?? [];
     this.inventory.update(slots);
-    const potions = slots.reduce((sum, slot) => sum + (slot.item === "potion" ? slot.count : 0), 0);
-    this.actionBar.update(now, cooldowns, potions);
+    this.actionBar.update(now, cooldowns, countItem(slots, "potion"));
     this.death.update(status?.dead ?? false, now);
   }
 

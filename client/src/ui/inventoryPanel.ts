@@ -5,7 +5,7 @@
  * text is set with textContent.
  */
 import { itemRule } from "@oatnut/shared";
-import type { InventorySlot } from "../game/worldBindings.ts";
+import type { InventorySlot } from "../snapshot.ts";
 import { itemIconUrl } from "../render/art.ts";
 import { byId, make } from "./dom.ts";
 

@@ -1,7 +1,6 @@
 /** Which of the three screens is on show: the panels, the HUD and the canvas. */
+import type { Screen } from "../snapshot.ts";
 import { byId } from "./dom.ts";
-
-export type Screen = "auth" | "characters" | "game";
 
 export class Screens {
   private current: Screen = "auth";

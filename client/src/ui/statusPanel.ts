@@ -2,7 +2,8 @@
  * The own character's numbers (health, level, experience) under its name, and the
  * selected target's name and health at the top of the screen. Text only (textContent).
  */
-import type { SelfStatus, TargetStatus } from "../game/worldBindings.ts";
+import type { TargetStatus } from "../game/playerActions.ts";
+import type { SelfStatus } from "../game/worldMirror.ts";
 import { byId, setText } from "./dom.ts";
 
 /** Sets a meter's fill (0..1) and text, touching the DOM only on change. */

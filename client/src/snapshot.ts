@@ -1,0 +1,98 @@
+/**
+ * What the test hook's `window.__oatnut.snapshot()` returns, written once for the client
+ * that fills it (testHook.ts, the zone session and its parts) and the end-to-end tests
+ * that read it (e2e/browser.ts, with `import type`).
+ *
+ * Types only, and no DOM: e2e/tsconfig.json compiles this file, and nothing here may pull
+ * the browser-only client into the tests' program — so it imports nothing but shared types.
+ */
+import type { CombatEvent } from "@oatnut/shared";
+
+/** A position in world pixels, or, for `screen` fields, CSS pixels in the game view. */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** The screen on show (ui/screens.ts switches between them). */
+export type Screen = "auth" | "characters" | "game";
+
+/** One inventory slot of the own character (owner-only state). */
+export interface InventorySlot {
+  item: string;
+  count: number;
+}
+
+/** A character as drawn (predicted or interpolated position, world pixels). */
+export interface CharacterSnapshot extends Point {
+  name: string;
+}
+
+/** The own character as drawn, with its numbers and what it carries. */
+export interface SelfSnapshot extends CharacterSnapshot {
+  /** Entity id in this zone (what combat cues name). */
+  eid: number;
+  hp: number;
+  maxHp: number;
+  level: number;
+  /** XP within the current level. */
+  xp: number;
+  dead: boolean;
+  inventory: InventorySlot[];
+}
+
+/** A monster as drawn (`x`, `y`: interpolated) and as last received from the server (`server`). */
+export interface MonsterSnapshot extends Point {
+  eid: number;
+  kind: string;
+  hp: number;
+  maxHp: number;
+  server: Point | null;
+  /** Where to click it: CSS pixels in the game view. */
+  screen: Point | null;
+}
+
+/** A drop on the ground as drawn. */
+export interface LootSnapshot extends Point {
+  id: number;
+  item: string;
+  count: number;
+  /** Who alone may pick it up for now; "" = anyone. */
+  owner: string;
+  /** Where to click it: CSS pixels in the game view. */
+  screen: Point | null;
+}
+
+/** The fight of one zone stay, as its parts record it. */
+export interface ZoneFightSnapshot {
+  monsters: MonsterSnapshot[];
+  loot: LootSnapshot[];
+  /** The selected target's eid. */
+  target: number | null;
+  /** Floating damage numbers shown (hits and bites) in this zone stay. */
+  damageNumbersShown: number;
+  /** The last combat cues received (up to 50), oldest first. */
+  lastEvents: CombatEvent[];
+}
+
+/** The fight as the player sees it. */
+export interface FightSnapshot extends ZoneFightSnapshot {
+  /** Whether the death screen is up. */
+  deathScreen: boolean;
+}
+
+/** What `window.__oatnut.snapshot()` returns. */
+export interface OatnutSnapshot extends FightSnapshot {
+  screen: Screen;
+  zone: string | null;
+  self: SelfSnapshot | null;
+  /** The own character's last position from the server (not smoothed). */
+  selfServer: Point | null;
+  /** The own character's predicted position (exact, not smoothed); null while not predicted. */
+  selfPredicted: Point | null;
+  others: CharacterSnapshot[];
+  /** Frames drawn in the current zone stay (0 outside the game). */
+  frame: number;
+  /** The last input round trip to the zone room (send → acknowledgement), ms; 0 if none. */
+  rttMs: number;
+}
