@@ -7,6 +7,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { useZoneCatalog, zoneCatalog } from "@oatnut/shared";
+import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { waitFor } from "../server/test/helpers.ts";
 import {
   createCharacterInBrowser, openGame, playInBrowser, signUpInBrowser, snapshot, startBrowserWorld, stopBrowserWorld,
@@ -14,6 +16,7 @@ import {
 } from "./browser.ts";
 
 const ADMIN = { username: "operator", password: "operator-password-123" };
+useZoneCatalog(loadZonesFromDisk());
 
 let world: BrowserWorld;
 before(async () => {
@@ -89,14 +92,16 @@ describe("Content-Security-Policy in the browser", () => {
     await game.click("#guest-btn");
     await game.locator("#characters-panel").waitFor({ state: "visible" });
     await createCharacterInBrowser(game, "Csp_Watched");
-    await playInBrowser(game, "Csp_Watched");
+    const { zone } = await playInBrowser(game, "Csp_Watched");
+    // The monitor lists rooms by room type: the zone's own (the town is a "sanctuary").
+    const roomType = zoneCatalog().get(zone!).roomType;
 
     const page = await context.newPage();
     const seen = await watch(page);
     const response = await page.goto(`${world.server.url}/admin/monitor/`);
     assert.equal(response?.status(), 200);
     assert.match(response?.headers()["content-security-policy"] ?? "", /frame-ancestors 'none'/);
-    await page.locator('[role="row"]', { hasText: "zone" }).first().waitFor({ timeout: 15_000 });
+    await page.locator('[role="row"]', { hasText: roomType }).first().waitFor({ timeout: 15_000 });
     assert.deepEqual(await seen.violations(), [], "no securitypolicyviolation in the monitor");
 
     // The playground (development only, as this server runs) under the same policy.
