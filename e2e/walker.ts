@@ -26,7 +26,7 @@ export function planRoute(map: ZoneMap, from: { x: number; y: number }, target: 
   const key = (c: number, r: number, d: number) => (r * map.width + c) * 5 + d;
   const cost = new Map<number, number>();
   const previous = new Map<number, number>();
-  let frontier: Array<[number, number, number, number]> = [[0, start[0], start[1], 4]];
+  const frontier: Array<[number, number, number, number]> = [[0, start[0], start[1], 4]];
   cost.set(key(start[0], start[1], 4), 0);
   let goal: number | undefined;
   while (frontier.length > 0 && goal === undefined) {

@@ -91,7 +91,7 @@ async function play(character: CharacterSummary): Promise<void> {
   try {
     await stageReady;
   } catch (error) {
-    throw new Error(`The game cannot start in this browser (${errorMessage(error, "no WebGL")}).`);
+    throw new Error(`The game cannot start in this browser (${errorMessage(error, "no WebGL")}).`, { cause: error });
   }
   const reservation = await playCharacter(character.id);
   const room = await enterZone(reservation);

@@ -162,7 +162,7 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
     // Two more steps than the way to the wall, one per 50 ms frame like the pump, with
     // a reconcile every frame against whatever the server acknowledged meanwhile.
     const steps = Math.ceil((start.x - wall) / STEP) + 2;
-    let reconciles = rig.me.reconcileSeq;
+    const reconciles = rig.me.reconcileSeq;
     for (let i = 0; i < steps; i++) {
       rig.send(LEFT);
       commands.push(LEFT);
@@ -175,7 +175,6 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
     await rig.acknowledged();
     rig.frame(50);
     assert.ok(rig.me.reconcileSeq > reconciles, "the prediction was checked against the server");
-    reconciles = rig.me.reconcileSeq;
     assert.deepEqual({ x: rig.player.x, y: rig.player.y }, { x: wall, y: start.y }, "the server stopped at the same place");
     assert.deepEqual(rig.predicted(), { x: wall, y: start.y, facing: rig.player.facing });
     assert.deepEqual(rig.rendered(), { x: wall, y: start.y }, "drawn exactly there: no correction offset");

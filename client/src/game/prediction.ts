@@ -54,7 +54,7 @@ export const SELF_SMOOTH_MS = 2 * PATCH_RATE_MS;
 export const SELF_PREDICTED_FIELDS = ["x", "y", "facing"] as const;
 
 /** The room a zone session plays in (its state's classes come from the handshake). */
-export type PredictedRoom = Room<any, ZoneState>;
+export type PredictedRoom = Room<unknown, ZoneState>;
 
 /** The own character's reconciler: its `state` is the exact predicted x, y and facing. */
 export type SelfReconciler = Reconciler<Player, MoveInputData>;

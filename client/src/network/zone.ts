@@ -6,7 +6,7 @@ import { CloseCode as SdkCloseCode, type Room, type SeatReservation } from "@col
 import { CloseCode, type ZoneState } from "@oatnut/shared";
 import { client } from "./client.ts";
 
-export type ZoneRoom = Room<any, ZoneState>;
+export type ZoneRoom = Room<unknown, ZoneState>;
 
 /**
  * Joins the zone room the reservation is for. No root schema is passed: the state's
