@@ -18,8 +18,12 @@ const PASSWORD = "a long enough password";
 const TOKEN_KEY = "colyseus-auth-token";
 
 let world: BrowserWorld;
-before(async () => { world = await startBrowserWorld(); });
-after(async () => { await stopBrowserWorld(world); });
+before(async () => {
+  world = await startBrowserWorld();
+});
+after(async () => {
+  await stopBrowserWorld(world);
+});
 
 describe("a saved sign-in whose account is gone", () => {
   it("is told on the sign-in screen that the account no longer exists, and its token is forgotten", async () => {

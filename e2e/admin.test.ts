@@ -14,7 +14,9 @@ let world: BrowserWorld;
 before(async () => {
   world = await startBrowserWorld({ ZONES_DIR: testZones(), ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
 });
-after(async () => { await stopBrowserWorld(world); });
+after(async () => {
+  await stopBrowserWorld(world);
+});
 
 describe("admin monitor in the browser", () => {
   it("is refused without credentials and, signed in, lists the zone rooms and their connected clients", async () => {

@@ -31,8 +31,13 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     env: { ...process.env, ...binary.env },
     args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
     ],
   });
 }

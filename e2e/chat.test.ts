@@ -7,12 +7,22 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { Character } from "../server/src/db/models.ts";
 import {
-  createCharacterInBrowser, openGame, playInBrowser, signUpInBrowser, startBrowserWorld, stopBrowserWorld, type BrowserWorld,
+  createCharacterInBrowser,
+  openGame,
+  playInBrowser,
+  signUpInBrowser,
+  startBrowserWorld,
+  stopBrowserWorld,
+  type BrowserWorld,
 } from "./browser.ts";
 
 let world: BrowserWorld;
-before(async () => { world = await startBrowserWorld(); });
-after(async () => { await stopBrowserWorld(world); });
+before(async () => {
+  world = await startBrowserWorld();
+});
+after(async () => {
+  await stopBrowserWorld(world);
+});
 
 async function player(name: string, zone?: { zone: string; x: number; y: number }): Promise<Page> {
   const page = await openGame(world.browser, world.server.url);

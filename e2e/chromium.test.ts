@@ -40,8 +40,17 @@ describe("the end-to-end tests' Chromium", () => {
     assert.match(binary.source, /^@sparticuz\/chromium \d+/);
     assert.ok(fs.existsSync(binary.executablePath));
     const browser = await chromium.launch({
-      executablePath: binary.executablePath, headless: true, env: { ...process.env, ...binary.env, PATH: bin },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      executablePath: binary.executablePath,
+      headless: true,
+      env: { ...process.env, ...binary.env, PATH: bin },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -56,8 +65,15 @@ describe("the end-to-end tests' Chromium", () => {
   });
 
   it("prefers CHROMIUM_PATH, and says clearly when it names nothing", async () => {
-    await assert.rejects(withEnv({ CHROMIUM_PATH: "/nonexistent/chromium" }, () => findChromium()), /CHROMIUM_PATH is \/nonexistent\/chromium, which does not exist/);
+    await assert.rejects(
+      withEnv({ CHROMIUM_PATH: "/nonexistent/chromium" }, () => findChromium()),
+      /CHROMIUM_PATH is \/nonexistent\/chromium, which does not exist/,
+    );
     const self = process.execPath; // any existing file will do to show the preference
-    assert.deepEqual(await withEnv({ CHROMIUM_PATH: self }, () => findChromium()), { executablePath: self, source: "CHROMIUM_PATH", env: {} });
+    assert.deepEqual(await withEnv({ CHROMIUM_PATH: self }, () => findChromium()), {
+      executablePath: self,
+      source: "CHROMIUM_PATH",
+      env: {},
+    });
   });
 });

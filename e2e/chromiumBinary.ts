@@ -44,7 +44,8 @@ function npmChromiumLibraries(packageDir: string): string {
 export async function findChromium(): Promise<ChromiumBinary> {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) {
-    if (!fs.existsSync(configured)) throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist (unset it to use a system Chromium or the npm-shipped one)`);
+    if (!fs.existsSync(configured))
+      throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist (unset it to use a system Chromium or the npm-shipped one)`);
     return { executablePath: configured, source: "CHROMIUM_PATH", env: {} };
   }
   for (const name of SYSTEM_NAMES) {

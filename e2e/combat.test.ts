@@ -14,14 +14,32 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import {
-  DEATH_XP_PENALTY, distance, isWalkable, itemRule, PICKUP_REACH, PLAYER_RESPAWN_SECONDS, SKILLS, Skill, useZoneCatalog, zoneCatalog,
+  DEATH_XP_PENALTY,
+  distance,
+  isWalkable,
+  itemRule,
+  PICKUP_REACH,
+  PLAYER_RESPAWN_SECONDS,
+  SKILLS,
+  Skill,
+  useZoneCatalog,
+  zoneCatalog,
   type CombatEvent,
 } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { Character } from "../server/src/db/models.ts";
 import {
-  createCharacterInBrowser, openGame, playInBrowser, SCREENSHOT_DIR, signUpInBrowser, snapshot, startBrowserWorld, stopBrowserWorld,
-  waitForSnapshot, type BrowserWorld, type Snapshot,
+  createCharacterInBrowser,
+  openGame,
+  playInBrowser,
+  SCREENSHOT_DIR,
+  signUpInBrowser,
+  snapshot,
+  startBrowserWorld,
+  stopBrowserWorld,
+  waitForSnapshot,
+  type BrowserWorld,
+  type Snapshot,
 } from "./browser.ts";
 
 useZoneCatalog(loadZonesFromDisk());
@@ -30,8 +48,12 @@ const wolfDen = forest.monsterAreas.find((area) => area.properties.monster === "
 const PASSWORD = "a long enough password";
 
 let world: BrowserWorld;
-before(async () => { world = await startBrowserWorld(); });
-after(async () => { await stopBrowserWorld(world); });
+before(async () => {
+  world = await startBrowserWorld();
+});
+after(async () => {
+  await stopBrowserWorld(world);
+});
 
 interface Start {
   x: number;
@@ -70,7 +92,7 @@ function nearestMonster(s: Snapshot): { monster: Snapshot["monsters"][number]; d
 async function stepToward(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, ms = 180): Promise<void> {
   const dx = to.x - from.x;
   const dy = to.y - from.y;
-  const key = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? "ArrowRight" : "ArrowLeft") : (dy > 0 ? "ArrowDown" : "ArrowUp");
+  const key = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? "ArrowRight" : "ArrowLeft") : dy > 0 ? "ArrowDown" : "ArrowUp";
   await page.keyboard.down(key);
   await page.waitForTimeout(ms);
   await page.keyboard.up(key);
@@ -109,7 +131,10 @@ describe("fighting in the browser", () => {
     const aliceEid = a.self!.eid;
     assert.equal(a.self!.level, 1);
     assert.equal(countOf(a, "potion"), 2, "the saved inventory arrived (owner-only state)");
-    await alice.locator("#hp-text").filter({ hasText: /HP \d+ \/ 100/ }).waitFor();
+    await alice
+      .locator("#hp-text")
+      .filter({ hasText: /HP \d+ \/ 100/ })
+      .waitFor();
     assert.equal(await alice.locator("#potion-count").innerText(), "2");
     assert.match(await alice.locator("#hud-level").innerText(), /Level 1/);
     assert.equal((await snapshot(bob)).self!.inventory.length, 0, "Bob sees only his own inventory");
@@ -126,7 +151,8 @@ describe("fighting in the browser", () => {
         const until = performance.now() + 1500;
         while (performance.now() < until) {
           await new Promise(requestAnimationFrame);
-          for (const m of (window as any).__oatnut.snapshot().monsters) if (m.server) seen.push({ eid: m.eid, x: m.x, serverX: m.server.x });
+          for (const m of (window as any).__oatnut.snapshot().monsters)
+            if (m.server) seen.push({ eid: m.eid, x: m.x, serverX: m.server.x });
         }
         return seen;
       });
@@ -146,7 +172,10 @@ describe("fighting in the browser", () => {
     await alice.keyboard.press("KeyQ");
     a = await waitForSnapshot(alice, (s) => countOf(s, "potion") === 1, "a potion drunk");
     aliceLog.add(a);
-    assert.ok(aliceLog.some((e) => e.type === "heal" && e.eid === aliceEid && e.amount === 40), "healed by 40");
+    assert.ok(
+      aliceLog.some((e) => e.type === "heal" && e.eid === aliceEid && e.amount === 40),
+      "healed by 40",
+    );
     await alice.locator("#potion-count").filter({ hasText: "1" }).waitFor();
 
     // Keys typed into the chat line are text, not actions.
@@ -192,7 +221,9 @@ describe("fighting in the browser", () => {
       const pickedUp = aliceLog.some((e) => e.type === "pickup" && e.eid === aliceEid);
       if (a.self!.level >= 2 && kills.size > 0 && (sawOwnLoot || pickedUp)) break;
       if (Date.now() > deadline) {
-        throw new Error(`the fight did not end: level ${a.self!.level}, kills ${kills.size}, loot seen ${sawOwnLoot}; ${JSON.stringify(a.lastEvents.slice(-10))}`);
+        throw new Error(
+          `the fight did not end: level ${a.self!.level}, kills ${kills.size}, loot seen ${sawOwnLoot}; ${JSON.stringify(a.lastEvents.slice(-10))}`,
+        );
       }
       const me = a.self!;
       if (me.dead) {
@@ -226,10 +257,19 @@ describe("fighting in the browser", () => {
       await alice.waitForTimeout(120);
     }
 
-    assert.ok(aliceLog.some((e) => e.type === "hit" && e.source === aliceEid && e.amount > 0), "Alice's attacks hit");
-    assert.ok(aliceLog.some((e) => e.type === "levelUp" && e.eid === aliceEid && e.level === 2), "a level-up cue");
+    assert.ok(
+      aliceLog.some((e) => e.type === "hit" && e.source === aliceEid && e.amount > 0),
+      "Alice's attacks hit",
+    );
+    assert.ok(
+      aliceLog.some((e) => e.type === "levelUp" && e.eid === aliceEid && e.level === 2),
+      "a level-up cue",
+    );
     assert.ok(a.damageNumbersShown > 0, "damage numbers were shown");
-    await alice.locator("#hud-level").filter({ hasText: /Level [2-9]/ }).waitFor();
+    await alice
+      .locator("#hud-level")
+      .filter({ hasText: /Level [2-9]/ })
+      .waitFor();
     assert.match(await alice.locator("#xp-text").innerText(), /XP \d+ \/ \d+/);
 
     // Bob, a few steps away, saw the fight: Alice's hits and the wounded monster.
@@ -237,7 +277,10 @@ describe("fighting in the browser", () => {
       bobLog.add(await snapshot(bob));
       await bob.waitForTimeout(100);
     }
-    assert.ok(bobLog.some((e) => e.type === "hit" && e.source === aliceEid), "Bob received Alice's hits");
+    assert.ok(
+      bobLog.some((e) => e.type === "hit" && e.source === aliceEid),
+      "Bob received Alice's hits",
+    );
     assert.ok(bobSawWounded || bobLog.some((e) => e.type === "death" && e.by === aliceEid), "Bob saw a monster lose health");
     assert.ok((await snapshot(bob)).damageNumbersShown > 0, "Bob was shown damage numbers");
 
@@ -308,7 +351,10 @@ describe("fighting in the browser", () => {
     await carol.keyboard.press("Digit1");
 
     const alive = await waitForSnapshot(carol, (s) => !s.self!.dead && !s.deathScreen, "Carol comes back", 30_000);
-    assert.ok(alive.lastEvents.some((e) => e.type === "respawn" && e.eid === eid), "a respawn cue");
+    assert.ok(
+      alive.lastEvents.some((e) => e.type === "respawn" && e.eid === eid),
+      "a respawn cue",
+    );
     assert.ok(alive.self!.hp > 0);
     assert.ok(distance(alive.selfServer!, forest.spawn) < 48, `back at the zone's spawn (${JSON.stringify(alive.selfServer)})`);
     assert.equal(await carol.locator("#death-screen").isVisible(), false);

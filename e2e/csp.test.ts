@@ -11,8 +11,15 @@ import { useZoneCatalog, zoneCatalog } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { waitFor } from "../server/test/helpers.ts";
 import {
-  createCharacterInBrowser, openGame, playInBrowser, signUpInBrowser, snapshot, startBrowserWorld, stopBrowserWorld,
-  waitForSnapshot, type BrowserWorld,
+  createCharacterInBrowser,
+  openGame,
+  playInBrowser,
+  signUpInBrowser,
+  snapshot,
+  startBrowserWorld,
+  stopBrowserWorld,
+  waitForSnapshot,
+  type BrowserWorld,
 } from "./browser.ts";
 
 const ADMIN = { username: "operator", password: "operator-password-123" };
@@ -22,7 +29,9 @@ let world: BrowserWorld;
 before(async () => {
   world = await startBrowserWorld({ ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
 });
-after(async () => { await stopBrowserWorld(world); });
+after(async () => {
+  await stopBrowserWorld(world);
+});
 
 interface Watch {
   violations: () => Promise<string[]>;
@@ -42,7 +51,9 @@ async function watch(page: Page): Promise<Watch> {
     });
   });
   const consoleErrors: string[] = [];
-  page.on("console", (message) => { if (message.type() === "error") consoleErrors.push(message.text()); });
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
   page.on("pageerror", (error) => consoleErrors.push(`page error: ${error.message}`));
   return {
     violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),

@@ -44,10 +44,11 @@ export async function startLatencyProxy(targetPort: number, delayMs: number): Pr
   return {
     url: `http://127.0.0.1:${port}`,
     webSockets,
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

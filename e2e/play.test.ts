@@ -11,7 +11,18 @@ import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { Character } from "../server/src/db/models.ts";
 import { startServerProcess } from "../server/test/process.ts";
 import {
-  createCharacterInBrowser, holdKey, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser, snapshot, waitForSnapshot, openGame, startBrowserWorld, stopBrowserWorld, type BrowserWorld,
+  createCharacterInBrowser,
+  holdKey,
+  playInBrowser,
+  SCREENSHOT_DIR,
+  signInInBrowser,
+  signUpInBrowser,
+  snapshot,
+  waitForSnapshot,
+  openGame,
+  startBrowserWorld,
+  stopBrowserWorld,
+  type BrowserWorld,
 } from "./browser.ts";
 
 useZoneCatalog(loadZonesFromDisk());
@@ -21,8 +32,12 @@ const STEP = PLAYER_SPEED * TICK_SECONDS;
 const PASSWORD = "a long enough password";
 
 let world: BrowserWorld;
-before(async () => { world = await startBrowserWorld(); });
-after(async () => { await stopBrowserWorld(world); });
+before(async () => {
+  world = await startBrowserWorld();
+});
+after(async () => {
+  await stopBrowserWorld(world);
+});
 
 const newPage = () => openGame(world.browser, world.server.url);
 
@@ -71,7 +86,10 @@ describe("playing in the browser", () => {
     assert.ok(moving.length >= 3, `Bob saw Alice move (${moving.length} changes)`);
     for (let i = 1; i < drawn.length; i++) assert.ok(drawn[i] >= drawn[i - 1], "her drawn position never jumps back");
     const between = drawn.filter((x) => !onStepGrid(x, town.spawn.x));
-    assert.ok(between.length > 0, `Bob draws Alice between server positions: interpolated, not jumping at patch rate (drawn: ${drawn.join(", ")})`);
+    assert.ok(
+      between.length > 0,
+      `Bob draws Alice between server positions: interpolated, not jumping at patch rate (drawn: ${drawn.join(", ")})`,
+    );
 
     // WASD works too.
     await holdKey(alice, "s", 300);
@@ -80,7 +98,8 @@ describe("playing in the browser", () => {
     const final = await snapshot(alice);
     assert.ok(final.self!.y >= settled.self!.y);
     const bobSeesAlice = await waitForSnapshot(
-      bob, (s) => s.others.some((o) => o.name === "Alice_e2e" && o.x === final.self!.x && o.y === final.self!.y),
+      bob,
+      (s) => s.others.some((o) => o.name === "Alice_e2e" && o.x === final.self!.x && o.y === final.self!.y),
       "Bob sees Alice where she stopped",
     );
     assert.ok(bobSeesAlice);

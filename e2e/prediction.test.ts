@@ -13,8 +13,16 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PLAYER_SPEED, TICK_SECONDS } from "@oatnut/shared";
 import {
-  createCharacterInBrowser, openGame, playInBrowser, signUpInBrowser, snapshot, startBrowserWorld, stopBrowserWorld,
-  waitForSnapshot, type BrowserWorld, type Snapshot,
+  createCharacterInBrowser,
+  openGame,
+  playInBrowser,
+  signUpInBrowser,
+  snapshot,
+  startBrowserWorld,
+  stopBrowserWorld,
+  waitForSnapshot,
+  type BrowserWorld,
+  type Snapshot,
 } from "./browser.ts";
 import { startLatencyProxy, type LatencyProxy } from "./latencyProxy.ts";
 
@@ -82,7 +90,9 @@ describe("client-side prediction under 150 ms of latency", () => {
       await fetch("/health", { cache: "no-store" });
       return performance.now() - started;
     });
-    console.log(`round trip through the proxy: input → acknowledgement ${inputRoundTrip.toFixed(1)} ms, HTTP ${httpRoundTrip.toFixed(1)} ms`);
+    console.log(
+      `round trip through the proxy: input → acknowledgement ${inputRoundTrip.toFixed(1)} ms, HTTP ${httpRoundTrip.toFixed(1)} ms`,
+    );
     assert.ok(inputRoundTrip >= ROUND_TRIP_MS, `inputs take at least ${ROUND_TRIP_MS} ms to be acknowledged (${inputRoundTrip} ms)`);
     assert.ok(httpRoundTrip >= ROUND_TRIP_MS, `HTTP takes at least ${ROUND_TRIP_MS} ms (${httpRoundTrip} ms)`);
     assert.ok(proxy.webSockets.length >= 2, `both players' room connections went through the proxy (${proxy.webSockets.join(", ")})`);
@@ -119,7 +129,7 @@ describe("client-side prediction under 150 ms of latency", () => {
         const s = hook.snapshot();
         const t = performance.now() - pressedAt;
         frames.push({ frame: s.frame, t, rendered: s.self!.x, predicted: s.selfPredicted!.x, server: s.selfServer!.x });
-        if (t > 1000 && frames.some((f) => f.server !== frames[0].server) || t > 10_000) break;
+        if ((t > 1000 && frames.some((f) => f.server !== frames[0].server)) || t > 10_000) break;
       }
       window.dispatchEvent(new KeyboardEvent("keyup", { code: "ArrowRight", key: "ArrowRight" }));
       return { pressFrame, frames };
@@ -132,9 +142,9 @@ describe("client-side prediction under 150 ms of latency", () => {
     assert.ok(predictedAt >= 0 && renderedAt >= 0 && serverAt >= 0, `everything moved: ${JSON.stringify(frames.slice(0, 20))}`);
     const framesAfterPress = (i: number) => frames[i].frame - pressed.pressFrame;
     console.log(
-      `after the key press: predicted ${framesAfterPress(predictedAt)} frame(s) / ${frames[predictedAt].t.toFixed(1)} ms, `
-        + `drawn ${framesAfterPress(renderedAt)} frame(s) / ${frames[renderedAt].t.toFixed(1)} ms, `
-        + `server ${framesAfterPress(serverAt)} frames / ${frames[serverAt].t.toFixed(1)} ms`,
+      `after the key press: predicted ${framesAfterPress(predictedAt)} frame(s) / ${frames[predictedAt].t.toFixed(1)} ms, ` +
+        `drawn ${framesAfterPress(renderedAt)} frame(s) / ${frames[renderedAt].t.toFixed(1)} ms, ` +
+        `server ${framesAfterPress(serverAt)} frames / ${frames[serverAt].t.toFixed(1)} ms`,
     );
     assert.equal(framesAfterPress(predictedAt), 1, "the first game frame that sees the key predicts the step");
     assert.ok(framesAfterPress(renderedAt) <= 2, "and the character is drawn moving by the frame after at the latest");
@@ -147,9 +157,14 @@ describe("client-side prediction under 150 ms of latency", () => {
 
     // Released: it comes to rest exactly where the server has it, and stays there.
     const rest = await waitForSnapshot(
-      alice, (s) => Math.abs(s.self!.x - s.selfServer!.x) <= 0.5 && Math.abs(s.self!.y - s.selfServer!.y) <= 0.5
-        && s.selfServer!.x === s.selfPredicted!.x && s.selfServer!.y === s.selfPredicted!.y,
-      "Alice drawn at the server's position", 15_000,
+      alice,
+      (s) =>
+        Math.abs(s.self!.x - s.selfServer!.x) <= 0.5 &&
+        Math.abs(s.self!.y - s.selfServer!.y) <= 0.5 &&
+        s.selfServer!.x === s.selfPredicted!.x &&
+        s.selfServer!.y === s.selfPredicted!.y,
+      "Alice drawn at the server's position",
+      15_000,
     );
     assert.ok(rest.selfServer!.x >= start.x + 3 * STEP, "she walked to the right");
     const resting = await alice.evaluate(async () => {
@@ -162,8 +177,10 @@ describe("client-side prediction under 150 ms of latency", () => {
       return seen;
     });
     for (const s of resting) {
-      assert.ok(Math.abs(s.self!.x - rest.selfServer!.x) <= 0.5 && Math.abs(s.self!.y - rest.selfServer!.y) <= 0.5,
-        `stays drawn where the server has her: ${JSON.stringify(s.self)} vs ${JSON.stringify(rest.selfServer)}`);
+      assert.ok(
+        Math.abs(s.self!.x - rest.selfServer!.x) <= 0.5 && Math.abs(s.self!.y - rest.selfServer!.y) <= 0.5,
+        `stays drawn where the server has her: ${JSON.stringify(s.self)} vs ${JSON.stringify(rest.selfServer)}`,
+      );
       assert.deepEqual(s.selfServer, rest.selfServer, "and the server does not move her any more");
     }
 
@@ -176,7 +193,10 @@ describe("client-side prediction under 150 ms of latency", () => {
     for (let i = 1; i < drawn.length; i++) assert.ok(drawn[i] >= drawn[i - 1], "Bob never sees her jump back");
     const between = drawn.filter((x) => !onStepGrid(x, start.x));
     assert.ok(between.length > 0, `Bob draws Alice between server positions (drawn: ${drawn.join(", ")})`);
-    await waitForSnapshot(bob, (s) => s.others.some((o) => o.name === "Seer_e2e" && o.x === rest.selfServer!.x),
-      "Bob sees Alice where she stopped");
+    await waitForSnapshot(
+      bob,
+      (s) => s.others.some((o) => o.name === "Seer_e2e" && o.x === rest.selfServer!.x),
+      "Bob sees Alice where she stopped",
+    );
   });
 });

@@ -8,7 +8,12 @@ import type { Rect, ZoneMap } from "@oatnut/shared";
 import { snapshot, waitForSnapshot } from "./browser.ts";
 
 type Cell = [number, number];
-const DIRECTIONS: Array<[number, number]> = [[1, 0], [-1, 0], [0, 1], [0, -1]];
+const DIRECTIONS: Array<[number, number]> = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+];
 
 /**
  * Tile centres from `from` to the first tile whose centre is inside `target`, as the
@@ -34,7 +39,10 @@ export function planRoute(map: ZoneMap, from: { x: number; y: number }, target: 
     const [c0, col, row, heading] = frontier.shift()!;
     const here = key(col, row, heading);
     if (c0 > (cost.get(here) ?? Infinity)) continue;
-    if (inTarget([col, row])) { goal = here; break; }
+    if (inTarget([col, row])) {
+      goal = here;
+      break;
+    }
     DIRECTIONS.forEach(([dc, dr], d) => {
       const c = col + dc;
       const r = row + dr;
@@ -58,7 +66,9 @@ export function planRoute(map: ZoneMap, from: { x: number; y: number }, target: 
   const corners: Cell[] = [];
   for (let i = 1; i < cells.length; i++) {
     const last = i === cells.length - 1;
-    const turns = !last && (cells[i + 1][0] - cells[i][0] !== cells[i][0] - cells[i - 1][0] || cells[i + 1][1] - cells[i][1] !== cells[i][1] - cells[i - 1][1]);
+    const turns =
+      !last &&
+      (cells[i + 1][0] - cells[i][0] !== cells[i][0] - cells[i - 1][0] || cells[i + 1][1] - cells[i][1] !== cells[i][1] - cells[i - 1][1]);
     if (turns || last) corners.push(cells[i]);
   }
   return corners.map(([c, r]) => ({ x: (c + 0.5) * ts, y: (r + 0.5) * ts }));
@@ -76,15 +86,19 @@ async function serverPosition(page: Page): Promise<{ x: number; y: number; zone:
  * in the next one's, so the game's frame in between sees it held once.
  */
 async function tap(page: Page, key: string): Promise<void> {
-  await page.evaluate((code) => new Promise<void>((resolve) => {
-    requestAnimationFrame(() => {
-      window.dispatchEvent(new KeyboardEvent("keydown", { code, key: code }));
-      requestAnimationFrame(() => {
-        window.dispatchEvent(new KeyboardEvent("keyup", { code, key: code }));
-        resolve();
-      });
-    });
-  }), key);
+  await page.evaluate(
+    (code) =>
+      new Promise<void>((resolve) => {
+        requestAnimationFrame(() => {
+          window.dispatchEvent(new KeyboardEvent("keydown", { code, key: code }));
+          requestAnimationFrame(() => {
+            window.dispatchEvent(new KeyboardEvent("keyup", { code, key: code }));
+            resolve();
+          });
+        });
+      }),
+    key,
+  );
 }
 
 /** Moves along one axis until the server position is on `target` (within 4 px). */
@@ -94,7 +108,7 @@ async function moveAxis(page: Page, axis: "x" | "y", target: number, zone: strin
     if (position.zone !== zone) return false; // a portal took us
     let remaining = target - position[axis];
     if (Math.abs(remaining) < 4) return true;
-    const key = axis === "x" ? (remaining > 0 ? "ArrowRight" : "ArrowLeft") : (remaining > 0 ? "ArrowDown" : "ArrowUp");
+    const key = axis === "x" ? (remaining > 0 ? "ArrowRight" : "ArrowLeft") : remaining > 0 ? "ArrowDown" : "ArrowUp";
     if (Math.abs(remaining) > 24) {
       await page.keyboard.down(key);
       const sign = Math.sign(remaining);

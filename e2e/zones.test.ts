@@ -10,7 +10,17 @@ import { useZoneCatalog, zoneCatalog } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { Character } from "../server/src/db/models.ts";
 import {
-  createCharacterInBrowser, playInBrowser, SCREENSHOT_DIR, signInInBrowser, signUpInBrowser, snapshot, waitForSnapshot, openGame, startBrowserWorld, stopBrowserWorld, type BrowserWorld,
+  createCharacterInBrowser,
+  playInBrowser,
+  SCREENSHOT_DIR,
+  signInInBrowser,
+  signUpInBrowser,
+  snapshot,
+  waitForSnapshot,
+  openGame,
+  startBrowserWorld,
+  stopBrowserWorld,
+  type BrowserWorld,
 } from "./browser.ts";
 import { walkThrough } from "./walker.ts";
 
@@ -20,8 +30,12 @@ const map = (id: string) => zoneCatalog().get(id).map;
 const portal = (zone: string, to: string) => map(zone).portals.find((p) => p.targetZone === to)!;
 
 let world: BrowserWorld;
-before(async () => { world = await startBrowserWorld(); });
-after(async () => { await stopBrowserWorld(world); });
+before(async () => {
+  world = await startBrowserWorld();
+});
+after(async () => {
+  await stopBrowserWorld(world);
+});
 
 const newPage = () => openGame(world.browser, world.server.url);
 

@@ -73,9 +73,11 @@ export function judge(report: AuditReport, allowlist: AllowedAdvisory[]): Verdic
       }
     }
   }
-  lines.push(failing === 0
-    ? `npm audit: no high or critical advisory in production dependencies${allowed ? ` but the ${allowed} allowlisted` : ""}.`
-    : `npm audit: ${failing} high or critical advisor${failing === 1 ? "y" : "ies"} in production dependencies: update them, or allowlist each in audit-allowlist.json with why it does not apply.`);
+  lines.push(
+    failing === 0
+      ? `npm audit: no high or critical advisory in production dependencies${allowed ? ` but the ${allowed} allowlisted` : ""}.`
+      : `npm audit: ${failing} high or critical advisor${failing === 1 ? "y" : "ies"} in production dependencies: update them, or allowlist each in audit-allowlist.json with why it does not apply.`,
+  );
   return { ok: failing === 0, lines };
 }
 
@@ -83,16 +85,18 @@ export function judge(report: AuditReport, allowlist: AllowedAdvisory[]): Verdic
 export function readAllowlist(file = path.join(ROOT, "audit-allowlist.json")): AllowedAdvisory[] {
   const { advisories } = JSON.parse(fs.readFileSync(file, "utf8")) as { advisories: AllowedAdvisory[] };
   for (const entry of advisories) {
-    if (!entry.advisory || !entry.package || !entry.why?.trim()) throw new Error(`${file}: each entry needs advisory, package and why (${JSON.stringify(entry)})`);
+    if (!entry.advisory || !entry.package || !entry.why?.trim())
+      throw new Error(`${file}: each entry needs advisory, package and why (${JSON.stringify(entry)})`);
   }
   return advisories;
 }
 
 function main(): void {
   const at = process.argv.indexOf("--report");
-  const raw = at > 0
-    ? fs.readFileSync(process.argv[at + 1], "utf8")
-    : spawnSync("npm", ["audit", "--omit=dev", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 }).stdout;
+  const raw =
+    at > 0
+      ? fs.readFileSync(process.argv[at + 1], "utf8")
+      : spawnSync("npm", ["audit", "--omit=dev", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 }).stdout;
   let report: AuditReport;
   try {
     report = JSON.parse(raw || "{}") as AuditReport;

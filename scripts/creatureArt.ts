@@ -55,17 +55,24 @@ function paintSlime(facing: number, step: number): Img {
   const bottom = 30;
   const cy = bottom - ry + 1;
   const layer = new Img(S, S);
-  layer.ellipse(cx, cy, rx, ry, (x, y) => {
-    if (y > bottom - 1) return null;
-    const dx = (x + 0.5 - cx) / rx;
-    const dy = (y + 0.5 - cy) / ry;
-    const light = -(dx * 0.6 + dy * 0.8);
-    if (y >= bottom - 2) return SLIME.deep;
-    if (light > 0.6) return SLIME.light;
-    if (light > 0.05) return SLIME.mid;
-    if (light < -0.55) return SLIME.deep;
-    return SLIME.dark;
-  }, 0.92);
+  layer.ellipse(
+    cx,
+    cy,
+    rx,
+    ry,
+    (x, y) => {
+      if (y > bottom - 1) return null;
+      const dx = (x + 0.5 - cx) / rx;
+      const dy = (y + 0.5 - cy) / ry;
+      const light = -(dx * 0.6 + dy * 0.8);
+      if (y >= bottom - 2) return SLIME.deep;
+      if (light > 0.6) return SLIME.light;
+      if (light > 0.05) return SLIME.mid;
+      if (light < -0.55) return SLIME.deep;
+      return SLIME.dark;
+    },
+    0.92,
+  );
   // A shine and a few bubbles inside.
   const hx = Math.round(cx - rx * 0.45);
   const hy = Math.round(cy - ry * 0.5);
@@ -92,8 +99,16 @@ function paintSlime(facing: number, step: number): Img {
 // ---------------------------------------------------------------- wolf
 
 const WOLF = {
-  outline: 0x1c1a20, deep: 0x3e4048, dark: 0x565962, mid: 0x747881, light: 0x979ba4, high: 0xc0c3ca,
-  belly: 0xcdc6b6, eye: 0xf2cf3a, nose: 0x141316, tongue: 0xd86a70,
+  outline: 0x1c1a20,
+  deep: 0x3e4048,
+  dark: 0x565962,
+  mid: 0x747881,
+  light: 0x979ba4,
+  high: 0xc0c3ca,
+  belly: 0xcdc6b6,
+  eye: 0xf2cf3a,
+  nose: 0x141316,
+  tongue: 0xd86a70,
 };
 
 /** Shading for a fur ellipse lit from the top-left. */
@@ -115,7 +130,12 @@ function paintWolf(facing: number, step: number): Img {
   const bob = step === 0 ? 0 : -1;
   if (facing === 2) {
     // Profile, running right: tail, far legs, body, near legs, head.
-    const legs = [[8, 1], [11, -1], [19, -1], [22, 1]] as const;
+    const legs = [
+      [8, 1],
+      [11, -1],
+      [19, -1],
+      [22, 1],
+    ] as const;
     layer.line(6, 17 + bob, 2, 13 + bob - (step === 1 ? 1 : 0), WOLF.dark);
     layer.line(6, 18 + bob, 2, 14 + bob - (step === 1 ? 1 : 0), WOLF.mid);
     layer.line(3, 13 + bob, 1, 12 + bob, WOLF.high);
@@ -145,7 +165,10 @@ function paintWolf(facing: number, step: number): Img {
   } else if (facing === 0) {
     // Facing the viewer: head over the chest, body behind, front legs apart.
     layer.ellipse(16, 19 + bob, 7.5, 6, fur(16, 19 + bob, 7.5, 6));
-    for (const [x, phase] of [[12, 1], [18, -1]] as const) {
+    for (const [x, phase] of [
+      [12, 1],
+      [18, -1],
+    ] as const) {
       const lift = step * phase > 0 ? 2 : 0;
       layer.rect(x, 23 + bob, 3, 6 - lift - bob, WOLF.dark);
       layer.rect(x, 28 - lift, 3, 2, WOLF.outline);
@@ -177,7 +200,10 @@ function paintWolf(facing: number, step: number): Img {
     }
     layer.ellipse(16, 12 + bob, 6, 4.5, fur(16, 12 + bob, 6, 4.5));
     layer.ellipse(16, 20 + bob, 8, 6.5, fur(16, 20 + bob, 8, 6.5));
-    for (const [x, phase] of [[11, 1], [19, -1]] as const) {
+    for (const [x, phase] of [
+      [11, 1],
+      [19, -1],
+    ] as const) {
       const lift = step * phase > 0 ? 2 : 0;
       layer.rect(x, 24 + bob, 3, 5 - lift - bob, WOLF.deep);
       layer.rect(x, 28 - lift, 3, 2, WOLF.outline);
@@ -192,7 +218,16 @@ function paintWolf(facing: number, step: number): Img {
 
 // ---------------------------------------------------------------- skeleton
 
-const BONE = { outline: 0x2a2620, deep: 0x7d7561, dark: 0xa8a08a, mid: 0xd4ccb4, light: 0xeee8d6, high: 0xfffbee, socket: 0x16121a, glow: 0xff5a3a };
+const BONE = {
+  outline: 0x2a2620,
+  deep: 0x7d7561,
+  dark: 0xa8a08a,
+  mid: 0xd4ccb4,
+  light: 0xeee8d6,
+  high: 0xfffbee,
+  socket: 0x16121a,
+  glow: 0xff5a3a,
+};
 const RUST = { dark: 0x6a3c22, mid: 0x9a5a30, light: 0xc88a50, blade: 0xa8acb4, edge: 0xdfe4ea };
 
 /** A shambling skeleton with a rusty sword, built like the hero (same frame, same feet row). */
@@ -204,7 +239,10 @@ function paintSkeleton(facing: number, step: number): Img {
   const cx = 16;
   // Legs: thin bones with knobbly knees, feet on row 29.
   if (!side) {
-    for (const [x, phase] of [[cx - 4, 1], [cx + 2, -1]] as const) {
+    for (const [x, phase] of [
+      [cx - 4, 1],
+      [cx + 2, -1],
+    ] as const) {
       const lift = step * phase > 0 ? 2 : 0;
       layer.rect(x, 23 + bob, 2, 6 - lift - bob, BONE.mid);
       layer.px(x, 26 + bob - lift, BONE.light);
@@ -302,7 +340,12 @@ export const ITEM_PAINTERS: Record<string, (img: Img) => void> = {
   },
   pelt: (img) => {
     // A stretched grey hide: head and ears on top, four legs, a tail below.
-    for (const [x0, y0, x1, y1] of [[5, 6, 2, 4], [10, 6, 13, 4], [5, 11, 2, 13], [10, 11, 13, 13]] as const) {
+    for (const [x0, y0, x1, y1] of [
+      [5, 6, 2, 4],
+      [10, 6, 13, 4],
+      [5, 11, 2, 13],
+      [10, 11, 13, 13],
+    ] as const) {
       img.line(x0, y0, x1, y1, WOLF.dark);
       img.line(x0, y0 + 1, x1, y1 + 1, WOLF.mid);
     }
@@ -330,7 +373,15 @@ export const ITEM_PAINTERS: Record<string, (img: Img) => void> = {
     img.line(4, 11, 11, 4, BONE.light);
     img.line(5, 12, 12, 5, BONE.mid);
     img.line(4, 12, 11, 5, BONE.light);
-    for (const [x, y] of [[3, 11], [4, 13], [2, 12], [12, 3], [13, 5], [11, 2]] as const) img.disc(x, y, 1.6, BONE.light);
+    for (const [x, y] of [
+      [3, 11],
+      [4, 13],
+      [2, 12],
+      [12, 3],
+      [13, 5],
+      [11, 2],
+    ] as const)
+      img.disc(x, y, 1.6, BONE.light);
     img.px(2, 12, BONE.high);
     img.px(11, 2, BONE.high);
     img.px(13, 5, BONE.dark);

@@ -34,7 +34,8 @@ type Painter = (img: Img, rng: Rng) => void;
 
 const randInt = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 /** A periodic wobble along an edge (period 32, so neighbouring tiles line up). */
-const wobble = (t: number, phase: number, amp = 1) => Math.round(amp * (Math.sin((t / 32) * Math.PI * 4 + phase) * 0.6 + Math.sin((t / 32) * Math.PI * 2 + phase * 2.3) * 0.4));
+const wobble = (t: number, phase: number, amp = 1) =>
+  Math.round(amp * (Math.sin((t / 32) * Math.PI * 4 + phase) * 0.6 + Math.sin((t / 32) * Math.PI * 2 + phase * 2.3) * 0.4));
 
 // ---------------------------------------------------------------- palettes
 
@@ -95,7 +96,10 @@ const flowers: Painter = (img, rng) => {
     const y = randInt(rng, 2, 29);
     const petal = petals[i % petals.length];
     img.px(x, y + 2, GRASS.deep);
-    img.px(x - 1, y, petal); img.px(x + 1, y, petal); img.px(x, y - 1, petal); img.px(x, y + 1, petal);
+    img.px(x - 1, y, petal);
+    img.px(x + 1, y, petal);
+    img.px(x, y - 1, petal);
+    img.px(x, y + 1, petal);
     img.px(x, y, i % 2 ? 0xe8a020 : 0xfff6a0);
   }
 };
@@ -105,7 +109,8 @@ const leafLitter: Painter = (img, rng) => {
     const x = randInt(rng, 0, 31);
     const y = randInt(rng, 0, 31);
     const c = [0x8a6a30, 0x9a5a2a, 0x6a7a30][i % 3];
-    img.px(x, y, c); img.px(x + 1, y, shade(c, 0.8));
+    img.px(x, y, c);
+    img.px(x + 1, y, shade(c, 0.8));
   }
 };
 
@@ -155,7 +160,7 @@ const paintCobble: Painter = (img, rng) => {
           if (y === 1 || x === 1) c = shade(base, 1.14);
           if (y === 7 || x === 7) c = shade(base, 0.76);
           if (rng() < 0.08) c = shade(c, 0.92);
-          const px = ((x0 + x) % S + S) % S;
+          const px = (((x0 + x) % S) + S) % S;
           img.px(px, y0 + y, c);
         }
       }
@@ -200,7 +205,10 @@ function paintBridge(vertical: boolean): Painter {
         else if ((y * 7 + plank * 13) % 11 === 0) c = shade(base, 0.88);
         tmp.px(x, y, c);
       }
-      if (inPlank === 2) { tmp.px(x, 6, WOOD.dark); tmp.px(x, 25, WOOD.dark); }
+      if (inPlank === 2) {
+        tmp.px(x, 6, WOOD.dark);
+        tmp.px(x, 25, WOOD.dark);
+      }
     }
     for (const y0 of [0, 28]) {
       tmp.rect(0, y0, S, 4, WOOD.dark);
@@ -295,36 +303,38 @@ function paintWallTop(pal: typeof STONE, dark: boolean): Painter {
   };
 }
 
-const paintDungeonFloor = (cracked: boolean): Painter => (img, rng) => {
-  const grout = DSTONE.mortar;
-  img.rect(0, 0, S, S, grout);
-  for (let sy = 0; sy < 2; sy++) {
-    for (let sx = 0; sx < 2; sx++) {
-      const base = mix(DSTONE.mid, [DSTONE.dark, DSTONE.light][randInt(rng, 0, 1)], 0.25 + rng() * 0.2);
-      for (let y = 1; y < 16; y++) {
-        for (let x = 1; x < 16; x++) {
-          let c = base;
-          if (y === 1 || x === 1) c = mix(base, DSTONE.high, 0.35);
-          else if (y === 15 || x === 15) c = mix(base, DSTONE.outline, 0.5);
-          else if (rng() < 0.1) c = shade(base, rng() < 0.5 ? 0.9 : 1.08);
-          img.px(sx * 16 + x, sy * 16 + y, c);
+const paintDungeonFloor =
+  (cracked: boolean): Painter =>
+  (img, rng) => {
+    const grout = DSTONE.mortar;
+    img.rect(0, 0, S, S, grout);
+    for (let sy = 0; sy < 2; sy++) {
+      for (let sx = 0; sx < 2; sx++) {
+        const base = mix(DSTONE.mid, [DSTONE.dark, DSTONE.light][randInt(rng, 0, 1)], 0.25 + rng() * 0.2);
+        for (let y = 1; y < 16; y++) {
+          for (let x = 1; x < 16; x++) {
+            let c = base;
+            if (y === 1 || x === 1) c = mix(base, DSTONE.high, 0.35);
+            else if (y === 15 || x === 15) c = mix(base, DSTONE.outline, 0.5);
+            else if (rng() < 0.1) c = shade(base, rng() < 0.5 ? 0.9 : 1.08);
+            img.px(sx * 16 + x, sy * 16 + y, c);
+          }
         }
       }
     }
-  }
-  if (cracked) {
-    let x = 6;
-    let y = 4;
-    for (let i = 0; i < 14; i++) {
-      img.px(x, y, DSTONE.outline);
-      x += rng() < 0.5 ? 1 : 0;
-      y += 1;
-      if (rng() < 0.3) x += 1;
+    if (cracked) {
+      let x = 6;
+      let y = 4;
+      for (let i = 0; i < 14; i++) {
+        img.px(x, y, DSTONE.outline);
+        x += rng() < 0.5 ? 1 : 0;
+        y += 1;
+        if (rng() < 0.3) x += 1;
+      }
+      for (let i = 0; i < 9; i++) img.px(randInt(rng, 0, 31), rng() < 0.5 ? 16 : 0, 0x3f5a3a);
+      for (let i = 0; i < 5; i++) img.px(rng() < 0.5 ? 16 : 0, randInt(rng, 0, 31), 0x466b40);
     }
-    for (let i = 0; i < 9; i++) img.px(randInt(rng, 0, 31), rng() < 0.5 ? 16 : 0, 0x3f5a3a);
-    for (let i = 0; i < 5; i++) img.px(rng() < 0.5 ? 16 : 0, randInt(rng, 0, 31), 0x466b40);
-  }
-};
+  };
 
 const paintCliffTop: Painter = (img, rng) => {
   img.wrap = true;
@@ -342,7 +352,9 @@ const paintCliffTop: Painter = (img, rng) => {
   for (let i = 0; i < 2; i++) {
     const x = randInt(rng, 0, 31);
     const y = randInt(rng, 0, 31);
-    img.px(x, y, GRASS.mid); img.px(x + 1, y, GRASS.dark); img.px(x, y - 1, GRASS.light);
+    img.px(x, y, GRASS.mid);
+    img.px(x + 1, y, GRASS.dark);
+    img.px(x, y - 1, GRASS.light);
   }
   for (let i = 0; i < 10; i++) img.px(randInt(rng, 0, 31), randInt(rng, 0, 31), rng() < 0.5 ? CLIFF.high : CLIFF.dark, 0.8);
   img.wrap = false;
@@ -383,7 +395,10 @@ function paintCliffFace(img: Img, rng: Rng, upper = false): void {
     for (let x = 0; x < S; x++) {
       const h = 3 + Math.max(0, wobble(x, 1.3, 2));
       for (let y = 0; y < h; y++) img.px(x, y, y === h - 1 ? GRASS.deep : y === 0 ? GRASS.light : GRASS.mid);
-      if (x % 5 === 2) { img.px(x, h, GRASS.dark); img.px(x, h + 1, GRASS.deep); }
+      if (x % 5 === 2) {
+        img.px(x, h, GRASS.dark);
+        img.px(x, h + 1, GRASS.deep);
+      }
       img.px(x, h, CLIFF.outline, 0.5);
     }
   } else {
@@ -412,7 +427,12 @@ const paintCaveMouth: Painter = (img, rng) => {
       }
     }
   }
-  for (const [x, len] of [[9, 3], [13, 4], [18, 3], [22, 2]] as const) {
+  for (const [x, len] of [
+    [9, 3],
+    [13, 4],
+    [18, 3],
+    [22, 2],
+  ] as const) {
     for (let k = 0; k < len; k++) img.px(x, top + 2 + k, k === len - 1 ? 0x4a3a30 : 0x6a5848);
   }
   img.rect(8, 29, 16, 3, 0x3a2c24);
@@ -422,7 +442,11 @@ const paintCaveMouth: Painter = (img, rng) => {
 // ---------------------------------------------------------------- props with outlines
 
 /** Draws `paint` on a transparent layer, outlines it, then drops it with a shadow onto `img`. */
-function sprite(img: Img, paint: (layer: Img) => void, options: { outline?: Rgb; shadow?: { cx: number; cy: number; rx: number; ry: number } } = {}): void {
+function sprite(
+  img: Img,
+  paint: (layer: Img) => void,
+  options: { outline?: Rgb; shadow?: { cx: number; cy: number; rx: number; ry: number } } = {},
+): void {
   const layer = new Img(img.width, img.height);
   paint(layer);
   if (options.outline !== undefined) layer.outline(options.outline);
@@ -466,7 +490,15 @@ function paintOak(img: Img, rng: Rng): void {
   layer.outline(WOOD.outline);
   const foliage = new Img(S, 2 * S);
   const clumps: Array<[number, number, number]> = [
-    [16, 12, 9], [9, 17, 7], [23, 17, 7], [12, 25, 8], [21, 26, 8], [16, 20, 10], [8, 27, 6], [25, 28, 5], [16, 32, 8],
+    [16, 12, 9],
+    [9, 17, 7],
+    [23, 17, 7],
+    [12, 25, 8],
+    [21, 26, 8],
+    [16, 20, 10],
+    [8, 27, 6],
+    [25, 28, 5],
+    [16, 32, 8],
   ];
   const base = new Img(S, 2 * S);
   for (const [x, y, r] of clumps) base.disc(x, y, r + 1, LEAF.deep);
@@ -488,7 +520,11 @@ function paintPine(img: Img, rng: Rng): void {
   layer.rect(14, 44, 5, 13, WOOD.mid);
   layer.rect(14, 44, 2, 13, WOOD.light);
   layer.rect(17, 44, 2, 13, WOOD.dark);
-  const tiers: Array<[number, number, number]> = [[3, 19, 8], [12, 31, 11], [22, 46, 14]];
+  const tiers: Array<[number, number, number]> = [
+    [3, 19, 8],
+    [12, 31, 11],
+    [22, 46, 14],
+  ];
   for (const [top, bottom, half] of tiers) {
     for (let y = top; y < bottom; y++) {
       const w = Math.round(half * ((y - top + 2) / (bottom - top + 2)));
@@ -512,11 +548,38 @@ function paintPine(img: Img, rng: Rng): void {
 }
 
 const paintBush: Painter = (img, rng) => {
-  sprite(img, (l) => {
-    for (const [x, y, r] of [[16, 20, 8], [10, 22, 6], [22, 22, 6], [13, 17, 6], [20, 16, 6]] as const) l.disc(x, y, r + 1, LEAF.deep);
-    for (const [x, y, r] of [[13, 17, 6], [20, 16, 6], [10, 22, 6], [22, 22, 6], [16, 21, 7]] as const) clump(l, x, y, r, LEAF, rng);
-    for (const [x, y] of [[11, 20], [19, 23], [22, 18], [15, 15]] as const) { l.px(x, y, 0xd8383a); l.px(x + 1, y, 0xa82020); l.px(x, y - 1, 0xff9a90); }
-  }, { outline: LEAF.outline, shadow: { cx: 16, cy: 28, rx: 12, ry: 3 } });
+  sprite(
+    img,
+    (l) => {
+      for (const [x, y, r] of [
+        [16, 20, 8],
+        [10, 22, 6],
+        [22, 22, 6],
+        [13, 17, 6],
+        [20, 16, 6],
+      ] as const)
+        l.disc(x, y, r + 1, LEAF.deep);
+      for (const [x, y, r] of [
+        [13, 17, 6],
+        [20, 16, 6],
+        [10, 22, 6],
+        [22, 22, 6],
+        [16, 21, 7],
+      ] as const)
+        clump(l, x, y, r, LEAF, rng);
+      for (const [x, y] of [
+        [11, 20],
+        [19, 23],
+        [22, 18],
+        [15, 15],
+      ] as const) {
+        l.px(x, y, 0xd8383a);
+        l.px(x + 1, y, 0xa82020);
+        l.px(x, y - 1, 0xff9a90);
+      }
+    },
+    { outline: LEAF.outline, shadow: { cx: 16, cy: 28, rx: 12, ry: 3 } },
+  );
 };
 
 function boulder(l: Img, cx: number, cy: number, rx: number, ry: number, pal: typeof ROCK): void {
@@ -532,13 +595,23 @@ function boulder(l: Img, cx: number, cy: number, rx: number, ry: number, pal: ty
 }
 
 const paintRock: Painter = (img) => {
-  sprite(img, (l) => {
-    boulder(l, 17, 20, 11, 8.5, ROCK);
-    boulder(l, 11, 17, 6.5, 6, ROCK);
-    l.line(17, 14, 19, 19, ROCK.dark);
-    l.line(19, 19, 18, 23, ROCK.dark);
-    for (const [x, y] of [[22, 14], [23, 15], [8, 14], [24, 14]] as const) l.px(x, y, 0x5f8f40);
-  }, { outline: ROCK.outline, shadow: { cx: 17, cy: 28, rx: 12, ry: 3 } });
+  sprite(
+    img,
+    (l) => {
+      boulder(l, 17, 20, 11, 8.5, ROCK);
+      boulder(l, 11, 17, 6.5, 6, ROCK);
+      l.line(17, 14, 19, 19, ROCK.dark);
+      l.line(19, 19, 18, 23, ROCK.dark);
+      for (const [x, y] of [
+        [22, 14],
+        [23, 15],
+        [8, 14],
+        [24, 14],
+      ] as const)
+        l.px(x, y, 0x5f8f40);
+    },
+    { outline: ROCK.outline, shadow: { cx: 17, cy: 28, rx: 12, ry: 3 } },
+  );
 };
 
 const paintPebbles: Painter = (img, rng) => {
@@ -554,103 +627,151 @@ const paintPebbles: Painter = (img, rng) => {
 };
 
 const paintStump: Painter = (img) => {
-  sprite(img, (l) => {
-    l.rect(8, 16, 16, 9, WOOD.mid);
-    l.rect(8, 16, 4, 9, WOOD.light);
-    l.rect(20, 16, 4, 9, WOOD.dark);
-    for (const x of [11, 15, 19]) l.rect(x, 18, 1, 6, WOOD.dark);
-    l.ellipse(16, 25, 8, 2.5, WOOD.dark);
-    l.rect(5, 23, 4, 3, WOOD.dark);
-    l.rect(23, 23, 4, 3, WOOD.dark);
-    l.ellipse(16, 16, 8, 4, 0xd2ac78);
-    l.ellipse(16, 16, 5.5, 2.6, 0xb98f5c);
-    l.ellipse(16, 16, 3, 1.4, 0xd2ac78);
-    l.px(16, 16, 0x9a7040);
-  }, { outline: WOOD.outline, shadow: { cx: 16, cy: 27, rx: 12, ry: 3 } });
+  sprite(
+    img,
+    (l) => {
+      l.rect(8, 16, 16, 9, WOOD.mid);
+      l.rect(8, 16, 4, 9, WOOD.light);
+      l.rect(20, 16, 4, 9, WOOD.dark);
+      for (const x of [11, 15, 19]) l.rect(x, 18, 1, 6, WOOD.dark);
+      l.ellipse(16, 25, 8, 2.5, WOOD.dark);
+      l.rect(5, 23, 4, 3, WOOD.dark);
+      l.rect(23, 23, 4, 3, WOOD.dark);
+      l.ellipse(16, 16, 8, 4, 0xd2ac78);
+      l.ellipse(16, 16, 5.5, 2.6, 0xb98f5c);
+      l.ellipse(16, 16, 3, 1.4, 0xd2ac78);
+      l.px(16, 16, 0x9a7040);
+    },
+    { outline: WOOD.outline, shadow: { cx: 16, cy: 27, rx: 12, ry: 3 } },
+  );
 };
 
 const paintMushrooms: Painter = (img) => {
-  sprite(img, (l) => {
-    for (const [x, y, r] of [[10, 19, 4], [20, 15, 3], [21, 24, 5]] as const) {
-      l.rect(x - 1, y, 3, r + 1, 0xf0e6d2);
-      l.px(x + 1, y + 1, 0xc8bca8);
-      l.ellipse(x + 0.5, y, r, r * 0.7, (px, py) => (py < y - r * 0.3 ? 0xe8564a : 0xc23a30));
-      l.px(x - 1, y - 1, 0xffffff);
-      l.px(x + 2, y - 2, 0xffffff);
-    }
-  }, { outline: 0x3a1a18 });
+  sprite(
+    img,
+    (l) => {
+      for (const [x, y, r] of [
+        [10, 19, 4],
+        [20, 15, 3],
+        [21, 24, 5],
+      ] as const) {
+        l.rect(x - 1, y, 3, r + 1, 0xf0e6d2);
+        l.px(x + 1, y + 1, 0xc8bca8);
+        l.ellipse(x + 0.5, y, r, r * 0.7, (px, py) => (py < y - r * 0.3 ? 0xe8564a : 0xc23a30));
+        l.px(x - 1, y - 1, 0xffffff);
+        l.px(x + 2, y - 2, 0xffffff);
+      }
+    },
+    { outline: 0x3a1a18 },
+  );
 };
 
 const paintLily: Painter = (img) => {
-  sprite(img, (l) => {
-    l.disc(13, 18, 7, (x, y) => (Math.abs(x - 13 - (y - 18)) < 1 && x > 13 && y > 18 ? null : y < 17 ? 0x6fbf52 : 0x4f9a3c));
-    l.line(13, 18, 8, 14, 0x3d7a30);
-    l.line(13, 18, 7, 20, 0x3d7a30);
-    l.disc(23, 11, 4, 0x3f8a35);
-    for (const [x, y] of [[12, 15], [14, 15], [13, 14], [12, 16], [14, 16]] as const) l.px(x, y, 0xf6a8c8);
-    l.px(13, 15, 0xfff0a0);
-  }, { outline: 0x1f4a2a });
+  sprite(
+    img,
+    (l) => {
+      l.disc(13, 18, 7, (x, y) => (Math.abs(x - 13 - (y - 18)) < 1 && x > 13 && y > 18 ? null : y < 17 ? 0x6fbf52 : 0x4f9a3c));
+      l.line(13, 18, 8, 14, 0x3d7a30);
+      l.line(13, 18, 7, 20, 0x3d7a30);
+      l.disc(23, 11, 4, 0x3f8a35);
+      for (const [x, y] of [
+        [12, 15],
+        [14, 15],
+        [13, 14],
+        [12, 16],
+        [14, 16],
+      ] as const)
+        l.px(x, y, 0xf6a8c8);
+      l.px(13, 15, 0xfff0a0);
+    },
+    { outline: 0x1f4a2a },
+  );
 };
 
 const paintWell: Painter = (img) => {
-  sprite(img, (l) => {
-    l.disc(16, 21, 11, STONE.mid);
-    for (let a = 0; a < 12; a++) {
-      const ang = (a / 12) * Math.PI * 2;
-      l.px(Math.round(16 + Math.cos(ang) * 10), Math.round(21 + Math.sin(ang) * 10), STONE.dark);
-    }
-    l.ellipse(16, 19, 11, 4, STONE.light);
-    l.disc(16, 21, 7, 0x1b2f4e);
-    l.ellipse(14, 19, 3, 1.5, 0x3c6aa0);
-    l.rect(4, 5, 3, 17, WOOD.mid);
-    l.rect(25, 5, 3, 17, WOOD.mid);
-    l.rect(3, 4, 26, 3, WOOD.dark);
-    l.rect(3, 4, 26, 1, WOOD.light);
-    l.line(16, 7, 16, 13, 0xc8b088);
-    l.rect(14, 13, 5, 4, 0x8a6a40);
-    l.rect(14, 13, 5, 1, 0xb08a58);
-  }, { outline: STONE.outline, shadow: { cx: 17, cy: 30, rx: 13, ry: 2.5 } });
+  sprite(
+    img,
+    (l) => {
+      l.disc(16, 21, 11, STONE.mid);
+      for (let a = 0; a < 12; a++) {
+        const ang = (a / 12) * Math.PI * 2;
+        l.px(Math.round(16 + Math.cos(ang) * 10), Math.round(21 + Math.sin(ang) * 10), STONE.dark);
+      }
+      l.ellipse(16, 19, 11, 4, STONE.light);
+      l.disc(16, 21, 7, 0x1b2f4e);
+      l.ellipse(14, 19, 3, 1.5, 0x3c6aa0);
+      l.rect(4, 5, 3, 17, WOOD.mid);
+      l.rect(25, 5, 3, 17, WOOD.mid);
+      l.rect(3, 4, 26, 3, WOOD.dark);
+      l.rect(3, 4, 26, 1, WOOD.light);
+      l.line(16, 7, 16, 13, 0xc8b088);
+      l.rect(14, 13, 5, 4, 0x8a6a40);
+      l.rect(14, 13, 5, 1, 0xb08a58);
+    },
+    { outline: STONE.outline, shadow: { cx: 17, cy: 30, rx: 13, ry: 2.5 } },
+  );
 };
 
 const paintBarrel: Painter = (img) => {
-  sprite(img, (l) => {
-    for (let y = 9; y < 28; y++) {
-      const bulge = Math.round(Math.sin(((y - 9) / 19) * Math.PI) * 2);
-      for (let x = 8 - bulge; x < 24 + bulge; x++) {
-        const t = (x - 8 + bulge) / (16 + 2 * bulge);
-        let c = t < 0.25 ? WOOD.light : t < 0.7 ? WOOD.mid : WOOD.dark;
-        if ((x - 8) % 4 === 0) c = shade(c, 0.85);
-        l.px(x, y, c);
+  sprite(
+    img,
+    (l) => {
+      for (let y = 9; y < 28; y++) {
+        const bulge = Math.round(Math.sin(((y - 9) / 19) * Math.PI) * 2);
+        for (let x = 8 - bulge; x < 24 + bulge; x++) {
+          const t = (x - 8 + bulge) / (16 + 2 * bulge);
+          let c = t < 0.25 ? WOOD.light : t < 0.7 ? WOOD.mid : WOOD.dark;
+          if ((x - 8) % 4 === 0) c = shade(c, 0.85);
+          l.px(x, y, c);
+        }
       }
-    }
-    for (const y of [12, 23]) for (let x = 6; x < 26; x++) if (l.alpha(x, y)) { l.px(x, y, 0x55535c); l.px(x, y + 1, 0x3a3940); }
-    l.ellipse(16, 9, 8, 3, 0xb88a55);
-    l.ellipse(16, 9, 6, 2, 0xa07040);
-  }, { outline: WOOD.outline, shadow: { cx: 16, cy: 28, rx: 11, ry: 2.5 } });
+      for (const y of [12, 23])
+        for (let x = 6; x < 26; x++)
+          if (l.alpha(x, y)) {
+            l.px(x, y, 0x55535c);
+            l.px(x, y + 1, 0x3a3940);
+          }
+      l.ellipse(16, 9, 8, 3, 0xb88a55);
+      l.ellipse(16, 9, 6, 2, 0xa07040);
+    },
+    { outline: WOOD.outline, shadow: { cx: 16, cy: 28, rx: 11, ry: 2.5 } },
+  );
 };
 
 const paintCrate: Painter = (img) => {
-  sprite(img, (l) => {
-    l.rect(6, 8, 20, 6, WOOD.high);
-    l.rect(6, 13, 20, 1, WOOD.dark);
-    l.rect(6, 14, 20, 14, WOOD.mid);
-    for (const y of [18, 23]) l.rect(6, y, 20, 1, WOOD.dark);
-    l.line(7, 27, 25, 15, WOOD.light);
-    l.line(7, 26, 24, 15, WOOD.dark);
-    l.rect(6, 14, 2, 14, WOOD.dark);
-    l.rect(24, 14, 2, 14, WOOD.dark);
-  }, { outline: WOOD.outline, shadow: { cx: 17, cy: 29, rx: 12, ry: 2 } });
+  sprite(
+    img,
+    (l) => {
+      l.rect(6, 8, 20, 6, WOOD.high);
+      l.rect(6, 13, 20, 1, WOOD.dark);
+      l.rect(6, 14, 20, 14, WOOD.mid);
+      for (const y of [18, 23]) l.rect(6, y, 20, 1, WOOD.dark);
+      l.line(7, 27, 25, 15, WOOD.light);
+      l.line(7, 26, 24, 15, WOOD.dark);
+      l.rect(6, 14, 2, 14, WOOD.dark);
+      l.rect(24, 14, 2, 14, WOOD.dark);
+    },
+    { outline: WOOD.outline, shadow: { cx: 17, cy: 29, rx: 12, ry: 2 } },
+  );
 };
 
 const paintSign: Painter = (img) => {
-  sprite(img, (l) => {
-    l.rect(15, 14, 3, 15, WOOD.dark);
-    l.rect(15, 14, 1, 15, WOOD.mid);
-    l.rect(5, 6, 22, 11, WOOD.light);
-    l.rect(5, 6, 22, 1, WOOD.high);
-    l.rect(5, 16, 22, 1, WOOD.dark);
-    for (const [y, w] of [[9, 14], [12, 10]] as const) l.rect(9, y, w, 1, WOOD.outline);
-  }, { outline: WOOD.outline, shadow: { cx: 16, cy: 29, rx: 6, ry: 2 } });
+  sprite(
+    img,
+    (l) => {
+      l.rect(15, 14, 3, 15, WOOD.dark);
+      l.rect(15, 14, 1, 15, WOOD.mid);
+      l.rect(5, 6, 22, 11, WOOD.light);
+      l.rect(5, 6, 22, 1, WOOD.high);
+      l.rect(5, 16, 22, 1, WOOD.dark);
+      for (const [y, w] of [
+        [9, 14],
+        [12, 10],
+      ] as const)
+        l.rect(9, y, w, 1, WOOD.outline);
+    },
+    { outline: WOOD.outline, shadow: { cx: 16, cy: 29, rx: 6, ry: 2 } },
+  );
 };
 
 const paintFence: Painter = (img) => {
@@ -669,8 +790,11 @@ const paintFence: Painter = (img) => {
     layer.rect(x - 1, 9, 1, 18, WOOD.outline);
     layer.rect(x + 5, 9, 1, 18, WOOD.outline);
     layer.rect(x, 27, 5, 1, WOOD.outline);
-    layer.px(x, 8, WOOD.outline); layer.px(x + 1, 7, WOOD.outline); layer.px(x + 2, 7, WOOD.outline);
-    layer.px(x + 3, 7, WOOD.outline); layer.px(x + 4, 8, WOOD.outline);
+    layer.px(x, 8, WOOD.outline);
+    layer.px(x + 1, 7, WOOD.outline);
+    layer.px(x + 2, 7, WOOD.outline);
+    layer.px(x + 3, 7, WOOD.outline);
+    layer.px(x + 4, 8, WOOD.outline);
     layer.rect(x + 1, 8, 3, 1, WOOD.light);
   }
   img.rect(0, 27, S, 2, 0x000000, 0.2);
@@ -678,17 +802,30 @@ const paintFence: Painter = (img) => {
 };
 
 const paintBones: Painter = (img) => {
-  sprite(img, (l) => {
-    const bone = (x0: number, y0: number, x1: number, y1: number) => {
-      l.line(x0, y0, x1, y1, 0xe6dfcc);
-      for (const [x, y] of [[x0, y0], [x1, y1]] as const) { l.px(x - 1, y, 0xe6dfcc); l.px(x, y - 1, 0xf6f0e0); l.px(x + 1, y + 1, 0xc8c0aa); }
-    };
-    bone(6, 22, 16, 26);
-    bone(19, 20, 26, 14);
-    l.disc(12, 14, 4, 0xeee8d8);
-    l.rect(10, 17, 5, 2, 0xd8d0bc);
-    l.px(11, 14, 0x2a2420); l.px(13, 14, 0x2a2420); l.px(12, 16, 0x4a4038);
-  }, { outline: 0x2a2620 });
+  sprite(
+    img,
+    (l) => {
+      const bone = (x0: number, y0: number, x1: number, y1: number) => {
+        l.line(x0, y0, x1, y1, 0xe6dfcc);
+        for (const [x, y] of [
+          [x0, y0],
+          [x1, y1],
+        ] as const) {
+          l.px(x - 1, y, 0xe6dfcc);
+          l.px(x, y - 1, 0xf6f0e0);
+          l.px(x + 1, y + 1, 0xc8c0aa);
+        }
+      };
+      bone(6, 22, 16, 26);
+      bone(19, 20, 26, 14);
+      l.disc(12, 14, 4, 0xeee8d8);
+      l.rect(10, 17, 5, 2, 0xd8d0bc);
+      l.px(11, 14, 0x2a2420);
+      l.px(13, 14, 0x2a2420);
+      l.px(12, 16, 0x4a4038);
+    },
+    { outline: 0x2a2620 },
+  );
 };
 
 const paintRubble: Painter = (img, rng) => {
@@ -704,32 +841,40 @@ const paintRubble: Painter = (img, rng) => {
 };
 
 const paintChest: Painter = (img) => {
-  sprite(img, (l) => {
-    l.rect(6, 12, 20, 15, WOOD.mid);
-    l.rect(6, 10, 20, 5, WOOD.light);
-    l.rect(7, 9, 18, 1, WOOD.high);
-    l.rect(6, 15, 20, 1, WOOD.outline);
-    for (const x of [9, 22]) l.rect(x, 9, 2, 18, 0xd0a030);
-    l.rect(15, 14, 3, 4, 0xf0c850);
-    l.px(16, 16, 0x3a2a10);
-  }, { outline: WOOD.outline, shadow: { cx: 16, cy: 28, rx: 12, ry: 2 } });
+  sprite(
+    img,
+    (l) => {
+      l.rect(6, 12, 20, 15, WOOD.mid);
+      l.rect(6, 10, 20, 5, WOOD.light);
+      l.rect(7, 9, 18, 1, WOOD.high);
+      l.rect(6, 15, 20, 1, WOOD.outline);
+      for (const x of [9, 22]) l.rect(x, 9, 2, 18, 0xd0a030);
+      l.rect(15, 14, 3, 4, 0xf0c850);
+      l.px(16, 16, 0x3a2a10);
+    },
+    { outline: WOOD.outline, shadow: { cx: 16, cy: 28, rx: 12, ry: 2 } },
+  );
 };
 
 const paintPillar: Painter = (img) => {
-  sprite(img, (l) => {
-    l.rect(4, 24, 24, 6, DSTONE.light);
-    l.rect(4, 24, 24, 1, DSTONE.high);
-    l.rect(4, 29, 24, 1, DSTONE.dark);
-    for (let x = 8; x < 24; x++) {
-      const t = (x - 8) / 16;
-      const c = t < 0.2 ? DSTONE.high : t < 0.45 ? DSTONE.light : t < 0.8 ? DSTONE.mid : DSTONE.dark;
-      l.rect(x, 6, 1, 18, c);
-    }
-    for (const x of [11, 15, 19]) l.rect(x, 7, 1, 16, 0x000000, 0.18);
-    l.rect(5, 1, 22, 5, DSTONE.light);
-    l.rect(5, 1, 22, 1, DSTONE.high);
-    l.rect(5, 5, 22, 1, DSTONE.dark);
-  }, { outline: DSTONE.outline, shadow: { cx: 19, cy: 30, rx: 13, ry: 2 } });
+  sprite(
+    img,
+    (l) => {
+      l.rect(4, 24, 24, 6, DSTONE.light);
+      l.rect(4, 24, 24, 1, DSTONE.high);
+      l.rect(4, 29, 24, 1, DSTONE.dark);
+      for (let x = 8; x < 24; x++) {
+        const t = (x - 8) / 16;
+        const c = t < 0.2 ? DSTONE.high : t < 0.45 ? DSTONE.light : t < 0.8 ? DSTONE.mid : DSTONE.dark;
+        l.rect(x, 6, 1, 18, c);
+      }
+      for (const x of [11, 15, 19]) l.rect(x, 7, 1, 16, 0x000000, 0.18);
+      l.rect(5, 1, 22, 5, DSTONE.light);
+      l.rect(5, 1, 22, 1, DSTONE.high);
+      l.rect(5, 5, 22, 1, DSTONE.dark);
+    },
+    { outline: DSTONE.outline, shadow: { cx: 19, cy: 30, rx: 13, ry: 2 } },
+  );
 };
 
 function paintTorch(frame: number): Painter {
@@ -737,13 +882,17 @@ function paintTorch(frame: number): Painter {
     const flicker = [0, 1, -1][frame];
     img.disc(16, 10, 10 + flicker, 0xffa040, 0.1);
     img.disc(16, 10, 6 + flicker, 0xffc060, 0.14);
-    sprite(img, (l) => {
-      l.rect(15, 13, 3, 9, WOOD.mid);
-      l.rect(15, 13, 1, 9, WOOD.light);
-      l.rect(13, 19, 7, 2, 0x4a4a52);
-      l.rect(14, 21, 5, 2, 0x3a3a40);
-      l.rect(14, 12, 5, 2, 0x55535c);
-    }, { outline: 0x1a1614 });
+    sprite(
+      img,
+      (l) => {
+        l.rect(15, 13, 3, 9, WOOD.mid);
+        l.rect(15, 13, 1, 9, WOOD.light);
+        l.rect(13, 19, 7, 2, 0x4a4a52);
+        l.rect(14, 21, 5, 2, 0x3a3a40);
+        l.rect(14, 12, 5, 2, 0x55535c);
+      },
+      { outline: 0x1a1614 },
+    );
     const h = [7, 8, 6][frame];
     const sway = [0, 1, -1][frame];
     for (let y = 0; y < h; y++) {
@@ -779,7 +928,10 @@ function paintGlyph(frame: number): Painter {
       img.px(x + 1, y, 0xa0e8ff, 0.7 * glow);
       img.px(x, y + 1, 0xa0e8ff, 0.7 * glow);
     }
-    img.px(15, 15, 0xffffff, glow); img.px(16, 16, 0xffffff, glow); img.px(15, 16, 0xe0faff, glow); img.px(16, 15, 0xe0faff, glow);
+    img.px(15, 15, 0xffffff, glow);
+    img.px(16, 16, 0xffffff, glow);
+    img.px(15, 16, 0xe0faff, glow);
+    img.px(16, 15, 0xe0faff, glow);
   };
 }
 
@@ -814,7 +966,10 @@ function paintWindow(img: Img, y: number, flowerBox: boolean): void {
   img.rect(8, y + 12, 17, 1, WOOD.dark);
   if (flowerBox) {
     img.rect(9, y + 13, 15, 3, 0x6a4324);
-    for (let x = 10; x < 23; x += 2) { img.px(x, y + 12, x % 4 ? 0xe84a5a : 0xf8d040); img.px(x + 1, y + 12, 0x4f9a3c); }
+    for (let x = 10; x < 23; x += 2) {
+      img.px(x, y + 12, x % 4 ? 0xe84a5a : 0xf8d040);
+      img.px(x + 1, y + 12, 0x4f9a3c);
+    }
   }
 }
 
@@ -922,7 +1077,9 @@ const paintFlowerBed: Painter = (img, rng) => {
     img.px(x, y + 1, GRASS.deep);
     img.px(x + 1, y + 1, GRASS.dark);
     const c = colors[i % colors.length];
-    img.px(x, y, c); img.px(x + 1, y, shade(c, 0.8)); img.px(x, y - 1, shade(c, 1.15));
+    img.px(x, y, c);
+    img.px(x + 1, y, shade(c, 0.8));
+    img.px(x, y - 1, shade(c, 1.15));
   }
 };
 
@@ -932,21 +1089,28 @@ const paintReeds: Painter = (img, rng) => {
     const h = randInt(rng, 8, 16);
     const base = randInt(rng, 24, 29);
     img.line(x, base, x + (i % 2 ? 1 : -1), base - h, i % 3 ? 0x5a8a3a : 0x7aa84a);
-    if (i % 3 === 0) { img.rect(x - 1, base - h - 1, 2, 4, 0x6a4424); img.px(x - 1, base - h - 1, 0x8a5a30); }
+    if (i % 3 === 0) {
+      img.rect(x - 1, base - h - 1, 2, 4, 0x6a4424);
+      img.px(x - 1, base - h - 1, 0x8a5a30);
+    }
   }
 };
 
 const paintLantern: Painter = (img) => {
   img.disc(16, 8, 9, 0xffd070, 0.12);
-  sprite(img, (l) => {
-    l.rect(15, 10, 3, 19, 0x3a3a42);
-    l.rect(15, 10, 1, 19, 0x5a5a62);
-    l.rect(12, 27, 9, 2, 0x3a3a42);
-    l.rect(12, 3, 9, 8, 0x2a2a30);
-    l.rect(13, 4, 7, 6, 0xffe08a);
-    l.rect(14, 5, 3, 3, 0xfff6c8);
-    l.rect(11, 2, 11, 2, 0x3a3a42);
-  }, { outline: 0x15151a, shadow: { cx: 16, cy: 29, rx: 6, ry: 2 } });
+  sprite(
+    img,
+    (l) => {
+      l.rect(15, 10, 3, 19, 0x3a3a42);
+      l.rect(15, 10, 1, 19, 0x5a5a62);
+      l.rect(12, 27, 9, 2, 0x3a3a42);
+      l.rect(12, 3, 9, 8, 0x2a2a30);
+      l.rect(13, 4, 7, 6, 0xffe08a);
+      l.rect(14, 5, 3, 3, 0xfff6c8);
+      l.rect(11, 2, 11, 2, 0x3a3a42);
+    },
+    { outline: 0x15151a, shadow: { cx: 16, cy: 29, rx: 6, ry: 2 } },
+  );
 };
 
 const paintTallGrass: Painter = (img, rng) => {
@@ -961,31 +1125,39 @@ const paintTallGrass: Painter = (img, rng) => {
 };
 
 const paintSkull: Painter = (img) => {
-  sprite(img, (l) => {
-    l.disc(16, 17, 6, 0xeee8d8);
-    l.rect(13, 21, 7, 3, 0xd8d0bc);
-    l.disc(13.5, 17, 1.8, 0x2a2420);
-    l.disc(18.5, 17, 1.8, 0x2a2420);
-    l.px(16, 20, 0x4a4038);
-    for (const x of [14, 16, 18]) l.px(x, 23, 0x7a7264);
-    l.px(13, 13, 0xffffff);
-  }, { outline: 0x2a2620, shadow: { cx: 16, cy: 25, rx: 7, ry: 1.5 } });
+  sprite(
+    img,
+    (l) => {
+      l.disc(16, 17, 6, 0xeee8d8);
+      l.rect(13, 21, 7, 3, 0xd8d0bc);
+      l.disc(13.5, 17, 1.8, 0x2a2420);
+      l.disc(18.5, 17, 1.8, 0x2a2420);
+      l.px(16, 20, 0x4a4038);
+      for (const x of [14, 16, 18]) l.px(x, 23, 0x7a7264);
+      l.px(13, 13, 0xffffff);
+    },
+    { outline: 0x2a2620, shadow: { cx: 16, cy: 25, rx: 7, ry: 1.5 } },
+  );
 };
 
 const paintBanner: Painter = (img) => {
-  sprite(img, (l) => {
-    l.rect(7, 6, 18, 2, 0x6a5a40);
-    for (let y = 8; y < 27; y++) {
-      const notch = y > 22 ? Math.abs(16 - 0) : 0;
-      for (let x = 9; x < 23; x++) {
-        if (y > 22 && Math.abs(x + 0.5 - 16) < (y - 22) * 1.4) continue;
-        l.px(x, y, x < 11 ? 0xa83040 : x > 20 ? 0x6a1a26 : 0x8a2432);
+  sprite(
+    img,
+    (l) => {
+      l.rect(7, 6, 18, 2, 0x6a5a40);
+      for (let y = 8; y < 27; y++) {
+        const notch = y > 22 ? Math.abs(16 - 0) : 0;
+        for (let x = 9; x < 23; x++) {
+          if (y > 22 && Math.abs(x + 0.5 - 16) < (y - 22) * 1.4) continue;
+          l.px(x, y, x < 11 ? 0xa83040 : x > 20 ? 0x6a1a26 : 0x8a2432);
+        }
+        void notch;
       }
-      void notch;
-    }
-    l.disc(16, 15, 3, 0xe0b040);
-    l.px(16, 15, 0xfff0a0);
-  }, { outline: 0x1a0a0e });
+      l.disc(16, 15, 3, 0xe0b040);
+      l.px(16, 15, 0xfff0a0);
+    },
+    { outline: 0x1a0a0e },
+  );
 };
 
 const paintCobweb: Painter = (img) => {
@@ -1047,7 +1219,10 @@ function paintForest(mask: number): Painter {
     if (mask & EDGE.N) {
       for (let x = 0; x < S; x++) {
         for (let y = 0; y < S; y++) {
-          if (layer.alpha(x, y) && !layer.alpha(x, y - 1)) { img.px(x, y, LEAF.high); break; }
+          if (layer.alpha(x, y) && !layer.alpha(x, y - 1)) {
+            img.px(x, y, LEAF.high);
+            break;
+          }
         }
       }
     }
@@ -1070,10 +1245,30 @@ function paintShore(mask: number): Painter {
       }
     };
     // North: the land above drops into the water as a little earth bank.
-    side(EDGE.N, (t) => 4 + wobble(t, 0.4), (t, d) => [t, d], 0x7a6240);
-    side(EDGE.S, (t) => 2 + Math.max(0, wobble(t, 2.1)), (t, d) => [t, 31 - d], 0x6a5434);
-    side(EDGE.W, (t) => 2 + Math.max(0, wobble(t, 1.1)), (t, d) => [d, t], 0x6a5434);
-    side(EDGE.E, (t) => 2 + Math.max(0, wobble(t, 3.3)), (t, d) => [31 - d, t], 0x6a5434);
+    side(
+      EDGE.N,
+      (t) => 4 + wobble(t, 0.4),
+      (t, d) => [t, d],
+      0x7a6240,
+    );
+    side(
+      EDGE.S,
+      (t) => 2 + Math.max(0, wobble(t, 2.1)),
+      (t, d) => [t, 31 - d],
+      0x6a5434,
+    );
+    side(
+      EDGE.W,
+      (t) => 2 + Math.max(0, wobble(t, 1.1)),
+      (t, d) => [d, t],
+      0x6a5434,
+    );
+    side(
+      EDGE.E,
+      (t) => 2 + Math.max(0, wobble(t, 3.3)),
+      (t, d) => [31 - d, t],
+      0x6a5434,
+    );
     if (mask & EDGE.N) for (let x = 0; x < S; x++) img.px(x, 0, 0x8a7048);
   };
 }
@@ -1092,7 +1287,10 @@ function paintPathEdge(mask: number, pal: typeof GRASS): Painter {
         }
         const [sx, sy] = at(t, depth + 1);
         img.px(sx, sy, DIRT.dark, 0.55);
-        if (t % 7 === 3) { const [x, y] = at(t, depth + 1); img.px(x, y, pal.dark); }
+        if (t % 7 === 3) {
+          const [x, y] = at(t, depth + 1);
+          img.px(x, y, pal.dark);
+        }
       }
     };
     side(EDGE.N, 0.7, (t, d) => [t, d]);
@@ -1215,11 +1413,19 @@ export function paintTileset(): Img {
  */
 const HERO = {
   outline: 0x2a2430,
-  skin: 0xf7e6d8, skinShade: 0xd9c2b2,
-  hair: 0xb9b4b0, hairLight: 0xdcd8d4, hairDark: 0x8e8884,
-  tunic: 0xf4f4f4, tunicShade: 0xcfcfd2, tunicDark: 0xa9a9ae,
-  belt: 0x7a726c, buckle: 0xe8d890,
-  pants: 0xa8a4a0, boots: 0x6e6660, eye: 0x2a2430,
+  skin: 0xf7e6d8,
+  skinShade: 0xd9c2b2,
+  hair: 0xb9b4b0,
+  hairLight: 0xdcd8d4,
+  hairDark: 0x8e8884,
+  tunic: 0xf4f4f4,
+  tunicShade: 0xcfcfd2,
+  tunicDark: 0xa9a9ae,
+  belt: 0x7a726c,
+  buckle: 0xe8d890,
+  pants: 0xa8a4a0,
+  boots: 0x6e6660,
+  eye: 0x2a2430,
 };
 
 /** One 32x32 hero frame: `facing` 0 down, 1 left, 2 right, 3 up; `step` -1, 0, 1. */
@@ -1323,7 +1529,9 @@ function tilesetJson(atlas: Img): string {
     ...(tile.solid ? [{ name: "solid", type: "bool", value: true }] : []),
   ];
   const tiles = TILES.map((tile, id) => ({
-    ...(tile.animation ? { animation: tile.animation.frames.map((name) => ({ duration: tile.animation!.duration, tileid: tileId(name) })) } : {}),
+    ...(tile.animation
+      ? { animation: tile.animation.frames.map((name) => ({ duration: tile.animation!.duration, tileid: tileId(name) })) }
+      : {}),
     id,
     properties: props(tile),
   }));

@@ -34,9 +34,26 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ZONES_DIR = path.join(ROOT, "shared", "zones");
 const S = TILE_SIZE;
 
-interface SpawnDef { name: string; ground?: string }
-interface PortalDef { name: string; targetZone: string; targetSpawn: string; ground?: string; glyph?: boolean }
-interface AreaDef { name: string; monster: string; count: number; x: number; y: number; w: number; h: number }
+interface SpawnDef {
+  name: string;
+  ground?: string;
+}
+interface PortalDef {
+  name: string;
+  targetZone: string;
+  targetSpawn: string;
+  ground?: string;
+  glyph?: boolean;
+}
+interface AreaDef {
+  name: string;
+  monster: string;
+  count: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 interface ZoneDesign {
   id: string;
@@ -214,9 +231,25 @@ export const ZONES: readonly ZoneDesign[] = [TOWN, FOREST, DUNGEON];
 // ---------------------------------------------------------------- classification
 
 const PROP_DECOR: Record<string, string> = {
-  b: "bush", r: "rock", u: "stump", o: "pebbles", m: "mushrooms", g: "tallGrass", "*": "flowerBed",
-  w: "well", B: "barrel", c: "crate", n: "sign", f: "fence", L: "lantern", R: "reeds",
-  I: "pillar", k: "bones", K: "skull", q: "rubble", $: "chest",
+  b: "bush",
+  r: "rock",
+  u: "stump",
+  o: "pebbles",
+  m: "mushrooms",
+  g: "tallGrass",
+  "*": "flowerBed",
+  w: "well",
+  B: "barrel",
+  c: "crate",
+  n: "sign",
+  f: "fence",
+  L: "lantern",
+  R: "reeds",
+  I: "pillar",
+  k: "bones",
+  K: "skull",
+  q: "rubble",
+  $: "chest",
 };
 const WALL_DECOR: Record<string, string> = { t: "torch0", A: "banner" };
 
@@ -249,7 +282,12 @@ function readGrid(design: ZoneDesign): Grid {
   const portals = new Map<string, PortalDef & { cells: Array<[number, number]> }>();
   const inferGround = (col: number, row: number) => {
     const counts = new Map<string, number>();
-    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    for (const [dx, dy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ]) {
       const c = rows[row + dy]?.[col + dx];
       if (c && ".,:s_".includes(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
     }
@@ -369,17 +407,37 @@ function build(grid: Grid): Built {
       const g = groundOf(grid, c);
       let name: string;
       switch (g) {
-        case ".": name = grassTile(col, row); break;
-        case ",": name = hash(col, row, 2) < 0.5 ? "path0" : "path1"; break;
-        case ":": name = "cobble"; break;
-        case "s": name = "sand"; break;
-        case "~": case "l": name = "water0"; break;
-        case "=": name = "bridgeH"; break;
-        case "H": name = "bridgeV"; break;
-        case "#": name = isWallish(at(col, row + 1)) || at(col, row + 1) === undefined ? "wallTop" : "wallFace"; break;
-        case "X": case "t": case "A":
+        case ".":
+          name = grassTile(col, row);
+          break;
+        case ",":
+          name = hash(col, row, 2) < 0.5 ? "path0" : "path1";
+          break;
+        case ":":
+          name = "cobble";
+          break;
+        case "s":
+          name = "sand";
+          break;
+        case "~":
+        case "l":
+          name = "water0";
+          break;
+        case "=":
+          name = "bridgeH";
+          break;
+        case "H":
+          name = "bridgeV";
+          break;
+        case "#":
+          name = isWallish(at(col, row + 1)) || at(col, row + 1) === undefined ? "wallTop" : "wallFace";
+          break;
+        case "X":
+        case "t":
+        case "A":
           name = isDungeonWall(at(col, row + 1)) || at(col, row + 1) === undefined ? "dungeonWallTop" : "dungeonWallFace";
-          if (c !== "X" && name !== "dungeonWallFace") throw new Error(`${design.id}: '${c}' at (${col}, ${row}) must be on a wall face (open cell below)`);
+          if (c !== "X" && name !== "dungeonWallFace")
+            throw new Error(`${design.id}: '${c}' at (${col}, ${row}) must be on a wall face (open cell below)`);
           break;
         case "%": {
           // A cliff shows two rows of rock face above open ground, a top elsewhere.
@@ -390,11 +448,21 @@ function build(grid: Grid): Built {
           else name = "cliffTop";
           break;
         }
-        case "C": name = "caveMouth"; break;
-        case "_": name = hash(col, row, 3) < 0.22 ? "dungeonFloor1" : "dungeonFloor0"; break;
-        case "<": name = "stairs"; break;
-        case "h": case "d": name = houseCell.get(`${col},${row}`)!; break;
-        default: throw new Error(`${design.id}: unknown map character '${c}' at (${col}, ${row})`);
+        case "C":
+          name = "caveMouth";
+          break;
+        case "_":
+          name = hash(col, row, 3) < 0.22 ? "dungeonFloor1" : "dungeonFloor0";
+          break;
+        case "<":
+          name = "stairs";
+          break;
+        case "h":
+        case "d":
+          name = houseCell.get(`${col},${row}`)!;
+          break;
+        default:
+          throw new Error(`${design.id}: unknown map character '${c}' at (${col}, ${row})`);
       }
       ground[i] = gid(name);
     }
@@ -406,7 +474,7 @@ function build(grid: Grid): Built {
       const c = chars[row][col];
       if (c === "T" || c === "P") {
         const above = at(col, row - 1);
-        if (above === undefined || !".,:sg".includes(above) || (above === "g")) {
+        if (above === undefined || !".,:sg".includes(above) || above === "g") {
           errors.push(`${design.id}: tree at (${col}, ${row}) needs open ground above it for its canopy (found '${above}')`);
           continue;
         }
@@ -479,8 +547,16 @@ function tiledMap(grid: Grid, built: Built): string {
   const objects: object[] = [];
   for (const spawn of grid.spawns) {
     objects.push({
-      height: 0, id: nextObjectId++, name: spawn.name, point: true, rotation: 0, type: "spawn", visible: true, width: 0,
-      x: (spawn.col + 0.5) * S, y: (spawn.row + 0.5) * S,
+      height: 0,
+      id: nextObjectId++,
+      name: spawn.name,
+      point: true,
+      rotation: 0,
+      type: "spawn",
+      visible: true,
+      width: 0,
+      x: (spawn.col + 0.5) * S,
+      y: (spawn.row + 0.5) * S,
     });
   }
   for (const portal of grid.portals) {
@@ -492,20 +568,43 @@ function tiledMap(grid: Grid, built: Built): string {
     const h = Math.max(...rows) - y0 + 1;
     if (w * h !== portal.cells.length) throw new Error(`${design.id}: portal ${portal.name} is not a rectangle`);
     objects.push({
-      height: h * S, id: nextObjectId++, name: portal.name,
+      height: h * S,
+      id: nextObjectId++,
+      name: portal.name,
       properties: [prop("targetZone", "string", portal.targetZone), prop("targetSpawn", "string", portal.targetSpawn)],
-      rotation: 0, type: "portal", visible: true, width: w * S, x: x0 * S, y: y0 * S,
+      rotation: 0,
+      type: "portal",
+      visible: true,
+      width: w * S,
+      x: x0 * S,
+      y: y0 * S,
     });
   }
   for (const area of design.monsterAreas ?? []) {
     objects.push({
-      height: area.h * S, id: nextObjectId++, name: area.name,
+      height: area.h * S,
+      id: nextObjectId++,
+      name: area.name,
       properties: [prop("count", "int", area.count), prop("monster", "string", area.monster)],
-      rotation: 0, type: "monsterArea", visible: true, width: area.w * S, x: area.x * S, y: area.y * S,
+      rotation: 0,
+      type: "monsterArea",
+      visible: true,
+      width: area.w * S,
+      x: area.x * S,
+      y: area.y * S,
     });
   }
   const tileLayer = (id: number, name: string, _data: Uint32Array) => ({
-    data: `@@DATA:${name}@@`, height, id, name, opacity: 1, type: "tilelayer", visible: true, width, x: 0, y: 0,
+    data: `@@DATA:${name}@@`,
+    height,
+    id,
+    name,
+    opacity: 1,
+    type: "tilelayer",
+    visible: true,
+    width,
+    x: 0,
+    y: 0,
   });
   const map = {
     compressionlevel: -1,
@@ -555,18 +654,21 @@ function check(grids: Map<string, { grid: Grid; solid: Uint8Array }>): string[] 
   const problems: string[] = [];
   for (const { grid, solid } of grids.values()) {
     const id = grid.design.id;
-    const open = (col: number, row: number) => col >= 0 && row >= 0 && col < grid.width && row < grid.height && !solid[row * grid.width + col];
+    const open = (col: number, row: number) =>
+      col >= 0 && row >= 0 && col < grid.width && row < grid.height && !solid[row * grid.width + col];
     for (const spawn of grid.spawns) {
       if (!open(spawn.col, spawn.row)) problems.push(`${id}: spawn ${spawn.name} is on a solid tile`);
       for (const portal of grid.portals) {
-        if (portal.cells.some(([c, r]) => c === spawn.col && r === spawn.row)) problems.push(`${id}: spawn ${spawn.name} is inside portal ${portal.name}`);
+        if (portal.cells.some(([c, r]) => c === spawn.col && r === spawn.row))
+          problems.push(`${id}: spawn ${spawn.name} is inside portal ${portal.name}`);
       }
     }
     if (!grid.spawns.some((s) => s.name === "default")) problems.push(`${id}: no default spawn`);
     for (const portal of grid.portals) {
       const target = grids.get(portal.targetZone);
       if (!target) problems.push(`${id}: portal ${portal.name} leads to unknown zone ${portal.targetZone}`);
-      else if (!target.grid.spawns.some((s) => s.name === portal.targetSpawn)) problems.push(`${id}: portal ${portal.name} leads to unknown spawn ${portal.targetZone}/${portal.targetSpawn}`);
+      else if (!target.grid.spawns.some((s) => s.name === portal.targetSpawn))
+        problems.push(`${id}: portal ${portal.name} leads to unknown spawn ${portal.targetZone}/${portal.targetSpawn}`);
       for (const [c, r] of portal.cells) if (!open(c, r)) problems.push(`${id}: portal ${portal.name} covers a solid cell (${c}, ${r})`);
     }
   }
@@ -590,7 +692,12 @@ function check(grids: Map<string, { grid: Grid; solid: Uint8Array }>): string[] 
         if (target) visit(portal.targetZone, target.col, target.row);
       }
     }
-    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    for (const [dx, dy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ]) {
       const c = col + dx;
       const r = row + dy;
       if (c >= 0 && r >= 0 && c < grid.width && r < grid.height && !solid[r * grid.width + c]) visit(zone, c, r);
@@ -599,7 +706,8 @@ function check(grids: Map<string, { grid: Grid; solid: Uint8Array }>): string[] 
   for (const { grid } of grids.values()) {
     const id = grid.design.id;
     if (![...reached].some((k) => k.startsWith(`${id}:`))) problems.push(`${id}: not reachable from the town`);
-    for (const spawn of grid.spawns) if (!reached.has(`${id}:${spawn.col},${spawn.row}`)) problems.push(`${id}: spawn ${spawn.name} is not reachable`);
+    for (const spawn of grid.spawns)
+      if (!reached.has(`${id}:${spawn.col},${spawn.row}`)) problems.push(`${id}: spawn ${spawn.name} is not reachable`);
     for (const portal of grid.portals) {
       if (!portal.cells.some(([c, r]) => reached.has(`${id}:${c},${r}`))) problems.push(`${id}: portal ${portal.name} is not reachable`);
     }

@@ -77,7 +77,10 @@ export class Img {
   /** When set, coordinates wrap around the edges (for seamless tiles). */
   wrap = false;
 
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.data = new Uint8Array(width * height * 4);
   }
 
@@ -112,7 +115,10 @@ export class Img {
     const [r, g, b] = channels(color);
     const d = this.data;
     if (alpha >= 1) {
-      d[i] = r; d[i + 1] = g; d[i + 2] = b; d[i + 3] = 255;
+      d[i] = r;
+      d[i + 1] = g;
+      d[i + 2] = b;
+      d[i + 3] = 255;
       return;
     }
     const da = d[i + 3] / 255;
@@ -130,7 +136,9 @@ export class Img {
     if (i < 0 || this.data[i + 3] === 0) return;
     const c = mix(this.get(x, y), color, amount);
     const [r, g, b] = channels(c);
-    this.data[i] = r; this.data[i + 1] = g; this.data[i + 2] = b;
+    this.data[i] = r;
+    this.data[i + 1] = g;
+    this.data[i + 2] = b;
   }
 
   /** Makes a pixel fully transparent. */
@@ -163,7 +171,10 @@ export class Img {
 
   /** A 1-pixel line (Bresenham). */
   line(x0: number, y0: number, x1: number, y1: number, color: Rgb, alpha = 1): void {
-    x0 = Math.round(x0); y0 = Math.round(y0); x1 = Math.round(x1); y1 = Math.round(y1);
+    x0 = Math.round(x0);
+    y0 = Math.round(y0);
+    x1 = Math.round(x1);
+    y1 = Math.round(y1);
     const dx = Math.abs(x1 - x0);
     const dy = -Math.abs(y1 - y0);
     const sx = x0 < x1 ? 1 : -1;
@@ -173,8 +184,14 @@ export class Img {
       this.px(x0, y0, color, alpha);
       if (x0 === x1 && y0 === y1) return;
       const e2 = 2 * err;
-      if (e2 >= dy) { err += dy; x0 += sx; }
-      if (e2 <= dx) { err += dx; y0 += sy; }
+      if (e2 >= dy) {
+        err += dy;
+        x0 += sx;
+      }
+      if (e2 <= dx) {
+        err += dx;
+        y0 += sy;
+      }
     }
   }
 
@@ -193,8 +210,13 @@ export class Img {
           if (!this.wrap && (nx < 0 || ny < 0 || nx >= this.width || ny >= this.height)) return false;
           return this.alpha(nx, ny) >= threshold;
         };
-        if (near(1, 0) || near(-1, 0) || near(0, 1) || near(0, -1) ||
-          (diagonal && (near(1, 1) || near(-1, 1) || near(1, -1) || near(-1, -1)))) {
+        if (
+          near(1, 0) ||
+          near(-1, 0) ||
+          near(0, 1) ||
+          near(0, -1) ||
+          (diagonal && (near(1, 1) || near(-1, 1) || near(1, -1) || near(-1, -1)))
+        ) {
           marks.push(x, y);
         }
       }

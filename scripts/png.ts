@@ -67,12 +67,7 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Buff
       raw.set(row, out + 1);
     }
   }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw, { level: 9 })),
-    chunk("IEND", new Uint8Array(0)),
-  ]);
+  return Buffer.concat([SIGNATURE, chunk("IHDR", header), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", new Uint8Array(0))]);
 }
 
 /** Decodes an 8-bit RGBA, non-interlaced PNG (what {@link encodePng} writes). */
@@ -108,10 +103,18 @@ export function decodePng(file: Uint8Array): { width: number; height: number; rg
       const c = i >= 4 && y > 0 ? rgba[(y - 1) * stride + i - 4] : 0;
       let v: number;
       switch (filter) {
-        case 0: v = x; break;
-        case 1: v = x + a; break;
-        case 2: v = x + b; break;
-        case 3: v = x + ((a + b) >> 1); break;
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + a;
+          break;
+        case 2:
+          v = x + b;
+          break;
+        case 3:
+          v = x + ((a + b) >> 1);
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -120,7 +123,8 @@ export function decodePng(file: Uint8Array): { width: number; height: number; rg
           v = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter}`);
+        default:
+          throw new Error(`bad PNG filter ${filter}`);
       }
       rgba[y * stride + i] = v & 0xff;
     }

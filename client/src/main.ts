@@ -127,9 +127,13 @@ stage.onFrame((now) => {
   if (screens.screen === "game") gameHud.update(now, session, controls.cooldowns);
 });
 // A click on the view selects a target or picks up loot.
-void stageReady.then(() => stage.app.canvas.addEventListener("pointerdown", (event) => {
-  if (event.button === 0 && screens.screen === "game" && session) controls.click(event.offsetX, event.offsetY);
-}), () => undefined);
+void stageReady.then(
+  () =>
+    stage.app.canvas.addEventListener("pointerdown", (event) => {
+      if (event.button === 0 && screens.screen === "game" && session) controls.click(event.offsetX, event.offsetY);
+    }),
+  () => undefined,
+);
 
 // Closing or reloading the tab leaves the zone at once instead of waiting for the
 // server's reconnection window to run out.

@@ -8,7 +8,13 @@ import { beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { LootDrop, PICKUP_REACH, Skill, SKILLS } from "@oatnut/shared";
 import {
-  PlayerActions, RANGE_SLACK, type ActionOutcome, type ActionScene, type ActionWorld, type ActorView, type OwnCharacter,
+  PlayerActions,
+  RANGE_SLACK,
+  type ActionOutcome,
+  type ActionScene,
+  type ActionWorld,
+  type ActorView,
+  type OwnCharacter,
 } from "../src/game/playerActions.ts";
 import type { Picked } from "../src/render/actorRefs.ts";
 
@@ -58,8 +64,26 @@ class StubScene implements ActionScene {
   }
 }
 
-const monster = (eid: number, x: number, y: number, hp = 30): ActorView => ({ eid, kind: "monster", key: String(eid), name: "Wolf", hp, maxHp: 32, x, y });
-const character = (eid: number, key: string, x: number, y: number, hp = 100): ActorView => ({ eid, kind: "character", key, name: key, hp, maxHp: 100, x, y });
+const monster = (eid: number, x: number, y: number, hp = 30): ActorView => ({
+  eid,
+  kind: "monster",
+  key: String(eid),
+  name: "Wolf",
+  hp,
+  maxHp: 32,
+  x,
+  y,
+});
+const character = (eid: number, key: string, x: number, y: number, hp = 100): ActorView => ({
+  eid,
+  kind: "character",
+  key,
+  name: key,
+  hp,
+  maxHp: 100,
+  x,
+  y,
+});
 
 function drop(id: number, x: number, y: number, owner: string): LootDrop {
   return Object.assign(new LootDrop(), { id, item: "pelt", count: 1, x, y, owner });
@@ -129,7 +153,10 @@ describe("picking up with a click", () => {
     assert.deepEqual(actions.click(0, 0), { sent: true });
     scene.under = { kind: "loot", key: "8" };
     assert.deepEqual(actions.click(0, 0), { sent: true });
-    assert.deepEqual(sent, [["pickUp", 7], ["pickUp", 8]]);
+    assert.deepEqual(sent, [
+      ["pickUp", 7],
+      ["pickUp", 8],
+    ]);
   });
 
   it("refuses a drop kept for another (naming the owner), one too far, and while dead", () => {
@@ -154,7 +181,12 @@ describe("picking up with a click", () => {
 describe("attacking and targeting", () => {
   it("without a target, attacks the nearest living monster in reach, which becomes the target", () => {
     const reach = SKILLS[Skill.Bolt].range + RANGE_SLACK;
-    world.monsters = [monster(20, 100 + reach - 10, 100), monster(21, 100, 100 + 50), monster(22, 110, 100, 0), monster(23, 100 + reach + 5, 100)];
+    world.monsters = [
+      monster(20, 100 + reach - 10, 100),
+      monster(21, 100, 100 + 50),
+      monster(22, 110, 100, 0),
+      monster(23, 100 + reach + 5, 100),
+    ];
     assert.deepEqual(actions.attack(Skill.Bolt), { sent: true });
     assert.deepEqual(sent, [["useSkill", Skill.Bolt, 21]], "the nearest living one (22 is dead)");
     assert.equal(actions.selected, 21);

@@ -14,8 +14,17 @@ import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Client, type InputHandle, type Room } from "@colyseus/sdk";
 import {
-  applyMoveInput, getZoneMap, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, TILE_SIZE,
-  type MoveIntent, type Player, type Walker, type ZoneMap, type ZoneState,
+  applyMoveInput,
+  getZoneMap,
+  PLAYER_HALF_SIZE,
+  PLAYER_SPEED,
+  TICK_SECONDS,
+  TILE_SIZE,
+  type MoveIntent,
+  type Player,
+  type Walker,
+  type ZoneMap,
+  type ZoneState,
 } from "@oatnut/shared";
 import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
 import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
@@ -38,9 +47,11 @@ before(async () => {
   sdk = new Client(game.baseUrl);
 });
 afterEach(async () => {
-  await Promise.all(rooms.splice(0).map((room) => room.connection.isOpen ? room.leave().catch(() => {}) : undefined));
+  await Promise.all(rooms.splice(0).map((room) => (room.connection.isOpen ? room.leave().catch(() => {}) : undefined)));
 });
-after(async () => { await game.stop(); });
+after(async () => {
+  await game.stop();
+});
 
 let characterCount = 0;
 
@@ -151,7 +162,10 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
     assert.equal(rig.me.state.x, start.x + STEP, "a disposed reconciler predicts nothing");
     await rig.acknowledged();
     // (Interpolation renders on the room's real clock, a patch interval or two behind.)
-    await waitFor(() => { rig.frame(); return rig.rendered().x === rig.player.x; }, "the interpolated server position drawn after disposal");
+    await waitFor(() => {
+      rig.frame();
+      return rig.rendered().x === rig.player.x;
+    }, "the interpolated server position drawn after disposal");
   });
 
   it("agrees with the server along a walk into a wall: nothing is corrected", async () => {
@@ -205,8 +219,10 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
     rig.frame(0);
     assert.deepEqual(rig.predicted(), rig.expected(truth, inFlight), "rebased on the server's state plus the replayed inputs");
     const drawnAfter = rig.rendered();
-    assert.ok(Math.abs(drawnAfter.x - drawnBefore.x) < 1e-9 && Math.abs(drawnAfter.y - drawnBefore.y) < 1e-9,
-      "the drawn position does not jump at the reconcile");
+    assert.ok(
+      Math.abs(drawnAfter.x - drawnBefore.x) < 1e-9 && Math.abs(drawnAfter.y - drawnBefore.y) < 1e-9,
+      "the drawn position does not jump at the reconcile",
+    );
 
     // Then it glides: the remaining error only shrinks, by less than the correction per frame.
     const target = rig.me.state.y;
@@ -222,8 +238,10 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
       if (Number.isNaN(atSmoothMs) && elapsed >= SELF_SMOOTH_MS + 50) atSmoothMs = remaining;
       previous = remaining;
     }
-    assert.ok(atSmoothMs > 0.1 * correction && atSmoothMs < 0.6 * correction,
-      `a glide, not a snap: ${atSmoothMs} px left one smoothing time after the step ended`);
+    assert.ok(
+      atSmoothMs > 0.1 * correction && atSmoothMs < 0.6 * correction,
+      `a glide, not a snap: ${atSmoothMs} px left one smoothing time after the step ended`,
+    );
     assert.ok(previous < 0.01, `converged to the predicted position (${previous} px left)`);
     assert.equal(rig.rendered().x, rig.me.state.x);
 
@@ -311,7 +329,10 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
     let sent = rig.input.sentCount;
     let due = 0;
     for (let t = 0; t < 1000; t += FRAME_MS) due += frame();
-    assert.ok(due >= 19 && rig.input.sentCount - sent === due, `warm-up: one zero input per due step (${rig.input.sentCount - sent} for ${due})`);
+    assert.ok(
+      due >= 19 && rig.input.sentCount - sent === due,
+      `warm-up: one zero input per due step (${rig.input.sentCount - sent} for ${due})`,
+    );
     for (let t = 0; t < 1500; t += FRAME_MS) frame();
     sent = rig.input.sentCount;
     for (let t = 0; t < 2000; t += FRAME_MS) frame();

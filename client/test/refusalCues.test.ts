@@ -56,7 +56,10 @@ describe("the server's refusals", () => {
     deliver([{ type: "itemRefused", item: "potion", reason: "fullHealth" }]);
     assert.deepEqual(hints, ["You are already at full health."]);
     assert.equal(controls.cooldowns.ready(ITEM_COOLDOWN_KEY, performance.now()), true);
-    deliver([{ type: "itemRefused", item: "potion", reason: "cooldown" }, { type: "itemRefused", item: "potion", reason: "none" }]);
+    deliver([
+      { type: "itemRefused", item: "potion", reason: "cooldown" },
+      { type: "itemRefused", item: "potion", reason: "none" },
+    ]);
     assert.deepEqual(hints, ["You are already at full health.", "Not so fast.", "You have no healing potion."]);
   });
 
@@ -66,7 +69,10 @@ describe("the server's refusals", () => {
     deliver([{ type: "pickUpRefused", id: 8, reason: "full" }]);
     deliver([{ type: "pickUpRefused", id: 8, reason: "far" }]);
     assert.deepEqual(hints, [
-      "That belongs to Bob for now.", "That belongs to someone else for now.", "Your bags are full.", "Too far away to pick that up.",
+      "That belongs to Bob for now.",
+      "That belongs to someone else for now.",
+      "Your bags are full.",
+      "Too far away to pick that up.",
     ]);
   });
 

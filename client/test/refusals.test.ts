@@ -6,9 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ITEMS, SKILLS, Skill, type ItemRefusal, type PickUpRefusal } from "@oatnut/shared";
-import {
-  ITEM_REFUSALS, PICK_UP_REFUSALS, refusalText, SKILL_REFUSALS, type Refusal, type SkillUseRefusal,
-} from "../src/game/refusals.ts";
+import { ITEM_REFUSALS, PICK_UP_REFUSALS, refusalText, SKILL_REFUSALS, type Refusal, type SkillUseRefusal } from "../src/game/refusals.ts";
 
 // Written out here on purpose: the tables must hold these codes and no others.
 const SKILL_CODES: SkillUseRefusal[] = ["skill", "cooldown", "range", "sight", "target", "dead", "noTarget"];

@@ -79,9 +79,13 @@ const withAoi = await run(radius);
 const without = await run(10_000);
 const world_px = SIZE * TILE_SIZE;
 console.log(`${bots} bots walking at random for ${seconds} s in a ${world_px}x${world_px} px zone`);
-console.log(`with area of interest (radius ${radius} px): ${withAoi.bytesPerClientPerSecond.toFixed(0)} bytes/client/s, `
-  + `${withAoi.visibleAverage.toFixed(1)} other players visible on average`);
-console.log(`without (everyone sees everyone):        ${without.bytesPerClientPerSecond.toFixed(0)} bytes/client/s, `
-  + `${without.visibleAverage.toFixed(1)} other players visible on average`);
+console.log(
+  `with area of interest (radius ${radius} px): ${withAoi.bytesPerClientPerSecond.toFixed(0)} bytes/client/s, ` +
+    `${withAoi.visibleAverage.toFixed(1)} other players visible on average`,
+);
+console.log(
+  `without (everyone sees everyone):        ${without.bytesPerClientPerSecond.toFixed(0)} bytes/client/s, ` +
+    `${without.visibleAverage.toFixed(1)} other players visible on average`,
+);
 console.log(`saving: ${(100 * (1 - withAoi.bytesPerClientPerSecond / without.bytesPerClientPerSecond)).toFixed(1)}%`);
 process.exit(0);

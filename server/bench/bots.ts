@@ -9,7 +9,10 @@ import { api, createCharacter, signUp, type TestGame } from "../test/helpers.ts"
 
 /** Creates `count` characters named `<prefix>_<i>`, puts each at `place(i)` and plays it. */
 export async function joinBots(
-  game: TestGame, count: number, prefix: string, place: (i: number) => { x: number; y: number },
+  game: TestGame,
+  count: number,
+  prefix: string,
+  place: (i: number) => { x: number; y: number },
 ): Promise<Array<Room<any, any>>> {
   const rooms = [];
   for (let i = 0; i < count; i++) {

@@ -28,7 +28,11 @@ async function start(dataDir: string): Promise<{ engine: DatabaseEngine; ms: num
   const engine = await startDatabaseEngine({ mongodbUri: undefined, mongodbEngine: "jongodb", dataDir });
   await connectDatabase(engine.uri, { monitorCommands: true });
   engine.attach?.(mongoose.connection.getClient());
-  return { engine, ms: performance.now() - started, restored: /restored \d+ documents in \d+ ms/.exec(engine.description)?.[0] ?? "a new world" };
+  return {
+    engine,
+    ms: performance.now() - started,
+    restored: /restored \d+ documents in \d+ ms/.exec(engine.description)?.[0] ?? "a new world",
+  };
 }
 
 async function measure(count: number) {
@@ -37,11 +41,23 @@ async function measure(count: number) {
   // The world, written in batches (one insertMany per 1,000 documents).
   for (let from = 0; from < count; from += 1000) {
     const batch = Array.from({ length: Math.min(1000, count - from) }, (_, i) => from + i);
-    const accounts = await Account.insertMany(batch.map((i) => ({ email: `p${i}@example.com`, emailKey: `p${i}@example.com`, password: "x".repeat(100) })));
-    await Character.insertMany(batch.map((i, k) => ({
-      accountId: accounts[k]._id, name: `Hero${i}`, nameKey: `hero${i}`, zone: "forest", x: 100 + (i % 500), y: 200, level: 1 + (i % 20), xp: i % 97, hp: 100,
-      inventory: Array.from({ length: i % 17 }, (_, s) => ({ item: s % 2 ? "potion" : "pelt", count: 1 + s })),
-    })));
+    const accounts = await Account.insertMany(
+      batch.map((i) => ({ email: `p${i}@example.com`, emailKey: `p${i}@example.com`, password: "x".repeat(100) })),
+    );
+    await Character.insertMany(
+      batch.map((i, k) => ({
+        accountId: accounts[k]._id,
+        name: `Hero${i}`,
+        nameKey: `hero${i}`,
+        zone: "forest",
+        x: 100 + (i % 500),
+        y: 200,
+        level: 1 + (i % 20),
+        xp: i % 97,
+        hp: 100,
+        inventory: Array.from({ length: i % 17 }, (_, s) => ({ item: s % 2 ? "potion" : "pelt", count: 1 + s })),
+      })),
+    );
   }
   await engine.flush!();
   // One character save, as the save service writes it.
@@ -78,6 +94,8 @@ async function measure(count: number) {
 console.log("characters | start (restore + indexes) | one save (median) | one snapshot (median) | snapshot file");
 for (const count of sizes) {
   const r = await measure(count);
-  console.log(`${r.count} | ${Math.round(r.startMs)} ms (${r.restored}) | ${r.saveMs.toFixed(1)} ms | ${Math.round(r.snapshotMs)} ms | ${r.mb.toFixed(1)} MB`);
+  console.log(
+    `${r.count} | ${Math.round(r.startMs)} ms (${r.restored}) | ${r.saveMs.toFixed(1)} ms | ${Math.round(r.snapshotMs)} ms | ${r.mb.toFixed(1)} MB`,
+  );
 }
 process.exit(0);

@@ -34,7 +34,12 @@ const database = await startTestDatabase();
 await connectDatabase(database.uri);
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-flood-"));
 const server = await startServerProcess({
-  MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: logDir, NODE_ENV: "production", AUTOSAVE_SECONDS: "3600", RECONNECT_SECONDS: "0",
+  MONGODB_URI: database.uri,
+  ZONES_DIR: testZones(),
+  LOG_DIR: logDir,
+  NODE_ENV: "production",
+  AUTOSAVE_SECONDS: "3600",
+  RECONNECT_SECONDS: "0",
 });
 const pid = server.child.pid!;
 const characters = await createCharacters(server.url, players + 4, "Flood");
@@ -88,7 +93,9 @@ async function phase(flood: boolean) {
     cpu: (cpuSeconds(pid) - cpu0) / wall,
     patchesMin: Math.min(...rates),
     patchesAvg: rates.reduce((a, b) => a + b, 0) / rates.length,
-    frames, connections, lines: lineCount("app") + lineCount("errors") - lines0,
+    frames,
+    connections,
+    lines: lineCount("app") + lineCount("errors") - lines0,
   };
 }
 
@@ -98,10 +105,16 @@ const flood = await phase(true);
 clearInterval(walking);
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 console.log(`${players} players walking, production build, ${seconds} s per phase`);
-console.log(`calm:  server CPU ${pct(calm.cpu)} of a core; patches/s per player: min ${calm.patchesMin.toFixed(1)}, avg ${calm.patchesAvg.toFixed(1)}`);
-console.log(`flood: server CPU ${pct(flood.cpu)} of a core; patches/s per player: min ${flood.patchesMin.toFixed(1)}, avg ${flood.patchesAvg.toFixed(1)}`);
-console.log(`       ${flood.frames} frames sent (${(flood.frames / seconds).toFixed(0)}/s) over ${flood.connections} connections, `
-  + `each closed by the boundary; ${flood.lines} log lines written (${(flood.lines / flood.connections).toFixed(1)} per connection)`);
+console.log(
+  `calm:  server CPU ${pct(calm.cpu)} of a core; patches/s per player: min ${calm.patchesMin.toFixed(1)}, avg ${calm.patchesAvg.toFixed(1)}`,
+);
+console.log(
+  `flood: server CPU ${pct(flood.cpu)} of a core; patches/s per player: min ${flood.patchesMin.toFixed(1)}, avg ${flood.patchesAvg.toFixed(1)}`,
+);
+console.log(
+  `       ${flood.frames} frames sent (${(flood.frames / seconds).toFixed(0)}/s) over ${flood.connections} connections, ` +
+    `each closed by the boundary; ${flood.lines} log lines written (${(flood.lines / flood.connections).toFixed(1)} per connection)`,
+);
 await server.stop("SIGKILL");
 await disconnectDatabase();
 await database.stop();

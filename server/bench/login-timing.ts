@@ -40,7 +40,13 @@ try {
   for (let i = 0; i < samples; i++) {
     const known = () => timedLogin(game.baseUrl, accounts[i]).then((ms) => wrongPassword.push(ms));
     const unknown = () => timedLogin(game.baseUrl, `nobody${i}@example.com`).then((ms) => unknownEmail.push(ms));
-    if (i % 2 === 0) { await known(); await unknown(); } else { await unknown(); await known(); }
+    if (i % 2 === 0) {
+      await known();
+      await unknown();
+    } else {
+      await unknown();
+      await known();
+    }
   }
   const row = (name: string, values: number[]) =>
     `${name.padEnd(28)} median ${percentile(values, 0.5).toFixed(1)} ms   p90 ${percentile(values, 0.9).toFixed(1)} ms`;

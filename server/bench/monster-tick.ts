@@ -17,7 +17,9 @@ import { joinBots } from "./bots.ts";
 import { writeZones } from "../test/zoneFixtures.ts";
 import { makeRng } from "../../scripts/pixels.ts";
 
-const counts = String(process.argv[2] ?? "50,200,800").split(",").map(Number);
+const counts = String(process.argv[2] ?? "50,200,800")
+  .split(",")
+  .map(Number);
 const players = Number(process.argv[3] ?? 20);
 const seconds = Number(process.argv[4] ?? 8);
 const SIZE = 120; // tiles on a side
@@ -30,9 +32,13 @@ function world(monsters: number): string {
   const width = Math.floor((SIZE - 4) / areas);
   return writeZones({
     field: {
-      starting: true, viewRadius: 480, rows, spawns: { default: [60, 60] },
+      starting: true,
+      viewRadius: 480,
+      rows,
+      spawns: { default: [60, 60] },
       monsterAreas: Array.from({ length: areas }, (_, i) => ({
-        name: `area ${i}`, rect: [2 + i * width, 2, width, SIZE - 4] as [number, number, number, number],
+        name: `area ${i}`,
+        rect: [2 + i * width, 2, width, SIZE - 4] as [number, number, number, number],
         properties: { monster: kinds[i % kinds.length], count: Math.max(1, Math.round(monsters / areas)) },
       })),
     },
@@ -57,7 +63,9 @@ async function run(monsters: number) {
       input.send();
     }
   }, 50);
-  const heal = setInterval(() => { for (const s of server.sessions.values()) if (s.player.hp > 0) s.player.hp = s.player.maxHp; }, 1000);
+  const heal = setInterval(() => {
+    for (const s of server.sessions.values()) if (s.player.hp > 0) s.player.hp = s.player.maxHp;
+  }, 1000);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const stats = server.systems.monsters.stats;
   const start = { ticks: stats.ticks, ms: stats.totalMs };
@@ -83,6 +91,8 @@ console.log(`monster tick cost: ${players} players walking, ${seconds} s per run
 console.log("monsters  ticks  system µs/tick  µs/monster/tick  chasing (avg)");
 for (const count of counts) {
   const r = await run(count);
-  console.log(`${String(r.monsters).padStart(8)}  ${String(r.ticks).padStart(5)}  ${r.perTickUs.toFixed(1).padStart(14)}  ${r.perMonsterUs.toFixed(2).padStart(15)}  ${r.chasing.toFixed(1).padStart(13)}`);
+  console.log(
+    `${String(r.monsters).padStart(8)}  ${String(r.ticks).padStart(5)}  ${r.perTickUs.toFixed(1).padStart(14)}  ${r.perMonsterUs.toFixed(2).padStart(15)}  ${r.chasing.toFixed(1).padStart(13)}`,
+  );
 }
 process.exit(0);

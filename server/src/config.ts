@@ -88,7 +88,9 @@ export function developmentSecret(dataDir: string): string {
   try {
     const kept = fs.readFileSync(file, "utf8").trim();
     if (kept.length >= 32) return kept;
-  } catch { /* not made yet */ }
+  } catch {
+    /* not made yet */
+  }
   const secret = crypto.randomBytes(32).toString("hex");
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
@@ -223,14 +225,23 @@ export function loadConfig(
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
   if (raw === undefined) return [];
   const origins: string[] = [];
-  for (const entry of raw.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     let origin: string | undefined;
     try {
       const url = new URL(entry);
-      if ((url.protocol === "http:" || url.protocol === "https:") && url.origin === entry.replace(/\/$/, "").toLowerCase()) origin = url.origin;
-    } catch { /* reported below */ }
+      if ((url.protocol === "http:" || url.protocol === "https:") && url.origin === entry.replace(/\/$/, "").toLowerCase())
+        origin = url.origin;
+    } catch {
+      /* reported below */
+    }
     if (origin) origins.push(origin);
-    else problems.push(`CORS_ORIGINS must list origins like https://game.example.com or http://localhost:5173, comma-separated (got "${entry}")`);
+    else
+      problems.push(
+        `CORS_ORIGINS must list origins like https://game.example.com or http://localhost:5173, comma-separated (got "${entry}")`,
+      );
   }
   return origins;
 }

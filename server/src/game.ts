@@ -42,9 +42,7 @@ export async function createGameServer({ config, engine, saves = new SaveService
   registerRoomTypes(roomTypes);
   setGameServices({ config, saves, flushDurable: engine.flush?.bind(engine) });
   configureAuth(config.jwtSecret);
-  const rooms = Object.fromEntries(
-    [...roomTypes].map(([name, roomClass]) => [name, defineRoom(roomClass).filterBy(["zone", "instance"])]),
-  );
+  const rooms = Object.fromEntries([...roomTypes].map(([name, roomClass]) => [name, defineRoom(roomClass).filterBy(["zone", "instance"])]));
   // Our own http.Server, so every request meets the body limit and CORS gate before any
   // handler (Colyseus' router included) reads it; WebSocket upgrades from a foreign
   // browser origin are refused by the same origin rule.

@@ -48,7 +48,8 @@ export const logger = winston.createLogger({
   transports: [new winston.transports.Console({ format: winston.format.combine(winston.format.colorize(), readable) })],
 });
 
-export type LoggerConfig = Pick<Config, "logDir" | "logLevel" | "nodeEnv"> & Partial<Pick<Config, "logTraffic" | "logMaxSizeMb" | "logRetentionDays">>;
+export type LoggerConfig = Pick<Config, "logDir" | "logLevel" | "nodeEnv"> &
+  Partial<Pick<Config, "logTraffic" | "logMaxSizeMb" | "logRetentionDays">>;
 
 /**
  * A JSON-lines file in LOG_DIR rotated daily and by size, old files deleted after the
@@ -82,12 +83,14 @@ export function configureLogger(config: LoggerConfig): void {
     fs.mkdirSync(config.logDir, { recursive: true });
     fs.accessSync(config.logDir, fs.constants.W_OK);
   } catch (error) {
-    throw new Error(`LOG_DIR ${config.logDir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): `
-      + "create it and give this user write access, or point LOG_DIR elsewhere", { cause: error });
+    throw new Error(
+      `LOG_DIR ${config.logDir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
+        "create it and give this user write access, or point LOG_DIR elsewhere",
+      { cause: error },
+    );
   }
-  const consoleFormat = config.nodeEnv === "production"
-    ? winston.format.json()
-    : winston.format.combine(winston.format.colorize(), readable);
+  const consoleFormat =
+    config.nodeEnv === "production" ? winston.format.json() : winston.format.combine(winston.format.colorize(), readable);
   logger.clear();
   logger.level = config.logLevel;
   logger.add(new winston.transports.Console({ format: consoleFormat }));
@@ -100,11 +103,12 @@ export function configureLogger(config: LoggerConfig): void {
 
 /** Flushes and closes every transport (call last, before the process exits). */
 export function closeLogger(): Promise<void> {
-  const close = (target: winston.Logger) => new Promise<void>((resolve) => {
-    target.on("finish", () => resolve());
-    target.end();
-    setTimeout(resolve, 500).unref();
-  });
+  const close = (target: winston.Logger) =>
+    new Promise<void>((resolve) => {
+      target.on("finish", () => resolve());
+      target.end();
+      setTimeout(resolve, 500).unref();
+    });
   return Promise.all([close(logger), close(trafficLogger)]).then(() => undefined);
 }
 

@@ -41,20 +41,23 @@ async function cannotStart(reason: string): Promise<never> {
 process.on("uncaughtException", (error) => logger.error("uncaught exception", { error }));
 process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection", { error: reason }));
 if (config.jwtSecretGenerated) {
-  logger.warn(`JWT_SECRET is not set: using the development secret kept in ${path.join(config.dataDir, DEVELOPMENT_SECRET_FILE)} `
-    + "(sign-ins survive restarts). Set JWT_SECRET in .env; production requires it.");
+  logger.warn(
+    `JWT_SECRET is not set: using the development secret kept in ${path.join(config.dataDir, DEVELOPMENT_SECRET_FILE)} ` +
+      "(sign-ins survive restarts). Set JWT_SECRET in .env; production requires it.",
+  );
 }
 
-const engine: DatabaseEngine = await startDatabaseEngine(config)
-  .catch((error: Error) => cannotStart(`no database: ${error.message}`));
+const engine: DatabaseEngine = await startDatabaseEngine(config).catch((error: Error) => cannotStart(`no database: ${error.message}`));
 logger.log(engine.durable ? "info" : "warn", engine.description);
 try {
   await connectDatabase(engine.uri, { monitorCommands: engine.attach !== undefined });
   engine.attach?.(mongoose.connection.getClient());
 } catch (error) {
   await engine.stop().catch(() => {});
-  await cannotStart(`the database at ${redactUri(engine.uri)} does not answer (${(error as Error).message}). `
-    + "Check MONGODB_URI and that the server runs, or unset MONGODB_URI to use the embedded engine.");
+  await cannotStart(
+    `the database at ${redactUri(engine.uri)} does not answer (${(error as Error).message}). ` +
+      "Check MONGODB_URI and that the server runs, or unset MONGODB_URI to use the embedded engine.",
+  );
 }
 
 const saves = new SaveService();
@@ -78,9 +81,11 @@ async function shutdown(signal: string): Promise<void> {
   if (shutdownStartedAt > 0) {
     if (Date.now() - shutdownStartedAt < RELAYED_SIGNAL_MS) return;
     const unsaved = saves.unsaved();
-    logger.warn(unsaved.length > 0
-      ? `${signal} again: exiting now; not saved: the latest progress of ${unsaved.length} character(s) (${unsaved.join(", ")})`
-      : `${signal} again: exiting now (every save was written${engine.flush ? "; the last snapshot may not be" : ""})`);
+    logger.warn(
+      unsaved.length > 0
+        ? `${signal} again: exiting now; not saved: the latest progress of ${unsaved.length} character(s) (${unsaved.join(", ")})`
+        : `${signal} again: exiting now (every save was written${engine.flush ? "; the last snapshot may not be" : ""})`,
+    );
     await closeLogger();
     process.exit(1);
   }

@@ -14,7 +14,7 @@ export const liveRooms = new Set<RoomLike>();
 
 new client.Gauge({
   name: "oatnut_players_online",
-  help: "Players in the world on this process, in total and per zone (label zone=\"all\" for the total).",
+  help: 'Players in the world on this process, in total and per zone (label zone="all" for the total).',
   labelNames: ["zone"],
   registers: [registry],
   collect() {
@@ -56,14 +56,14 @@ export const bytesSent = new client.Counter({
 
 export const messagesReceived = new client.Counter({
   name: "oatnut_messages_received_total",
-  help: "Frames received from clients by zone rooms, by type: input, join, leave, ping, a message type the room defines, or \"other\".",
+  help: 'Frames received from clients by zone rooms, by type: input, join, leave, ping, a message type the room defines, or "other".',
   labelNames: ["zone", "type"],
   registers: [registry],
 });
 
 export const messagesRejected = new client.Counter({
   name: "oatnut_messages_rejected_total",
-  help: "Client frames refused at the boundary, by type (known types, else \"other\") and reason (rate, unknown, invalid, state, malformed, protocol).",
+  help: 'Client frames refused at the boundary, by type (known types, else "other") and reason (rate, unknown, invalid, state, malformed, protocol).',
   labelNames: ["zone", "type", "reason"],
   registers: [registry],
 });

@@ -72,7 +72,11 @@ export interface LivenessOptions {
 export function startLivenessMonitor(options: LivenessOptions): { watchdog: boolean } {
   if (heartbeat) return { watchdog: false };
   const memory = new SharedArrayBuffer(16 + LABEL_BYTES);
-  shared = { beat: new Float64Array(memory, 0, 1), labelLength: new Int32Array(memory, 8, 1), label: new Uint8Array(memory, 16, LABEL_BYTES) };
+  shared = {
+    beat: new Float64Array(memory, 0, 1),
+    labelLength: new Int32Array(memory, 8, 1),
+    label: new Uint8Array(memory, 16, LABEL_BYTES),
+  };
   shared.beat[0] = Date.now();
   heartbeat = setInterval(() => {
     const now = Date.now();

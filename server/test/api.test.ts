@@ -7,8 +7,13 @@ import { api, createCharacter, signUp, startTestGame, type TestGame } from "./he
 
 let game: TestGame;
 let url: string;
-before(async () => { game = await startTestGame(); url = game.baseUrl; });
-after(async () => { await game.stop(); });
+before(async () => {
+  game = await startTestGame();
+  url = game.baseUrl;
+});
+after(async () => {
+  await game.stop();
+});
 
 describe("accounts", () => {
   it("registers with email and password, stores a scrypt hash, and signs in later", async () => {
@@ -66,12 +71,18 @@ describe("accounts", () => {
 describe("a saved sign-in whose account is gone", () => {
   it("gets 401 account_not_found on /auth/userdata and the API; sign-in keeps one answer for unknown and wrong", async () => {
     const { token, email, id } = await signUp(url);
-    const { body: { id: characterId } } = await api(url, "POST", "/api/characters", { token, body: { name: "Gone_Hero" } });
+    const {
+      body: { id: characterId },
+    } = await api(url, "POST", "/api/characters", { token, body: { name: "Gone_Hero" } });
     assert.equal((await api(url, "GET", "/auth/userdata", { token })).status, 200);
 
     // The account disappears (deleted, or lost with the database); the token still verifies.
     await Account.deleteOne({ _id: id });
-    for (const [method, route] of [["GET", "/auth/userdata"], ["GET", "/api/characters"], ["POST", `/api/characters/${characterId}/play`]]) {
+    for (const [method, route] of [
+      ["GET", "/auth/userdata"],
+      ["GET", "/api/characters"],
+      ["POST", `/api/characters/${characterId}/play`],
+    ]) {
       const res = await api(url, method, route, { token });
       assert.equal(res.status, 401, `${method} ${route}`);
       assert.deepEqual(res.body, { error: "account_not_found" }, `${method} ${route}`);
@@ -85,8 +96,8 @@ describe("a saved sign-in whose account is gone", () => {
     assert.deepEqual([wrong.status, wrong.body], [401, { error: "invalid_credentials" }]);
 
     // Nor do tokens that prove nothing: expired, or with an id that is no account id.
-    const expired = await JWT.sign({ id, anonymous: false, roles: [] }, { expiresIn: -10 }) as string;
-    const malformed = await JWT.sign({ id: "not-an-object-id", anonymous: false, roles: [] }) as string;
+    const expired = (await JWT.sign({ id, anonymous: false, roles: [] }, { expiresIn: -10 })) as string;
+    const malformed = (await JWT.sign({ id: "not-an-object-id", anonymous: false, roles: [] })) as string;
     for (const bad of [expired, malformed]) {
       const res = await api(url, "GET", "/auth/userdata", { token: bad });
       assert.equal(res.status, 401);
@@ -116,7 +127,10 @@ describe("characters API", () => {
     );
     const list = await api(url, "GET", "/api/characters", { token });
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.map((c: { name: string }) => c.name), ["Listed_1"]);
+    assert.deepEqual(
+      list.body.map((c: { name: string }) => c.name),
+      ["Listed_1"],
+    );
     assert.equal(list.body[0].id, created.body.id);
 
     const removed = await api(url, "DELETE", `/api/characters/${created.body.id}`, { token });

@@ -20,14 +20,53 @@ const REPORT = {
   auditReportVersion: 2,
   vulnerabilities: {
     "some-parser": {
-      name: "some-parser", severity: "high", isDirect: false, range: "<2.1.0", nodes: ["node_modules/some-parser"], fixAvailable: true,
-      via: [{ source: 1099999, name: "some-parser", dependency: "some-parser", title: "Prototype pollution", url: "https://github.com/advisories/GHSA-aaaa-bbbb-cccc", severity: "high", range: "<2.1.0" }],
+      name: "some-parser",
+      severity: "high",
+      isDirect: false,
+      range: "<2.1.0",
+      nodes: ["node_modules/some-parser"],
+      fixAvailable: true,
+      via: [
+        {
+          source: 1099999,
+          name: "some-parser",
+          dependency: "some-parser",
+          title: "Prototype pollution",
+          url: "https://github.com/advisories/GHSA-aaaa-bbbb-cccc",
+          severity: "high",
+          range: "<2.1.0",
+        },
+      ],
       effects: ["uses-parser"],
     },
-    "uses-parser": { name: "uses-parser", severity: "high", isDirect: true, via: ["some-parser"], effects: [], range: "*", nodes: [], fixAvailable: true },
+    "uses-parser": {
+      name: "uses-parser",
+      severity: "high",
+      isDirect: true,
+      via: ["some-parser"],
+      effects: [],
+      range: "*",
+      nodes: [],
+      fixAvailable: true,
+    },
     "minor-thing": {
-      name: "minor-thing", severity: "moderate", isDirect: false, range: "*", nodes: [], fixAvailable: false, effects: [],
-      via: [{ source: 1088888, name: "minor-thing", title: "ReDoS", url: "https://github.com/advisories/GHSA-dddd-eeee-ffff", severity: "moderate", range: "*" }],
+      name: "minor-thing",
+      severity: "moderate",
+      isDirect: false,
+      range: "*",
+      nodes: [],
+      fixAvailable: false,
+      effects: [],
+      via: [
+        {
+          source: 1088888,
+          name: "minor-thing",
+          title: "ReDoS",
+          url: "https://github.com/advisories/GHSA-dddd-eeee-ffff",
+          severity: "moderate",
+          range: "*",
+        },
+      ],
     },
   },
   metadata: { vulnerabilities: { high: 2, moderate: 1 } },
@@ -49,7 +88,10 @@ describe("dependency audit gate", () => {
 
   it("passes a clean report, and says plainly when the advisory service could not be asked", () => {
     assert.equal(judge({ vulnerabilities: {} }, []).ok, true);
-    const offline = judge({ message: "405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk", statusCode: 405 }, []);
+    const offline = judge(
+      { message: "405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk", statusCode: 405 },
+      [],
+    );
     assert.equal(offline.unreachable, true);
     assert.match(offline.lines[0], /npm audit could not run \(405 Method Not Allowed.*\): no vulnerability check was made/);
   });
@@ -59,7 +101,9 @@ describe("dependency audit gate", () => {
     const file = path.join(dir, "report.json");
     fs.writeFileSync(file, JSON.stringify(REPORT));
     const script = path.join(PROJECT_ROOT, "scripts", "audit.ts");
-    const failed = await run(process.execPath, ["--import", "tsx", script, "--report", file], { cwd: PROJECT_ROOT }).catch((error: { code: number; stdout: string }) => error);
+    const failed = await run(process.execPath, ["--import", "tsx", script, "--report", file], { cwd: PROJECT_ROOT }).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
     assert.equal((failed as { code: number }).code, 1);
     assert.match((failed as { stdout: string }).stdout, /FAIL: some-parser/);
     fs.writeFileSync(file, JSON.stringify({ ...REPORT, vulnerabilities: { "minor-thing": REPORT.vulnerabilities["minor-thing"] } }));

@@ -32,7 +32,12 @@ function inputFrames(stamps: "none" | "reckon" | "both"): Uint8Array[] {
   const encoder = new InputEncoder(input);
   const frames: Uint8Array[] = [];
   const changes: Array<Partial<Record<"dx" | "dy" | "skill" | "target", number>>> = [
-    {}, { dx: 1 }, { dx: -1, dy: 1 }, { skill: 2, target: 123_456 }, { skill: 0 }, { dx: 0, dy: 0, skill: 1, target: 4_294_967_295 },
+    {},
+    { dx: 1 },
+    { dx: -1, dy: 1 },
+    { skill: 2, target: 123_456 },
+    { skill: 0 },
+    { dx: 0, dy: 0, skill: 1, target: 4_294_967_295 },
   ];
   let delta = 0;
   for (const change of changes) {
@@ -54,12 +59,21 @@ function inputFrames(stamps: "none" | "reckon" | "both"): Uint8Array[] {
 describe("the client frame grammar", () => {
   it("accepts every frame the real client sends", () => {
     for (const frame of inputFrames("none")) assert.deepEqual(read(frame), { ok: true, kind: "input" }, Buffer.from(frame).toString("hex"));
-    for (const frame of inputFrames("reckon")) assert.deepEqual(read(frame, () => ({ reckon: true, snapshot: false })), { ok: true, kind: "input" });
+    for (const frame of inputFrames("reckon"))
+      assert.deepEqual(
+        read(frame, () => ({ reckon: true, snapshot: false })),
+        { ok: true, kind: "input" },
+      );
     for (const frame of inputFrames("both")) assert.deepEqual(read(frame, BOTH_STAMPS), { ok: true, kind: "input" });
     assert.deepEqual(read([Protocol.JOIN_ROOM]), { ok: true, kind: "join" });
     assert.deepEqual(read([Protocol.LEAVE_ROOM]), { ok: true, kind: "leave" });
     assert.deepEqual(read([Protocol.PING]), { ok: true, kind: "ping" });
-    assert.deepEqual(read(message(ClientMessage.Chat, { text: "héllo" })), { ok: true, kind: "message", type: "chat", payload: { text: "héllo" } });
+    assert.deepEqual(read(message(ClientMessage.Chat, { text: "héllo" })), {
+      ok: true,
+      kind: "message",
+      type: "chat",
+      payload: { text: "héllo" },
+    });
     assert.deepEqual(read(message(ClientMessage.PickUp, { id: 7 })), { ok: true, kind: "message", type: "pickUp", payload: { id: 7 } });
     assert.deepEqual(read(message("anything")), { ok: true, kind: "message", type: "anything", payload: undefined });
   });
@@ -114,10 +128,15 @@ describe("the client frame grammar", () => {
 
   it("reads any bytes without throwing (a random sweep of 100,000 frames)", () => {
     let seed = 0x9e3779b9;
-    const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     const prefixes = [
-      [Protocol.ROOM_INPUT_RELIABLE], [Protocol.ROOM_INPUT_RELIABLE | TIMED], [Protocol.ROOM_DATA, 0xa4, 0x63, 0x68, 0x61, 0x74], [Protocol.ROOM_DATA],
-      [Protocol.ROOM_INPUT_UNRELIABLE], [Protocol.JOIN_ROOM], [],
+      [Protocol.ROOM_INPUT_RELIABLE],
+      [Protocol.ROOM_INPUT_RELIABLE | TIMED],
+      [Protocol.ROOM_DATA, 0xa4, 0x63, 0x68, 0x61, 0x74],
+      [Protocol.ROOM_DATA],
+      [Protocol.ROOM_INPUT_UNRELIABLE],
+      [Protocol.JOIN_ROOM],
+      [],
     ];
     const kinds = new Map<string, number>();
     for (let i = 0; i < 100_000; i++) {

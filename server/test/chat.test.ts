@@ -11,11 +11,15 @@ import { tileCentre } from "./zoneFixtures.ts";
 
 let game: TestGame;
 const openRooms: ClientRoom[] = [];
-before(async () => { game = await startTestGame(); });
+before(async () => {
+  game = await startTestGame();
+});
 afterEach(async () => {
   await Promise.all(openRooms.splice(0).map((room) => (room.connection.isOpen ? room.leave().catch(() => {}) : undefined)));
 });
-after(async () => { await game.stop(); });
+after(async () => {
+  await game.stop();
+});
 
 interface Player {
   room: ClientRoom<any, any>;

@@ -42,19 +42,26 @@ describe("configuration", () => {
     assert.ok(first.length >= 32);
     assert.equal(developmentSecret(dataDir), first, "the same secret after a restart");
     assert.equal(fs.statSync(path.join(dataDir, DEVELOPMENT_SECRET_FILE)).mode & 0o777, 0o600);
-    assert.notEqual(developmentSecret(fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-secret-"))), first, "another data folder, another secret");
+    assert.notEqual(
+      developmentSecret(fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-secret-"))),
+      first,
+      "another data folder, another secret",
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("refuses to start in production without JWT_SECRET", () => {
-    assert.deepEqual(problemsOf({ NODE_ENV: "production" }), [
-      "JWT_SECRET is required when NODE_ENV=production (a long random string)",
-    ]);
+    assert.deepEqual(problemsOf({ NODE_ENV: "production" }), ["JWT_SECRET is required when NODE_ENV=production (a long random string)"]);
   });
 
   it("reports one clear message per bad variable, all at once", () => {
     const problems = problemsOf({
-      PORT: "80a", AUTOSAVE_SECONDS: "0", LOG_LEVEL: "loud", NODE_ENV: "staging", MONGODB_URI: "postgres://x", JWT_SECRET: "short",
+      PORT: "80a",
+      AUTOSAVE_SECONDS: "0",
+      LOG_LEVEL: "loud",
+      NODE_ENV: "staging",
+      MONGODB_URI: "postgres://x",
+      JWT_SECRET: "short",
     });
     assert.deepEqual(problems, [
       'NODE_ENV must be one of development, production, test (got "staging")',
@@ -69,8 +76,15 @@ describe("configuration", () => {
 
   it("reads every variable it documents", () => {
     const config = loadConfig({
-      NODE_ENV: "production", PORT: "9000", MONGODB_URI: "mongodb://db:27017/game", JWT_SECRET: "0123456789abcdef0123",
-      AUTOSAVE_SECONDS: "5", LOG_DIR: "/tmp/x-logs", LOG_LEVEL: "debug", SHUTDOWN_SECONDS: "3", RECONNECT_SECONDS: "7",
+      NODE_ENV: "production",
+      PORT: "9000",
+      MONGODB_URI: "mongodb://db:27017/game",
+      JWT_SECRET: "0123456789abcdef0123",
+      AUTOSAVE_SECONDS: "5",
+      LOG_DIR: "/tmp/x-logs",
+      LOG_LEVEL: "debug",
+      SHUTDOWN_SECONDS: "3",
+      RECONNECT_SECONDS: "7",
     });
     assert.equal(config.port, 9000);
     assert.equal(config.mongodbUri, "mongodb://db:27017/game");

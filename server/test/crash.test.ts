@@ -20,7 +20,10 @@ function world(): string {
   const rows = Array.from({ length: 12 }, (_, r) => (r === 0 || r === 11 ? "#".repeat(20) : `#${".".repeat(18)}#`));
   return writeZones({
     yard: {
-      starting: true, rows, viewRadius: 2000, spawns: { default: [2, 2] },
+      starting: true,
+      rows,
+      viewRadius: 2000,
+      spawns: { default: [2, 2] },
       monsterAreas: [{ name: "target", rect: [10, 5, 1, 1], properties: { monster: "skeleton", behaviour: "passive", wander: false } }],
     },
   });
@@ -71,30 +74,41 @@ describe("crash survival", () => {
       input.send();
     };
     const monster = await waitFor(() => [...room.state.monsters.values()][0], "the skeleton in view");
-    for (let i = 0; i < 12; i++) { step({}); await sleep(50); } // the clock syncs
+    for (let i = 0; i < 12; i++) {
+      step({});
+      await sleep(50);
+    } // the clock syncs
 
     // Firebolts until it dies (the cooldown paces them).
     const eid = monster.eid;
-    await waitFor(async () => {
-      if (!room.state.monsters.has(String(eid))) return true;
-      step({ skill: Skill.Bolt, target: eid });
-      await sleep(SKILLS[Skill.Bolt].cooldownMs / 3);
-      return false;
-    }, "the skeleton dies", 20_000);
+    await waitFor(
+      async () => {
+        if (!room.state.monsters.has(String(eid))) return true;
+        step({ skill: Skill.Bolt, target: eid });
+        await sleep(SKILLS[Skill.Bolt].cooldownMs / 3);
+        return false;
+      },
+      "the skeleton dies",
+      20_000,
+    );
     const expected = addXp(5, startXp, MONSTERS.skeleton.xp);
     await waitFor(() => me().level === expected.level, "level up");
 
     // Walk onto the bones it dropped.
     const bones = await waitFor(() => [...room.state.loot.values()].find((d: any) => d.item === "bone"), "bones on the ground");
-    await waitFor(async () => {
-      const p = me();
-      if (p.inventory.some((s: any) => s.item === "bone")) return true;
-      const dx = bones.x - p.x;
-      const dy = bones.y - p.y;
-      step({ dx: Math.abs(dx) > 4 ? Math.sign(dx) : 0, dy: Math.abs(dy) > 4 ? Math.sign(dy) : 0 });
-      await sleep(50);
-      return false;
-    }, "the bones picked up", 10_000);
+    await waitFor(
+      async () => {
+        const p = me();
+        if (p.inventory.some((s: any) => s.item === "bone")) return true;
+        const dx = bones.x - p.x;
+        const dy = bones.y - p.y;
+        step({ dx: Math.abs(dx) > 4 ? Math.sign(dx) : 0, dy: Math.abs(dy) > 4 ? Math.sign(dy) : 0 });
+        await sleep(50);
+        return false;
+      },
+      "the bones picked up",
+      10_000,
+    );
     await sleep(500); // the last patches are in: what the client shows is what the server holds
     const carried = [...me().inventory].map((s: any) => ({ item: s.item, count: s.count }));
     assert.ok(carried.some((s) => s.item === "bone"));
@@ -106,7 +120,10 @@ describe("crash survival", () => {
     const player = back.state.players.get(back.sessionId);
     assert.equal(player.level, expected.level);
     assert.equal(player.xp, expected.xp);
-    assert.deepEqual([...player.inventory].map((s: any) => ({ item: s.item, count: s.count })), carried);
+    assert.deepEqual(
+      [...player.inventory].map((s: any) => ({ item: s.item, count: s.count })),
+      carried,
+    );
     await back.leave();
   });
 });

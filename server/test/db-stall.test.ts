@@ -47,8 +47,12 @@ before(async () => {
   await connectDatabase(engine.uri);
   logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-stall-"));
   server = await startServerProcess({
-    MONGODB_URI: engine.uri, ZONES_DIR: testZones(), LOG_DIR: logDir, NODE_ENV: "production",
-    AUTOSAVE_SECONDS: "1", RECONNECT_SECONDS: "0",
+    MONGODB_URI: engine.uri,
+    ZONES_DIR: testZones(),
+    LOG_DIR: logDir,
+    NODE_ENV: "production",
+    AUTOSAVE_SECONDS: "1",
+    RECONNECT_SECONDS: "0",
   });
 });
 after(async () => {
@@ -62,7 +66,11 @@ after(async () => {
 function logLines(name: string): Array<Record<string, any>> {
   const file = path.join(logDir, `${name}.log`);
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 interface Probe {
@@ -80,14 +88,24 @@ async function probe(method: string, route: string, options: { token?: string; b
   let response: Response;
   try {
     response = await fetch(server.url + route, {
-      method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: AbortSignal.timeout(HANG_MS),
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(HANG_MS),
     });
   } catch (error) {
-    throw new Error(`${method} ${route} did not answer within ${HANG_MS / 1000} s during the stall: it hangs (${(error as Error).message})`, { cause: error });
+    throw new Error(
+      `${method} ${route} did not answer within ${HANG_MS / 1000} s during the stall: it hangs (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const text = await response.text();
   let body: any = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: response.status, body, ms: Math.round(performance.now() - started) };
 }
 
@@ -100,7 +118,12 @@ interface Walker {
 /** A player walking a square (a second per side) with 20 inputs a second, until stopped. */
 function walk(player: Player, phase: number): Walker {
   const input = player.room.input<{ dx: number; dy: number }>();
-  const sides = [[1, 0], [0, 1], [-1, 0], [0, -1]];
+  const sides = [
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+  ];
   const started = Date.now();
   let moves = 0;
   let last = position(player);
@@ -125,15 +148,19 @@ function position(player: Player): { x: number; y: number } {
 async function restingPosition(player: Player): Promise<{ x: number; y: number }> {
   let last = position(player);
   let patchesAt = player.patchTimes.length;
-  return waitFor(() => {
-    const now = position(player);
-    if (now.x !== last.x || now.y !== last.y) {
-      last = now;
-      patchesAt = player.patchTimes.length;
-      return null;
-    }
-    return player.patchTimes.length >= patchesAt + 5 ? now : null;
-  }, "the player to stand still", 15_000);
+  return waitFor(
+    () => {
+      const now = position(player);
+      if (now.x !== last.x || now.y !== last.y) {
+        last = now;
+        patchesAt = player.patchTimes.length;
+        return null;
+      }
+      return player.patchTimes.length >= patchesAt + 5 ? now : null;
+    },
+    "the player to stand still",
+    15_000,
+  );
 }
 
 describe("a database stall", () => {
@@ -149,10 +176,14 @@ describe("a database stall", () => {
     let stalledAt = 0;
     try {
       // Saves work before the stall: every walker's progress reaches the database.
-      await waitFor(async () => {
-        const saved = await Character.find({ _id: { $in: characters.map((c) => c.id) } }).lean();
-        return saved.length === PLAYERS && saved.every((doc) => doc.lastPlayedAt);
-      }, "a first save of every walker", 15_000);
+      await waitFor(
+        async () => {
+          const saved = await Character.find({ _id: { $in: characters.map((c) => c.id) } }).lean();
+          return saved.length === PLAYERS && saved.every((doc) => doc.lastPlayedAt);
+        },
+        "a first save of every walker",
+        15_000,
+      );
 
       process.kill(-engine.pid!, "SIGSTOP");
       paused = true;
@@ -192,8 +223,10 @@ describe("a database stall", () => {
         assert.ok(player.patchTimes.length > patchesBefore[i] + 20, `player ${i} kept receiving patches during the stall`);
         assert.ok(walkers[i].moves() > movesBefore[i] + 5, `player ${i} kept walking during the stall`);
       });
-      t.diagnostic(`503 answers at the start of the stall (ms): login ${login.ms}, sign-up ${register.ms}, guest ${guest.ms}, `
-        + `characters ${list.ms}, play ${play.ms}, /ready ${ready.ms}; in its middle: login ${second[0].ms}, play ${second[1].ms}`);
+      t.diagnostic(
+        `503 answers at the start of the stall (ms): login ${login.ms}, sign-up ${register.ms}, guest ${guest.ms}, ` +
+          `characters ${list.ms}, play ${play.ms}, /ready ${ready.ms}; in its middle: login ${second[0].ms}, play ${second[1].ms}`,
+      );
     } finally {
       for (const walker of walkers) walker.stop();
     }
@@ -204,17 +237,21 @@ describe("a database stall", () => {
     const resumedAt = Date.now();
 
     // Every player's last position reaches the database (the saves waited and retried).
-    await waitFor(async () => {
-      try {
-        const saved = await Character.find({ _id: { $in: characters.map((c) => c.id) } }).lean();
-        return characters.every((character, i) => {
-          const doc = saved.find((d) => String(d._id) === character.id);
-          return doc && doc.x === finals[i].x && doc.y === finals[i].y;
-        });
-      } catch {
-        return false; // this process's own connection is coming back too
-      }
-    }, "every player's final position in the database", 60_000);
+    await waitFor(
+      async () => {
+        try {
+          const saved = await Character.find({ _id: { $in: characters.map((c) => c.id) } }).lean();
+          return characters.every((character, i) => {
+            const doc = saved.find((d) => String(d._id) === character.id);
+            return doc && doc.x === finals[i].x && doc.y === finals[i].y;
+          });
+        } catch {
+          return false; // this process's own connection is coming back too
+        }
+      },
+      "every player's final position in the database",
+      60_000,
+    );
     const savedAfterMs = Date.now() - resumedAt;
 
     // The server recovered: it runs, answers, and serves the same requests again.
@@ -239,12 +276,17 @@ describe("a database stall", () => {
     assert.deepEqual(unexpected, [], "no other error: no crash, no 500");
     const app = logLines("app");
     for (const route of ["/auth/login", "/auth/register", "/auth/anonymous", "/api/characters", `/api/characters/${spare.id}/play`]) {
-      assert.ok(app.some((line) => line.message.startsWith("answered 503") && line.path === route), `the 503 of ${route} is in app.log`);
+      assert.ok(
+        app.some((line) => line.message.startsWith("answered 503") && line.path === route),
+        `the 503 of ${route} is in app.log`,
+      );
     }
     const recovery = app.findLast((line) => /^the database answers again/.test(line.message))!;
     const saveFailures = app.filter((line) => /^save of character \w+ failed/.test(line.message)).length;
-    t.diagnostic(`after SIGCONT every final position was in the database within ${savedAfterMs} ms; "${recovery.message}"; `
-      + `${saveFailures} save attempt(s) failed and were retried during the stall`);
+    t.diagnostic(
+      `after SIGCONT every final position was in the database within ${savedAfterMs} ms; "${recovery.message}"; ` +
+        `${saveFailures} save attempt(s) failed and were retried during the stall`,
+    );
     await Promise.all(players.map((player) => player.room.leave()));
   });
 });
@@ -252,27 +294,40 @@ describe("a database stall", () => {
 describe("route()", () => {
   it("answers 503 once when a handler outlives its deadline, and drops what the handler does after", async () => {
     let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let lateOutcome: Promise<{ aborted: boolean; error: string }> | undefined;
     const app = express();
-    app.get("/slow", route(async (_req, res, next, answered) => {
-      lateOutcome = (async () => {
-        await released;
-        const aborted = answered.aborted;
-        try {
-          res.json({ late: true }); // the answer nobody may receive: Node refuses a second one
-          return { aborted, error: "" };
-        } catch (error) {
-          next(error); // and an error after the 503 reaches no error handler
-          return { aborted, error: (error as Error).message };
-        }
-      })();
-      const outcome = await lateOutcome;
-      if (outcome.error) throw new Error(outcome.error);
-    // The database answers (this process's connection is up): the request is only slow,
-    // so it is left alone until the limit, then answered 503.
-    }, { checkEveryMs: 50, patienceMs: 5_000, limitMs: 300 }));
-    app.get("/fast", route(async (_req, res) => { res.json({ fast: true }); }));
+    app.get(
+      "/slow",
+      route(
+        async (_req, res, next, answered) => {
+          lateOutcome = (async () => {
+            await released;
+            const aborted = answered.aborted;
+            try {
+              res.json({ late: true }); // the answer nobody may receive: Node refuses a second one
+              return { aborted, error: "" };
+            } catch (error) {
+              next(error); // and an error after the 503 reaches no error handler
+              return { aborted, error: (error as Error).message };
+            }
+          })();
+          const outcome = await lateOutcome;
+          if (outcome.error) throw new Error(outcome.error);
+          // The database answers (this process's connection is up): the request is only slow,
+          // so it is left alone until the limit, then answered 503.
+        },
+        { checkEveryMs: 50, patienceMs: 5_000, limitMs: 300 },
+      ),
+    );
+    app.get(
+      "/fast",
+      route(async (_req, res) => {
+        res.json({ fast: true });
+      }),
+    );
     app.use(apiErrorHandler);
     const httpServer = http.createServer(app);
     await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));

@@ -27,8 +27,12 @@ before(async () => {
     workerData: { port },
     resourceLimits: { maxOldGenerationSizeMb: 128 },
   });
-  worker.on("error", (error) => { exited = { code: -1, error }; });
-  worker.on("exit", (code) => { exited ??= { code }; });
+  worker.on("error", (error) => {
+    exited = { code: -1, error };
+  });
+  worker.on("exit", (code) => {
+    exited ??= { code };
+  });
   await new Promise<void>((resolve, reject) => {
     worker.on("message", (message: { listening?: number; error?: string }) => {
       if (message.listening) resolve();
@@ -38,7 +42,9 @@ before(async () => {
   });
   url = `http://127.0.0.1:${port}`;
 });
-after(async () => { await worker?.terminate(); });
+after(async () => {
+  await worker?.terminate();
+});
 
 /** The bare server answers HTTP (its event loop is free), within a bound. */
 async function answers(): Promise<boolean> {
@@ -60,7 +66,11 @@ describe("patched Colyseus input decoders", () => {
     const room = await join();
     const before = errors.length;
     room.connection.send(Uint8Array.from([Protocol.ROOM_INPUT_UNRELIABLE, 0x00, 0xff]));
-    await waitFor(() => errors.slice(before).some((e) => /decodeAll: malformed packet \(slot 0 has length -1/.test(e)), "the decoder's refusal", 10_000);
+    await waitFor(
+      () => errors.slice(before).some((e) => /decodeAll: malformed packet \(slot 0 has length -1/.test(e)),
+      "the decoder's refusal",
+      10_000,
+    );
     assert.ok(await answers(), "the server still answers");
     assert.equal(exited, null);
     await room.leave();
@@ -70,7 +80,11 @@ describe("patched Colyseus input decoders", () => {
     const room = await join();
     const before = errors.length;
     room.connection.send(Uint8Array.from([Protocol.ROOM_INPUT_UNRELIABLE | TIMED, 0xce, 0xff, 0xff, 0xff, 0xff]));
-    await waitFor(() => errors.slice(before).some((e) => /malformed unreliable input stamp block \(4294967295 slots declared/.test(e)), "the decoder's refusal", 10_000);
+    await waitFor(
+      () => errors.slice(before).some((e) => /malformed unreliable input stamp block \(4294967295 slots declared/.test(e)),
+      "the decoder's refusal",
+      10_000,
+    );
     assert.ok(await answers(), "the server still answers");
     assert.equal(exited, null, "the worker (128 MB heap) is alive");
     await room.leave();

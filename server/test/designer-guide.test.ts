@@ -33,7 +33,10 @@ function examples(): Example[] {
   const found: Example[] = [];
   for (const match of text.matchAll(/^( *)```(\w+) file=(\S+)(?: object=(\S+))?\n([\s\S]*?)^\1```$/gm)) {
     const indent = match[1].length;
-    const body = match[5].split("\n").map((line) => line.slice(indent)).join("\n");
+    const body = match[5]
+      .split("\n")
+      .map((line) => line.slice(indent))
+      .join("\n");
     found.push({ lang: match[2], file: match[3], object: match[4], body });
   }
   return found;
@@ -44,8 +47,10 @@ function objectsOf(map: any): any[] {
 }
 
 function zonesCheck(dir: string) {
-  return run("npm", ["run", "--silent", "zones:check", "--", dir], { cwd: PROJECT_ROOT })
-    .then(({ stdout }) => ({ code: 0, output: stdout }), (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }));
+  return run("npm", ["run", "--silent", "zones:check", "--", dir], { cwd: PROJECT_ROOT }).then(
+    ({ stdout }) => ({ code: 0, output: stdout }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
+  );
 }
 
 describe("the designer guide", () => {
@@ -105,13 +110,21 @@ describe("the designer guide", () => {
       // 2-3. The map as Tiled saves it (the shipped drawing), with the guide's spawn and portal.
       const map = JSON.parse(fs.readFileSync(path.join(SHIPPED, "dungeon", "map.tmj"), "utf8"));
       const objects = objectsOf(map);
-      assert.deepEqual(objects.find((o) => o.name === "entrance"), JSON.parse(block("shared/zones/dungeon/map.tmj", "entrance").body));
-      assert.deepEqual(objects.find((o) => o.name === "toForest"), JSON.parse(block("shared/zones/dungeon/map.tmj", "toForest").body));
+      assert.deepEqual(
+        objects.find((o) => o.name === "entrance"),
+        JSON.parse(block("shared/zones/dungeon/map.tmj", "entrance").body),
+      );
+      assert.deepEqual(
+        objects.find((o) => o.name === "toForest"),
+        JSON.parse(block("shared/zones/dungeon/map.tmj", "toForest").body),
+      );
       fs.writeFileSync(path.join(world, "dungeon", "map.tmj"), JSON.stringify(map, null, 1));
       // Connect it: the forest's cave mouth, from the guide.
       const forestMap = path.join(world, "forest", "map.tmj");
       const forest = JSON.parse(fs.readFileSync(forestMap, "utf8"));
-      forest.layers.find((layer: any) => layer.name === "objects").objects.push(JSON.parse(block("shared/zones/forest/map.tmj", "toDungeon").body));
+      forest.layers
+        .find((layer: any) => layer.name === "objects")
+        .objects.push(JSON.parse(block("shared/zones/forest/map.tmj", "toDungeon").body));
       fs.writeFileSync(forestMap, JSON.stringify(forest, null, 1));
       // 4. The room type named in zone.json is the guide's file.
       assert.ok(fs.existsSync(path.join(PROJECT_ROOT, block("server/src/rooms/types/dungeon.ts").file)));
@@ -131,7 +144,11 @@ describe("the designer guide", () => {
       const forest = await game.colyseus.sdk.consumeSeatReservation<any>(res.body);
       const input = forest.input<{ dx: number; dy: number }>();
       const transfer = await new Promise<{ zone: string; reservation: any }>((resolve) => {
-        const walking = setInterval(() => { input.data.dx = 0; input.data.dy = -1; input.send(); }, 50);
+        const walking = setInterval(() => {
+          input.data.dx = 0;
+          input.data.dy = -1;
+          input.send();
+        }, 50);
         forest.onMessage(ServerMessage.Transfer, (message: { zone: string; reservation: any }) => {
           clearInterval(walking);
           resolve(message);

@@ -29,11 +29,22 @@ describe("npm run dev", () => {
     child = spawn("npm", ["run", "dev"], {
       cwd: PROJECT_ROOT,
       detached: true,
-      env: { ...process.env, PORT: String(port), MONGODB_ENGINE: "jongodb", JWT_SECRET: TEST_JWT_SECRET, LOG_DIR: logDir, NODE_ENV: "development" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        MONGODB_ENGINE: "jongodb",
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_DIR: logDir,
+        NODE_ENV: "development",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout!.on("data", (chunk) => { output += chunk; });
-    child.stderr!.on("data", (chunk) => { output += chunk; });
+    child.stdout!.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr!.on("data", (chunk) => {
+      output += chunk;
+    });
     const url = `http://127.0.0.1:${port}`;
     const listening = () => (output.match(/OatNut is listening/g) ?? []).length;
 

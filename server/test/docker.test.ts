@@ -26,8 +26,15 @@ const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "u
 // ---------------------------------------------------------------------------------------
 // Dockerfile parsing (enough for our own file: comments, line continuations, stages)
 
-interface Instruction { keyword: string; args: string }
-interface Stage { from: string; name: string | undefined; instructions: Instruction[] }
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+interface Stage {
+  from: string;
+  name: string | undefined;
+  instructions: Instruction[];
+}
 
 function parseDockerfile(text: string): Stage[] {
   const logical: string[] = [];
@@ -73,7 +80,10 @@ function healthcheckCommand(args: string): string[] {
 describe("Dockerfile", () => {
   it("passes the static Dockerfile checker (dockerfile-utils, the VS Code Docker linter) with no finding", () => {
     const findings = lintDockerfile(fs.readFileSync(path.join(PROJECT_ROOT, "Dockerfile"), "utf8"));
-    assert.deepEqual(findings.map((f) => `line ${f.range.start.line + 1}: ${f.message}`), []);
+    assert.deepEqual(
+      findings.map((f) => `line ${f.range.start.line + 1}: ${f.message}`),
+      [],
+    );
     // The checker is live: it does report a broken Dockerfile.
     const broken = lintDockerfile("FROM node:24\nCMD node a.js\nCMD node b.js\nHEALTHCHECK CMD\nUSR node\n");
     assert.equal(broken.length, 3);
@@ -86,14 +96,21 @@ describe("Dockerfile", () => {
   it("is multi-stage, every stage on the official Node 24 image", () => {
     assert.ok(stages.length >= 2, `expected at least 2 FROM lines (build + runtime), found ${stages.length}`);
     for (const stage of stages) {
-      assert.match(stage.from, /^node:24(-[a-z0-9-]+)?$/, `stage ${stage.name ?? "?"} must be FROM node:24-bookworm-slim (or node:24-slim), got ${stage.from}`);
+      assert.match(
+        stage.from,
+        /^node:24(-[a-z0-9-]+)?$/,
+        `stage ${stage.name ?? "?"} must be FROM node:24-bookworm-slim (or node:24-slim), got ${stage.from}`,
+      );
     }
   });
 
   it("builds in an earlier stage with npm ci and npm run build", () => {
     const build = stages.slice(0, -1).find((stage) => all(stage, "RUN").some((i) => /\bnpm run build\b/.test(i.args)));
     assert.ok(build, "an earlier stage must RUN npm run build");
-    assert.ok(all(build, "RUN").some((i) => /\bnpm ci\b/.test(i.args)), "the build stage must install with npm ci (the lockfile)");
+    assert.ok(
+      all(build, "RUN").some((i) => /\bnpm ci\b/.test(i.args)),
+      "the build stage must install with npm ci (the lockfile)",
+    );
   });
 
   it("ships only production dependencies and the built output in the runtime stage", () => {
@@ -106,11 +123,22 @@ describe("Dockerfile", () => {
       }
     }
     const copies = all(final, "COPY").map((i) => i.args);
-    assert.ok(copies.some((a) => /--from=\S+/.test(a) && /server\/dist/.test(a)), "the runtime stage copies server/dist from the build");
-    assert.ok(copies.some((a) => /--from=\S+/.test(a) && /client\/dist/.test(a)), "the runtime stage copies client/dist from the build");
-    assert.ok(copies.some((a) => /^shared\/zones\s+shared\/zones$/.test(a.trim())), "the runtime stage has the zones the server reads at start-up");
-    assert.ok(copies.some((a) => /\bnode_modules\b/.test(a)) || all(final, "RUN").some((i) => /--omit=dev/.test(i.args)),
-      "the runtime stage gets production node_modules");
+    assert.ok(
+      copies.some((a) => /--from=\S+/.test(a) && /server\/dist/.test(a)),
+      "the runtime stage copies server/dist from the build",
+    );
+    assert.ok(
+      copies.some((a) => /--from=\S+/.test(a) && /client\/dist/.test(a)),
+      "the runtime stage copies client/dist from the build",
+    );
+    assert.ok(
+      copies.some((a) => /^shared\/zones\s+shared\/zones$/.test(a.trim())),
+      "the runtime stage has the zones the server reads at start-up",
+    );
+    assert.ok(
+      copies.some((a) => /\bnode_modules\b/.test(a)) || all(final, "RUN").some((i) => /--omit=dev/.test(i.args)),
+      "the runtime stage gets production node_modules",
+    );
     assert.ok(!all(final, "RUN").some((i) => /\bnpm run build\b/.test(i.args)), "no building in the runtime stage");
   });
 
@@ -119,16 +147,23 @@ describe("Dockerfile", () => {
     assert.ok(users.length > 0, "the runtime stage must set USER (not run as root)");
     const user = users.at(-1)!.args.split(":")[0];
     assert.ok(!["root", "0"].includes(user), `the final USER must not be root (got ${user})`);
-    const runs = all(final, "RUN").map((i) => i.args).join("\n");
+    const runs = all(final, "RUN")
+      .map((i) => i.args)
+      .join("\n");
     assert.match(runs, /mkdir[^\n]*\blogs\b[^\n]*\bdata\b|mkdir[^\n]*\bdata\b[^\n]*\blogs\b/, "the runtime stage creates logs and data");
     assert.match(runs, new RegExp(`chown[^\\n]*\\b${user}\\b`), `logs and data are chowned to ${user}`);
   });
 
   it("sets production, exposes 8080, checks /health with node and starts node server/dist/main.js", () => {
-    const env = all(final, "ENV").map((i) => i.args).join(" ");
+    const env = all(final, "ENV")
+      .map((i) => i.args)
+      .join(" ");
     assert.match(env, /\bNODE_ENV=production\b/);
     assert.match(env, /\bPORT=8080\b/);
-    assert.ok(all(final, "EXPOSE").some((i) => i.args.split(/\s+/).includes("8080")), "EXPOSE 8080");
+    assert.ok(
+      all(final, "EXPOSE").some((i) => i.args.split(/\s+/).includes("8080")),
+      "EXPOSE 8080",
+    );
 
     const healthchecks = all(final, "HEALTHCHECK");
     assert.equal(healthchecks.length, 1, "exactly one HEALTHCHECK in the runtime stage");
@@ -143,7 +178,10 @@ describe("Dockerfile", () => {
   });
 
   it("has a .dockerignore that keeps node_modules, build output, logs, data, .env and .git out", () => {
-    const patterns = read(".dockerignore").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const patterns = read(".dockerignore")
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
     for (const required of ["**/node_modules", "**/dist", "logs", "data", ".env", ".git"]) {
       assert.ok(patterns.includes(required), `.dockerignore must list ${required}`);
     }
@@ -197,7 +235,10 @@ describe("docker-compose.yml", () => {
   });
 
   it("has the app and mongo services by default", () => {
-    const always = Object.entries<{ profiles?: string[] }>(services()).filter(([, s]) => !s.profiles).map(([name]) => name).sort();
+    const always = Object.entries<{ profiles?: string[] }>(services())
+      .filter(([, s]) => !s.profiles)
+      .map(([name]) => name)
+      .sort();
     assert.deepEqual(always, ["app", "mongo"]);
   });
 
@@ -218,7 +259,11 @@ describe("docker-compose.yml", () => {
   });
 
   it("mounts ./logs on /app/logs", () => {
-    assert.ok(services().app.volumes.map(volume).some((v: { source: string; target: string }) => v.source === "./logs" && v.target === "/app/logs"));
+    assert.ok(
+      services()
+        .app.volumes.map(volume)
+        .some((v: { source: string; target: string }) => v.source === "./logs" && v.target === "/app/logs"),
+    );
   });
 
   it("gives the app longer to stop than its own shutdown bound, so SIGTERM can save everyone", () => {
@@ -243,7 +288,9 @@ describe("docker-compose.yml", () => {
 
   it("health-checks both services: the app like the image does, mongo with a mongosh ping", () => {
     const app = services().app.healthcheck;
-    const dockerfile = parseDockerfile(read("Dockerfile")).at(-1)!.instructions.find((i) => i.keyword === "HEALTHCHECK");
+    const dockerfile = parseDockerfile(read("Dockerfile"))
+      .at(-1)!
+      .instructions.find((i) => i.keyword === "HEALTHCHECK");
     assert.ok(dockerfile, "the Dockerfile's runtime stage has a HEALTHCHECK");
     assert.deepEqual(app.test, ["CMD", ...healthcheckCommand(dockerfile.args)], "the app's health check matches the Dockerfile's");
     const mongo = services().mongo.healthcheck;
@@ -260,14 +307,19 @@ describe("docker-compose.yml", () => {
     const JWT_MARKER = "compose-test-secret-from-the-env-file-0123456789";
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
     try {
-      for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"]) fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
+      for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"])
+        fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
       // What a newcomer does: cp .env.example .env, then set JWT_SECRET. The extra lines
       // prove that compose's own values win over the file's.
       const example = read(".env.example").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
       fs.writeFileSync(path.join(dir, ".env"), `${example}\nMONGODB_URI=mongodb://somewhere-else:1/other\nNODE_ENV=development\n`);
       for (const profile of [undefined, ...profiles()]) {
         const args: string[] = [...command.slice(1), ...(profile ? ["--profile", profile] : []), "-f", "docker-compose.yml", "config"];
-        const result: SpawnSyncReturns<string> = spawnSync(command[0], args, { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir } });
+        const result: SpawnSyncReturns<string> = spawnSync(command[0], args, {
+          cwd: dir,
+          encoding: "utf8",
+          env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
+        });
         assert.equal(result.status, 0, `${[command[0], ...args].join(" ")} failed:\n${result.stderr}`);
         const resolved = YAML.parse(result.stdout);
         const env = resolved.services.app.environment;
@@ -289,7 +341,8 @@ function variablesReadByConfig(): string[] {
   const source = read("server/src/config.ts");
   const names = new Set<string>();
   for (const match of source.matchAll(/\b(?:oneOf|integer|boolean|value)\(\s*["'`]([A-Z][A-Z0-9_]*)["'`]/g)) names.add(match[1]);
-  for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\[\s*["'`]([A-Z][A-Z0-9_]*)["'`]\s*\])/g)) names.add(match[1] ?? match[2]);
+  for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\[\s*["'`]([A-Z][A-Z0-9_]*)["'`]\s*\])/g))
+    names.add(match[1] ?? match[2]);
   return [...names].sort();
 }
 
@@ -311,8 +364,10 @@ describe(".env.example", () => {
       const entry = documented.get(name);
       assert.ok(entry, `${name} is read by server/src/config.ts but not documented in .env.example`);
       const above = lines[entry.index - 1]?.trim() ?? "";
-      assert.ok(above.startsWith("#") && above.replace(/^#\s*/, "").length > 10,
-        `${name} in .env.example needs a one-line comment right above it`);
+      assert.ok(
+        above.startsWith("#") && above.replace(/^#\s*/, "").length > 10,
+        `${name} in .env.example needs a one-line comment right above it`,
+      );
     }
     for (const name of documented.keys()) {
       assert.ok(names.includes(name), `.env.example documents ${name}, which server/src/config.ts does not read`);

@@ -27,8 +27,15 @@ async function writeAndRead(uri: string, value?: string): Promise<string | null>
 
 describe("embedded database engine", () => {
   it("uses MONGODB_URI when set, and treats it as durable", async () => {
-    const engine = await startDatabaseEngine({ mongodbUri: "mongodb://db.example:27017/x", mongodbEngine: "auto", dataDir: "/nonexistent" });
-    assert.deepEqual({ kind: engine.kind, uri: engine.uri, durable: engine.durable }, { kind: "external", uri: "mongodb://db.example:27017/x", durable: true });
+    const engine = await startDatabaseEngine({
+      mongodbUri: "mongodb://db.example:27017/x",
+      mongodbEngine: "auto",
+      dataDir: "/nonexistent",
+    });
+    assert.deepEqual(
+      { kind: engine.kind, uri: engine.uri, durable: engine.durable },
+      { kind: "external", uri: "mongodb://db.example:27017/x", durable: true },
+    );
   });
 
   it("jongodb alone (the tests' engine) answers the MongoDB wire protocol and is in-memory", async () => {
@@ -53,7 +60,10 @@ describe("embedded database engine", () => {
     try {
       assert.equal(engine.durable, true);
       assert.equal(engine.kind, local ? "mongod" : "jongodb");
-      assert.match(engine.description, local ? /mongod engine \(embedded\), data in / : /jongodb engine \(embedded, in memory\) with its data in .*snapshot\.bson/);
+      assert.match(
+        engine.description,
+        local ? /mongod engine \(embedded\), data in / : /jongodb engine \(embedded, in memory\) with its data in .*snapshot\.bson/,
+      );
       t.diagnostic(`auto chose ${engine.kind} in ${Math.round(ms)} ms`);
       // As the server does: the game's client, followed by the engine.
       await connectDatabase(engine.uri, { monitorCommands: true });
@@ -84,7 +94,9 @@ describe("embedded database engine", () => {
     try {
       await assert.rejects(
         startDatabaseEngine({ mongodbUri: undefined, mongodbEngine: "mongod", dataDir: os.tmpdir() }),
-        (error: Error) => error.name === "DatabaseUnavailableError" && /no mongod is on this machine and .* cannot be reached.*MONGODB_URI/.test(error.message),
+        (error: Error) =>
+          error.name === "DatabaseUnavailableError" &&
+          /no mongod is on this machine and .* cannot be reached.*MONGODB_URI/.test(error.message),
       );
     } finally {
       if (mirror === undefined) delete process.env.MONGOMS_DOWNLOAD_MIRROR;

@@ -12,8 +12,19 @@ import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import {
-  ClientMessage, distance, ITEMS, LOOT_OWNER_SECONDS, maxHpForLevel, MONSTERS, PLAYER_RESPAWN_SECONDS, ServerMessage, Skill,
-  SKILLS, skillDamage, xpToNextLevel, type CombatEvent,
+  ClientMessage,
+  distance,
+  ITEMS,
+  LOOT_OWNER_SECONDS,
+  maxHpForLevel,
+  MONSTERS,
+  PLAYER_RESPAWN_SECONDS,
+  ServerMessage,
+  Skill,
+  SKILLS,
+  skillDamage,
+  xpToNextLevel,
+  type CombatEvent,
 } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
 import type { Mob } from "../src/rooms/systems/monsters.ts";
@@ -37,7 +48,10 @@ function arenaWorld(): string {
   });
   return writeZones({
     arena: {
-      starting: true, rows, displayName: "Arena", viewRadius: 2000,
+      starting: true,
+      rows,
+      displayName: "Arena",
+      viewRadius: 2000,
       spawns: { default: [2, 2], fromCamp: [26, 4] },
       portals: [{ name: "toCamp", rect: [28, 6, 1, 1], targetZone: "camp", targetSpawn: "fromArena" }],
       monsterAreas: [
@@ -48,7 +62,9 @@ function arenaWorld(): string {
     },
     camp: {
       rows: ["##########", "#........#", "#........#", "#........#", "##########"],
-      displayName: "Camp", viewRadius: 2000, pvp: true,
+      displayName: "Camp",
+      viewRadius: 2000,
+      pvp: true,
       spawns: { default: [4, 2], fromArena: [4, 2] },
       portals: [{ name: "out", rect: [1, 1, 1, 1], targetZone: "arena", targetSpawn: "fromCamp" }],
     },
@@ -63,7 +79,9 @@ before(async () => {
 afterEach(async () => {
   await Promise.all(openRooms.splice(0).map((room) => (room.connection.isOpen ? room.leave().catch(() => {}) : undefined)));
 });
-after(async () => { await game.stop(); });
+after(async () => {
+  await game.stop();
+});
 
 let counter = 0;
 async function newCharacter(at: { x: number; y: number }, zone = "arena") {
@@ -129,8 +147,10 @@ async function useSkill(player: Player, skill: number, target: number): Promise<
   const before = player.events.length;
   await send(player, { skill, target });
   return waitFor(
-    () => player.events.slice(before).find((e) => (e.type === "hit" || e.type === "refused") && e.skill === skill
-      && (e.type === "refused" || e.target === target)),
+    () =>
+      player.events
+        .slice(before)
+        .find((e) => (e.type === "hit" || e.type === "refused") && e.skill === skill && (e.type === "refused" || e.target === target)),
     "the skill's outcome",
   );
 }
@@ -189,7 +209,13 @@ describe("combat", () => {
     const hpBefore = mob.monster.hp;
     const outcome = await useSkill(alice, Skill.Melee, mob.monster.eid);
     const damage = skillDamage(SKILLS[Skill.Melee], 1);
-    assert.deepEqual(outcome, { type: "hit", source: session(alice).player.eid, target: mob.monster.eid, skill: Skill.Melee, amount: damage });
+    assert.deepEqual(outcome, {
+      type: "hit",
+      source: session(alice).player.eid,
+      target: mob.monster.eid,
+      skill: Skill.Melee,
+      amount: damage,
+    });
     assert.equal(mob.monster.hp, hpBefore - damage);
     await waitFor(() => bob.events.some((e) => e.type === "hit" && e.target === mob.monster.eid), "Bob sees the hit");
     await waitFor(() => bob.room.state.monsters.get(String(mob.monster.eid))?.hp === hpBefore - damage, "Bob sees the monster's HP drop");
@@ -393,7 +419,10 @@ describe("loot and inventory", () => {
     // Once the owner's time is up, anyone may take it.
     await advance(room, LOOT_OWNER_SECONDS * 1000);
     await waitFor(() => !room.state.loot.has(String(drop.id)), "Bob picks it up by standing on it");
-    assert.deepEqual(session(bob).player.inventory.map((s) => ({ item: s.item, count: s.count })), [{ item: "gel", count: 1 }]);
+    assert.deepEqual(
+      session(bob).player.inventory.map((s) => ({ item: s.item, count: s.count })),
+      [{ item: "gel", count: 1 }],
+    );
     await waitFor(() => bob.events.some((e) => e.type === "pickup" && e.item === "gel"), "Bob hears of it");
     await waitFor(() => bob.room.state.players.get(bob.room.sessionId).inventory?.length === 1, "Bob's client sees his inventory");
     assert.equal(alice.room.state.players.get(bob.room.sessionId)?.inventory?.length ?? 0, 0, "nobody else sees Bob's inventory");
@@ -408,7 +437,10 @@ describe("loot and inventory", () => {
     const me = session(alice).player;
     assert.deepEqual({ item: me.inventory[0].item, count: me.inventory[0].count }, { item: "potion", count: 2 });
     alice.room.send(ClientMessage.UseItem, { item: "potion" });
-    await waitFor(() => alice.events.some((e) => e.type === "itemRefused" && e.item === "potion" && e.reason === "fullHealth"), "refused at full health");
+    await waitFor(
+      () => alice.events.some((e) => e.type === "itemRefused" && e.item === "potion" && e.reason === "fullHealth"),
+      "refused at full health",
+    );
     assert.equal(me.inventory[0].count, 2);
     me.hp = 10;
     alice.room.send(ClientMessage.UseItem, { item: "potion" });
@@ -427,7 +459,10 @@ describe("loot and inventory", () => {
     // A second bad message within the refusal window is counted, not told again.
     const refusedItems = await metricValue("oatnut_messages_rejected_total", { type: "useItem", reason: "invalid" });
     alice.room.send(ClientMessage.UseItem, { item: "<script>" });
-    await waitFor(async () => (await metricValue("oatnut_messages_rejected_total", { type: "useItem", reason: "invalid" })) === refusedItems + 1, "bad item refused");
+    await waitFor(
+      async () => (await metricValue("oatnut_messages_rejected_total", { type: "useItem", reason: "invalid" })) === refusedItems + 1,
+      "bad item refused",
+    );
     await waitFor(async () => {
       const saved = await Character.findById(session(alice).characterId).lean();
       return saved?.inventory.length === 1 && saved.inventory[0].count === 1 && saved.hp === 10 + ITEMS.potion.heal!;

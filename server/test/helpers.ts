@@ -68,8 +68,12 @@ export const TEST_RATE_LIMIT_MULTIPLIER = "1000";
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logs-"));
   return loadConfig({
-    NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, LOG_DIR: logDir, LOG_LEVEL: "warn",
-    RATE_LIMIT_MULTIPLIER: TEST_RATE_LIMIT_MULTIPLIER, ...overrides,
+    NODE_ENV: "test",
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_DIR: logDir,
+    LOG_LEVEL: "warn",
+    RATE_LIMIT_MULTIPLIER: TEST_RATE_LIMIT_MULTIPLIER,
+    ...overrides,
   });
 }
 
@@ -101,7 +105,11 @@ export async function startTestGame(env: Record<string, string> = {}, saves = ne
   await server.listen(port);
   const colyseus = new ColyseusTestServer(server);
   return {
-    colyseus, config, engine, saves, baseUrl: `http://127.0.0.1:${port}`,
+    colyseus,
+    config,
+    engine,
+    saves,
+    baseUrl: `http://127.0.0.1:${port}`,
     async stop() {
       await colyseus.shutdown();
       // Local presence keeps a timer per expiring key (unredeemed tickets): end them with the test.
@@ -123,24 +131,36 @@ export interface ApiResponse<T = any> {
 
 /** A JSON HTTP call to the game server. */
 export async function api<T = any>(
-  baseUrl: string, method: string, route: string, options: { token?: string; body?: unknown; rawBody?: string } = {},
+  baseUrl: string,
+  method: string,
+  route: string,
+  options: { token?: string; body?: unknown; rawBody?: string } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined || options.rawBody !== undefined) headers["content-type"] = "application/json";
   const response = await fetch(baseUrl + route, {
-    method, headers, body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();
   let body: any = text;
-  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: response.status, body };
 }
 
 let accountCounter = 0;
 
 /** Registers a fresh account and returns its token. */
-export async function signUp(baseUrl: string, email = `player${process.pid}_${++accountCounter}@example.com`): Promise<{ token: string; email: string; id: string }> {
+export async function signUp(
+  baseUrl: string,
+  email = `player${process.pid}_${++accountCounter}@example.com`,
+): Promise<{ token: string; email: string; id: string }> {
   const res = await api(baseUrl, "POST", "/auth/register", { body: { email, password: "correct horse battery" } });
   if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { token: res.body.token, email, id: res.body.user.id };

@@ -13,9 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { Protocol } from "@colyseus/core";
 import { pack } from "msgpackr";
-import {
-  CLIENT_RATE_LIMITS, ClientMessage, CloseCode, FLOOD_STRIKES, MAX_FRAME_BYTES, TICK_RATE,
-} from "@oatnut/shared";
+import { CLIENT_RATE_LIMITS, ClientMessage, CloseCode, FLOOD_STRIKES, MAX_FRAME_BYTES, TICK_RATE } from "@oatnut/shared";
 import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
 import type { DatabaseEngine } from "../src/db/engine.ts";
 import { startTestDatabase, testZones, waitFor } from "./helpers.ts";
@@ -34,7 +32,11 @@ before(async () => {
   await connectDatabase(database.uri);
   logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-hostile-"));
   server = await startServerProcess({
-    MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: logDir, NODE_ENV: "production", RECONNECT_SECONDS: "0",
+    MONGODB_URI: database.uri,
+    ZONES_DIR: testZones(),
+    LOG_DIR: logDir,
+    NODE_ENV: "production",
+    RECONNECT_SECONDS: "0",
   });
   const [watcher, ...rest] = await createCharacters(server.url, 9, "Host");
   pool = rest;
@@ -73,11 +75,27 @@ describe("hostile frames", () => {
     const errorsBefore = lines("errors").length;
     const from = await serverNow();
     const hostile: Array<[string, number[], number]> = [
-      ["an unreliable input with a slot length of -1 (endless loop)", [Protocol.ROOM_INPUT_UNRELIABLE, 0x00, 0xff], CloseCode.ProtocolViolation],
-      ["a timed unreliable input declaring 2^32-1 stamps (out of memory)", [Protocol.ROOM_INPUT_UNRELIABLE | TIMED, 0xce, 0xff, 0xff, 0xff, 0xff], CloseCode.ProtocolViolation],
+      [
+        "an unreliable input with a slot length of -1 (endless loop)",
+        [Protocol.ROOM_INPUT_UNRELIABLE, 0x00, 0xff],
+        CloseCode.ProtocolViolation,
+      ],
+      [
+        "a timed unreliable input declaring 2^32-1 stamps (out of memory)",
+        [Protocol.ROOM_INPUT_UNRELIABLE | TIMED, 0xce, 0xff, 0xff, 0xff, 0xff],
+        CloseCode.ProtocolViolation,
+      ],
       ["a request (never sent by the client)", [Protocol.ROOM_REQUEST, 1, 0xa4, 0x63, 0x68, 0x61, 0x74], CloseCode.ProtocolViolation],
-      ["an input with a NaN stamp", [Protocol.ROOM_INPUT_RELIABLE | TIMED, 0xcb, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f], CloseCode.ProtocolViolation],
-      ["a message whose payload declares 2^32-1 items", [Protocol.ROOM_DATA, 0xa4, 0x63, 0x68, 0x61, 0x74, 0xdd, 0xff, 0xff, 0xff, 0xff], CloseCode.ProtocolViolation],
+      [
+        "an input with a NaN stamp",
+        [Protocol.ROOM_INPUT_RELIABLE | TIMED, 0xcb, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f],
+        CloseCode.ProtocolViolation,
+      ],
+      [
+        "a message whose payload declares 2^32-1 items",
+        [Protocol.ROOM_DATA, 0xa4, 0x63, 0x68, 0x61, 0x74, 0xdd, 0xff, 0xff, 0xff, 0xff],
+        CloseCode.ProtocolViolation,
+      ],
       ["a frame over MAX_FRAME_BYTES", [Protocol.ROOM_DATA, ...new Array(MAX_FRAME_BYTES + 1).fill(0x61)], 1009],
     ];
     for (const [what, frame, code] of hostile) {
@@ -86,7 +104,10 @@ describe("hostile frames", () => {
       assert.equal(await attacker.closed, code, what);
       assert.equal(await health(), 200, `/health after ${what}`);
     }
-    const to = await waitFor(async () => { const now = await serverNow(); return now - from >= 1000 ? now : 0; }, "a second of patches");
+    const to = await waitFor(async () => {
+      const now = await serverNow();
+      return now - from >= 1000 ? now : 0;
+    }, "a second of patches");
     t.diagnostic(`another player: ${assertPatchRate(from, to, "the hostile frames").toFixed(1)} patches/s`);
     assert.deepEqual(lines("errors").slice(errorsBefore), [], "no error (nor stack trace) logged for a client's bad frame");
     const disconnected = lines("app").filter((line) => line.includes("client disconnected at the boundary"));
@@ -117,11 +138,15 @@ describe("hostile frames", () => {
     const rate = assertPatchRate(from, to, `${floods} floods of ${framesSent} frames`);
     assert.equal(await health(), 200);
     const written = lines("app").length - appBefore;
-    t.diagnostic(`${floods} flooders sent ${framesSent} frames in ${((to - from) / 1000).toFixed(1)} s; another player got ${rate.toFixed(1)} patches/s; ${written} app.log lines`);
+    t.diagnostic(
+      `${floods} flooders sent ${framesSent} frames in ${((to - from) / 1000).toFixed(1)} s; another player got ${rate.toFixed(1)} patches/s; ${written} app.log lines`,
+    );
     // Per flooder: its play request, the join, the first refusal's report, the disconnection and the leave.
     assert.ok(written <= floods * 10, `${written} app.log lines for ${floods} flooders and ${framesSent} frames`);
     assert.deepEqual(lines("errors").slice(errorsBefore), [], "nothing in errors.log");
-    const flooded = lines("app").slice(appBefore).filter((line) => line.includes('"why":"flooding"'));
+    const flooded = lines("app")
+      .slice(appBefore)
+      .filter((line) => line.includes('"why":"flooding"'));
     assert.equal(flooded.length, floods, "one disconnection line per flooder");
     assert.match(flooded[0], new RegExp(`more than ${FLOOD_STRIKES} refused frames`));
   });
@@ -155,26 +180,57 @@ describe("hostile frames", () => {
     const errorsBefore = lines("errors").length;
     const from = await serverNow();
     let seed = 20261130;
-    const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const bytes = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => Math.floor(random() * 256));
     const randomValue = (depth = 0): unknown => {
       switch (Math.floor(random() * (depth > 2 ? 5 : 7))) {
-        case 0: return Math.floor(random() * 2 ** 32) - 2 ** 31;
-        case 1: return random() * 1e6;
-        case 2: return String.fromCharCode(...bytes(30).map((b) => 32 + (b % 95)));
-        case 3: return null;
-        case 4: return random() < 0.5;
-        case 5: return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(depth + 1));
-        default: return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(["id", "item", "text", "to", "reason", "x"]), randomValue(depth + 1)]));
+        case 0:
+          return Math.floor(random() * 2 ** 32) - 2 ** 31;
+        case 1:
+          return random() * 1e6;
+        case 2:
+          return String.fromCharCode(...bytes(30).map((b) => 32 + (b % 95)));
+        case 3:
+          return null;
+        case 4:
+          return random() < 0.5;
+        case 5:
+          return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(depth + 1));
+        default:
+          return Object.fromEntries(
+            Array.from({ length: Math.floor(random() * 4) }, () => [
+              pick(["id", "item", "text", "to", "reason", "x"]),
+              randomValue(depth + 1),
+            ]),
+          );
       }
     };
     const types = Object.values(ClientMessage);
     // Frames that fit the grammar, with random content: they reach the rooms' handlers.
     const wellFormed: Array<() => number[]> = [
-      () => [Protocol.ROOM_INPUT_RELIABLE | TIMED, Math.floor(random() * 0x80), 0x80, Math.floor(random() * 256), 0x81, 1, 0x82, Math.floor(random() * 256), 0x83, ...bytes(4).concat([0, 0, 0, 0]).slice(0, 4)], // input, random values
-      () => { const type = pick(types); return [Protocol.ROOM_DATA, 0xa0 | type.length, ...Buffer.from(type), ...pack(randomValue())]; }, // known type, random payload
-      () => [Protocol.ROOM_DATA, 0xa0 | 6, ...Buffer.from(`x${Math.floor(random() * 1e5)}`.padEnd(6, "z").slice(0, 6)), ...pack(randomValue())], // unknown type
+      () => [
+        Protocol.ROOM_INPUT_RELIABLE | TIMED,
+        Math.floor(random() * 0x80),
+        0x80,
+        Math.floor(random() * 256),
+        0x81,
+        1,
+        0x82,
+        Math.floor(random() * 256),
+        0x83,
+        ...bytes(4).concat([0, 0, 0, 0]).slice(0, 4),
+      ], // input, random values
+      () => {
+        const type = pick(types);
+        return [Protocol.ROOM_DATA, 0xa0 | type.length, ...Buffer.from(type), ...pack(randomValue())];
+      }, // known type, random payload
+      () => [
+        Protocol.ROOM_DATA,
+        0xa0 | 6,
+        ...Buffer.from(`x${Math.floor(random() * 1e5)}`.padEnd(6, "z").slice(0, 6)),
+        ...pack(randomValue()),
+      ], // unknown type
       () => [pick([Protocol.PING, Protocol.JOIN_ROOM])],
     ];
     // Random bytes, and valid prefixes with garbage after them: most close the connection.
@@ -182,13 +238,17 @@ describe("hostile frames", () => {
       () => bytes(64),
       () => [Math.floor(random() * 256), ...bytes(32)], // any code and modifiers
       () => [Protocol.ROOM_INPUT_RELIABLE | TIMED, 0x05, 0x80, 1, ...bytes(8)], // input prefix
-      () => { const type = pick(types); return [Protocol.ROOM_DATA, 0xa0 | type.length, ...Buffer.from(type), ...bytes(24)]; }, // message prefix
+      () => {
+        const type = pick(types);
+        return [Protocol.ROOM_DATA, 0xa0 | type.length, ...Buffer.from(type), ...bytes(24)];
+      }, // message prefix
       () => [Protocol.ROOM_INPUT_UNRELIABLE | (random() < 0.5 ? TIMED : 0), ...bytes(16)], // the killer kind
       () => [pick([Protocol.PING, Protocol.JOIN_ROOM, Protocol.LEAVE_ROOM, Protocol.ROOM_REQUEST, Protocol.ROOM_DATA_BYTES]), ...bytes(8)],
     ];
     // Frames the server read (the boundary counts every frame it reads; frames that reach an
     // already closed connection are dropped unread and do not count).
-    const read = async () => [...(await metrics()).matchAll(/^oatnut_messages_received_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const read = async () =>
+      [...(await metrics()).matchAll(/^oatnut_messages_received_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
     const readBefore = await read();
     let sent = 0;
     let connections = 0;
@@ -196,25 +256,29 @@ describe("hostile frames", () => {
     while ((await read()) - readBefore < 10_000) {
       // Two attackers at a time, each sending 24 well-formed random frames (within the rate
       // limits) and then garbage until its connection is closed.
-      await Promise.all(Array.from({ length: 2 }, async () => {
-        const attacker = await enterAny();
-        connections++;
-        for (let i = 0; i < 32 && attacker.isOpen(); i++) {
-          attacker.sendRaw(pick(i < 24 ? wellFormed : garbage)());
-          sent++;
-          if (i >= 24) await new Promise((resolve) => setImmediate(resolve)); // let a close arrive
-        }
-        if (attacker.isOpen()) await attacker.room.leave();
-        const code = await attacker.closed;
-        outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
-      }));
+      await Promise.all(
+        Array.from({ length: 2 }, async () => {
+          const attacker = await enterAny();
+          connections++;
+          for (let i = 0; i < 32 && attacker.isOpen(); i++) {
+            attacker.sendRaw(pick(i < 24 ? wellFormed : garbage)());
+            sent++;
+            if (i >= 24) await new Promise((resolve) => setImmediate(resolve)); // let a close arrive
+          }
+          if (attacker.isOpen()) await attacker.room.leave();
+          const code = await attacker.closed;
+          outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
+        }),
+      );
     }
     const to = await serverNow();
     const framesRead = (await read()) - readBefore;
     assert.equal(server.child.exitCode, null, "the server is running");
     assert.equal(await health(), 200);
     const rate = assertPatchRate(from, to, `a fuzz of ${sent} frames over ${connections} connections`);
-    t.diagnostic(`${framesRead} frames read by the server (${sent} sent) over ${connections} connections (closed by code: ${JSON.stringify(Object.fromEntries(outcomes))}); another player got ${rate.toFixed(1)} patches/s`);
+    t.diagnostic(
+      `${framesRead} frames read by the server (${sent} sent) over ${connections} connections (closed by code: ${JSON.stringify(Object.fromEntries(outcomes))}); another player got ${rate.toFixed(1)} patches/s`,
+    );
     // The bystander still plays: it walks, and the server moves it.
     const me = () => bystander.room.state.players.get(bystander.room.sessionId);
     const startX = me().x;
@@ -222,7 +286,11 @@ describe("hostile frames", () => {
     input.data.dx = startX > 100 ? -1 : 1;
     for (let i = 0; i < 5; i++) input.send();
     await waitFor(() => me().x !== startX, "the bystander moves");
-    assert.deepEqual(lines("errors").slice(errorsBefore), [], `no errors logged (outcomes by close code: ${JSON.stringify([...outcomes])})`);
+    assert.deepEqual(
+      lines("errors").slice(errorsBefore),
+      [],
+      `no errors logged (outcomes by close code: ${JSON.stringify([...outcomes])})`,
+    );
     assert.ok((outcomes.get(CloseCode.ProtocolViolation) ?? 0) > 0, "malformed frames closed connections");
   });
 });

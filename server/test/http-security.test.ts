@@ -34,12 +34,18 @@ let game: TestGame;
 let url: string;
 before(async () => {
   game = await startTestGame({
-    RATE_LIMIT_MULTIPLIER: "1", TRUST_PROXY: "1", LOGIN_LOCKOUT_SECONDS: "1", CORS_ORIGINS: FRIEND,
-    ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password,
+    RATE_LIMIT_MULTIPLIER: "1",
+    TRUST_PROXY: "1",
+    LOGIN_LOCKOUT_SECONDS: "1",
+    CORS_ORIGINS: FRIEND,
+    ADMIN_USER: ADMIN.user,
+    ADMIN_PASSWORD: ADMIN.password,
   });
   url = game.baseUrl;
 });
-after(async () => { await game.stop(); });
+after(async () => {
+  await game.stop();
+});
 
 let lastAddress = 0;
 /** A client address of its own (documentation range), so per-IP limits start at zero. */
@@ -55,18 +61,32 @@ interface Answer {
 }
 
 /** One HTTP request from a client address, with JSON in and out. */
-async function call(method: string, route: string, options: {
-  ip?: string; body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string>;
-} = {}): Promise<Answer> {
+async function call(
+  method: string,
+  route: string,
+  options: {
+    ip?: string;
+    body?: unknown;
+    rawBody?: string;
+    token?: string;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { "x-forwarded-for": options.ip ?? newClientIp(), ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers["content-type"] ??= "application/json";
   const response = await fetch(url + route, {
-    method, headers, body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();
   let body: any = text;
-  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: response.status, body, headers: response.headers };
 }
 
@@ -88,15 +108,23 @@ function assertLimited(res: Answer, what: string): void {
 }
 
 /** A raw request whose headers declare what the test wants, whatever the body really is. */
-function rawRequest(route: string, headers: Record<string, string | number>, body?: string): Promise<{ status: number; body: string; continued: boolean }> {
+function rawRequest(
+  route: string,
+  headers: Record<string, string | number>,
+  body?: string,
+): Promise<{ status: number; body: string; continued: boolean }> {
   return new Promise((resolve, reject) => {
     let continued = false;
     const req = http.request(url + route, { method: "POST", headers: { "x-forwarded-for": newClientIp(), ...headers } }, (res) => {
       let text = "";
-      res.on("data", (chunk) => { text += chunk; });
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, continued }));
     });
-    req.on("continue", () => { continued = true; });
+    req.on("continue", () => {
+      continued = true;
+    });
     req.on("error", reject);
     if (body !== undefined) req.write(body);
     // An oversized declared length is never sent: the answer must come from the headers alone.
@@ -123,7 +151,9 @@ describe("request bodies", () => {
     const declared = await rawRequest("/auth/login", { "content-type": "application/json", "content-length": 200 * 1024 * 1024 });
     assert.equal(declared.status, 413);
     const expecting = await rawRequest("/matchmake/joinOrCreate/zone", {
-      "content-type": "application/json", "content-length": 1024 * 1024, expect: "100-continue",
+      "content-type": "application/json",
+      "content-length": 1024 * 1024,
+      expect: "100-continue",
     });
     assert.equal(expecting.status, 413);
     assert.equal(expecting.continued, false, "the client was never invited to send the body");
@@ -140,7 +170,8 @@ describe("request bodies", () => {
   it("on /auth must be JSON: a form-encoded sign-up gets 415 and creates no account", async () => {
     const email = "form.post@example.com";
     const res = await call("POST", "/auth/register", {
-      rawBody: `email=${encodeURIComponent(email)}&password=long-enough-1`, headers: { "content-type": "application/x-www-form-urlencoded" },
+      rawBody: `email=${encodeURIComponent(email)}&password=long-enough-1`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
     });
     assert.equal(res.status, 415);
     assert.match(res.body.error, /must be JSON/);
@@ -214,7 +245,11 @@ describe("rate limits", () => {
     const ip = newClientIp();
     const good = basic(ADMIN.user, ADMIN.password);
     for (let i = 0; i < 3; i++) {
-      assert.equal((await call("GET", "/admin/api/online", { ip, headers: { authorization: good } })).status, 200, "successes do not count");
+      assert.equal(
+        (await call("GET", "/admin/api/online", { ip, headers: { authorization: good } })).status,
+        200,
+        "successes do not count",
+      );
     }
     for (let i = 0; i < RATE_LIMITS.adminAuth.limit; i++) {
       const route = i % 2 ? "/admin/monitor/api" : "/admin/api/online";
@@ -265,7 +300,11 @@ describe("sign-in lockout", () => {
   it("backs off: 30 s, then doubling per further failure up to 15 min, one attempt per expired lock, reset by a success (a clock the test controls)", async () => {
     const presence = new LocalPresence();
     let now = 1_000_000;
-    const lockout = new LoginLockout(30, () => presence, () => now);
+    const lockout = new LoginLockout(
+      30,
+      () => presence,
+      () => now,
+    );
     const email = "target@example.com";
     try {
       for (let i = 0; i < LOGIN_LOCKOUT.failures; i++) assert.deepEqual(await lockout.begin(email), { allowed: true });
@@ -291,7 +330,8 @@ describe("sign-in lockout", () => {
       const burst = await Promise.all(Array.from({ length: 50 }, () => lockout.begin("burst@example.com")));
       assert.equal(burst.filter((a) => a.allowed).length, LOGIN_LOCKOUT.failures);
     } finally {
-      for (const timer of Object.values((presence as unknown as { timeouts: Record<string, NodeJS.Timeout> }).timeouts)) clearTimeout(timer);
+      for (const timer of Object.values((presence as unknown as { timeouts: Record<string, NodeJS.Timeout> }).timeouts))
+        clearTimeout(timer);
     }
   });
 });
@@ -302,7 +342,9 @@ describe("sign-in answers", () => {
     const before = dummyVerificationCount();
     const wrongPassword = await call("POST", "/auth/login", { body: { email, password: "not-the-password" } });
     assert.equal(dummyVerificationCount(), before, "a real account is verified against its own hash");
-    const unknownEmail = await call("POST", "/auth/login", { body: { email: "never.registered@example.com", password: "not-the-password" } });
+    const unknownEmail = await call("POST", "/auth/login", {
+      body: { email: "never.registered@example.com", password: "not-the-password" },
+    });
     assert.equal(dummyVerificationCount(), before + 1, "an unknown email is verified against the dummy hash");
     assert.deepEqual(
       { status: unknownEmail.status, body: unknownEmail.body, type: unknownEmail.headers.get("content-type") },
@@ -337,7 +379,12 @@ describe("endpoints OatNut does not offer", () => {
   });
 
   it("reset-password, confirm-email and OAuth are not mounted (404)", async () => {
-    for (const [method, route] of [["GET", "/auth/reset-password"], ["POST", "/auth/reset-password"], ["GET", "/auth/confirm-email"], ["GET", "/auth/provider/discord"]]) {
+    for (const [method, route] of [
+      ["GET", "/auth/reset-password"],
+      ["POST", "/auth/reset-password"],
+      ["GET", "/auth/confirm-email"],
+      ["GET", "/auth/provider/discord"],
+    ]) {
       assert.equal((await call(method, route, method === "POST" ? { body: {} } : {})).status, 404, route);
     }
   });
@@ -347,7 +394,13 @@ describe("security headers", () => {
   it("on the game page: a strict CSP, nosniff, no framing, no referrer", async () => {
     const res = await call("GET", "/");
     const csp = res.headers.get("content-security-policy") ?? "";
-    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "connect-src 'self'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+      "connect-src 'self'",
+    ]) {
       assert.ok(csp.split(";").includes(directive), `${directive} in ${csp}`);
     }
     assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline|data:|blob:/);
@@ -368,7 +421,13 @@ describe("security headers", () => {
 describe("CORS", () => {
   it("answers a foreign origin with no Access-Control-Allow-Origin anywhere, and never allows credentials", async () => {
     const { token } = await register();
-    for (const [method, route] of [["GET", "/"], ["GET", "/api/characters"], ["GET", "/admin/api/online"], ["OPTIONS", "/matchmake/joinOrCreate/zone"], ["OPTIONS", "/auth/login"]]) {
+    for (const [method, route] of [
+      ["GET", "/"],
+      ["GET", "/api/characters"],
+      ["GET", "/admin/api/online"],
+      ["OPTIONS", "/matchmake/joinOrCreate/zone"],
+      ["OPTIONS", "/auth/login"],
+    ]) {
       const res = await call(method, route, { token, headers: { origin: STRANGER, "access-control-request-method": "POST" } });
       assert.equal(res.headers.get("access-control-allow-origin"), null, `${method} ${route}`);
       assert.equal(res.headers.get("access-control-allow-credentials"), null, `${method} ${route}`);
@@ -399,12 +458,21 @@ function upgrade(origin?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}/`, {
       headers: {
-        connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13",
-        "sec-websocket-key": crypto.randomBytes(16).toString("base64"), ...(origin ? { origin } : {}),
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": crypto.randomBytes(16).toString("base64"),
+        ...(origin ? { origin } : {}),
       },
     });
-    req.on("upgrade", (res, socket) => { socket.destroy(); resolve(res.statusCode ?? 0); });
-    req.on("response", (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on("upgrade", (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     req.on("error", reject);
     req.end();
   });
@@ -426,7 +494,12 @@ describe("malformed ids", () => {
   it("in a correctly signed token get 401 on every route that reads them, never 500", async () => {
     for (const id of ["not-an-object-id", "aaaaaaaaaaaa", 12345, { $gt: "" }, null]) {
       const forged = await token({ id, anonymous: false, roles: ["admin"] });
-      for (const [method, route] of [["GET", "/api/characters"], ["POST", "/api/characters"], ["GET", "/auth/userdata"], ["GET", "/admin/api/online"]]) {
+      for (const [method, route] of [
+        ["GET", "/api/characters"],
+        ["POST", "/api/characters"],
+        ["GET", "/auth/userdata"],
+        ["GET", "/admin/api/online"],
+      ]) {
         const res = await call(method, route, { token: forged, ...(method === "POST" ? { body: { name: "Some_Name" } } : {}) });
         assert.equal(res.status, 401, `${method} ${route} with id ${JSON.stringify(id)}: ${JSON.stringify(res.body)}`);
       }
@@ -452,7 +525,10 @@ describe("malformed ids", () => {
     const otherSecret = await new Promise<string>((resolve) => {
       const secret = JWT.settings.secret;
       JWT.settings.secret = "another-secret-that-is-long-enough";
-      void JWT.sign({ id, anonymous: false, roles: [] }).then((signed) => { JWT.settings.secret = secret ?? TEST_JWT_SECRET; resolve(signed as string); });
+      void JWT.sign({ id, anonymous: false, roles: [] }).then((signed) => {
+        JWT.settings.secret = secret ?? TEST_JWT_SECRET;
+        resolve(signed as string);
+      });
     });
     for (const bad of [expired, unsigned, otherSecret]) {
       for (const route of ["/api/characters", "/auth/userdata", "/admin/api/online"]) {

@@ -21,7 +21,8 @@ before(async () => {
   const row = "#" + ".".repeat(58) + "#";
   const zonesDir = writeZones({
     strip: {
-      starting: true, viewRadius: RADIUS,
+      starting: true,
+      viewRadius: RADIUS,
       rows: ["#".repeat(60), row, row, row, "#".repeat(60)],
       spawns: { default: [3, 2] },
     },
@@ -31,7 +32,9 @@ before(async () => {
 afterEach(async () => {
   await Promise.all(openRooms.splice(0).map((room) => (room.connection.isOpen ? room.leave().catch(() => {}) : undefined)));
 });
-after(async () => { await game.stop(); });
+after(async () => {
+  await game.stop();
+});
 
 let counter = 0;
 async function enterAt(x: number) {
@@ -110,7 +113,15 @@ describe("interest manager", () => {
     const fakeView = (key: string) => {
       const set = new Set<unknown>();
       views.set(key, set);
-      return { add: (o: unknown) => { set.add(o); return true; }, remove: (o: unknown) => { set.delete(o); } } as any;
+      return {
+        add: (o: unknown) => {
+          set.add(o);
+          return true;
+        },
+        remove: (o: unknown) => {
+          set.delete(o);
+        },
+      } as any;
     };
     const interest = new InterestManager(100);
     const a = { x: 0, y: 0 } as any;

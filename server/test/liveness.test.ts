@@ -37,7 +37,11 @@ after(async () => {
 async function start(env: Record<string, string>): Promise<{ server: ServerProcess; logDir: string }> {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-liveness-"));
   logDirs.push(logDir);
-  const server = await startServerProcess({ MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: logDir, NODE_ENV: "production", ...env }, undefined, PRELOAD);
+  const server = await startServerProcess(
+    { MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: logDir, NODE_ENV: "production", ...env },
+    undefined,
+    PRELOAD,
+  );
   servers.push(server);
   return { server, logDir };
 }
@@ -53,7 +57,14 @@ describe("liveness", () => {
     assert.equal(calm.status, 200);
     assert.equal(calm.body.status, "ok");
     server.child.kill("SIGUSR2"); // blocks the loop for 2.5 s
-    const degraded = await waitFor(async () => { const h = await health(); return h.status === 503 ? h : null; }, "503 after the block", 20_000);
+    const degraded = await waitFor(
+      async () => {
+        const h = await health();
+        return h.status === 503 ? h : null;
+      },
+      "503 after the block",
+      20_000,
+    );
     assert.equal(degraded.body.status, "degraded");
     assert.ok(degraded.body.eventLoopLagMs > 1000, `lag reported: ${degraded.body.eventLoopLagMs} ms`);
     await waitFor(async () => (await health()).status === 200, "healthy again", 20_000);
@@ -67,7 +78,11 @@ describe("liveness", () => {
     player.room.send(ClientMessage.Chat, { text: "__hang__" });
     await server.exited;
     assert.equal(server.child.signalCode, "SIGKILL", "killed by its watchdog");
-    const errors = fs.readFileSync(path.join(logDir, "errors.log"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const errors = fs
+      .readFileSync(path.join(logDir, "errors.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const last = errors.find((entry) => /event loop blocked for [\d.]+ s: the watchdog ends the process/.test(entry.message));
     assert.ok(last, `the watchdog's line in errors.log: ${JSON.stringify(errors)}`);
     assert.equal(last.lastHandled, `room ${player.room.roomId}, client ${player.room.sessionId}`);

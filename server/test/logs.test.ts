@@ -32,7 +32,12 @@ after(async () => {
 });
 
 function readLines(file: string): Array<Record<string, any>> {
-  return fs.readFileSync(path.join(logDir, file), "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  return fs
+    .readFileSync(path.join(logDir, file), "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 describe("logs", () => {
@@ -50,7 +55,9 @@ describe("logs", () => {
     const lines = readLines("app.log");
     const requests = lines.filter((line) => line.message === "http");
     for (const [method, route, status] of [
-      ["POST", "/auth/register", 200], ["POST", "/api/characters", 201], ["POST", `/api/characters/${created.body.id}/play`, 200],
+      ["POST", "/auth/register", 200],
+      ["POST", "/api/characters", 201],
+      ["POST", `/api/characters/${created.body.id}/play`, 200],
     ] as const) {
       const line = requests.find((r) => r.method === method && r.path === route);
       assert.ok(line, `a line for ${method} ${route}`);
@@ -59,8 +66,10 @@ describe("logs", () => {
     }
     assert.ok(lines.some((line) => line.message === "player joined" && line.name === "Logged_One" && line.zone === "town" && line.roomId));
     assert.ok(lines.some((line) => line.message === "player left" && line.characterId === created.body.id));
-    assert.ok(lines.some((line) => /^database: MongoDB at mongodb:\/\/\S+ \(external; durability is that server's\)$/.test(line.message)),
-      "the engine and its durability are logged");
+    assert.ok(
+      lines.some((line) => /^database: MongoDB at mongodb:\/\/\S+ \(external; durability is that server's\)$/.test(line.message)),
+      "the engine and its durability are logged",
+    );
 
     for (const file of fs.readdirSync(logDir)) {
       const text = fs.readFileSync(path.join(logDir, file), "utf8");
@@ -90,7 +99,9 @@ describe("logs", () => {
     assert.ok(line, `the outage is in errors.log: ${JSON.stringify(errors)}`);
     assert.match(line.error.stack, /\n\s+at /, "with the stack trace of the error that showed it");
     assert.equal(errors.filter((entry) => /^the database is not answering/.test(entry.message)).length, 1, "once, not once per request");
-    await waitFor(() => readLines("app.log").some((entry) => entry.message.startsWith("answered 503") && entry.path === "/api/characters"),
-      "the request's 503 in app.log");
+    await waitFor(
+      () => readLines("app.log").some((entry) => entry.message.startsWith("answered 503") && entry.path === "/api/characters"),
+      "the request's 503 in app.log",
+    );
   });
 });

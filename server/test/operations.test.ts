@@ -32,8 +32,13 @@ before(async () => {
   await connectDatabase(database.uri);
   logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-ops-"));
   server = await startServerProcess({
-    MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: logDir, LOG_TRAFFIC: "true", NODE_ENV: "production",
-    ADMIN_USER, ADMIN_PASSWORD,
+    MONGODB_URI: database.uri,
+    ZONES_DIR: testZones(),
+    LOG_DIR: logDir,
+    LOG_TRAFFIC: "true",
+    NODE_ENV: "production",
+    ADMIN_USER,
+    ADMIN_PASSWORD,
   });
 });
 after(async () => {
@@ -52,7 +57,9 @@ async function get(route: string, authorization?: string) {
 
 async function post(route: string, body: unknown, authorization: string) {
   const response = await fetch(server.url + route, {
-    method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify(body),
+    method: "POST",
+    headers: { authorization, "content-type": "application/json" },
+    body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
 }
@@ -98,7 +105,8 @@ describe("admin access", () => {
   it("admits accounts made admin with npm run admin:create, by password and by token", async () => {
     const email = "chief.admin@example.com";
     const { stdout } = await run("npm", ["run", "--silent", "admin:create", "--", email], {
-      cwd: PROJECT_ROOT, env: { ...process.env, MONGODB_URI: database.uri },
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, MONGODB_URI: database.uri },
     });
     const password = /with the password: (\S+)/.exec(stdout)?.[1];
     assert.ok(password, stdout);
@@ -108,10 +116,18 @@ describe("admin access", () => {
 
     // An existing player account is promoted, keeping its password.
     const player = await signUp(server.url, "promoted@example.com");
-    await run("npm", ["run", "--silent", "admin:create", "--", "PROMOTED@example.com"], { cwd: PROJECT_ROOT, env: { ...process.env, MONGODB_URI: database.uri } });
+    await run("npm", ["run", "--silent", "admin:create", "--", "PROMOTED@example.com"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, MONGODB_URI: database.uri },
+    });
     assert.equal((await get("/admin/api/online", `Bearer ${player.token}`)).status, 200);
-    const missingUri = await run("npm", ["run", "--silent", "admin:create", "--", email], { cwd: PROJECT_ROOT, env: { ...process.env, MONGODB_URI: "" } })
-      .then(() => "", (error: { stderr: string }) => error.stderr);
+    const missingUri = await run("npm", ["run", "--silent", "admin:create", "--", email], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, MONGODB_URI: "" },
+    }).then(
+      () => "",
+      (error: { stderr: string }) => error.stderr,
+    );
     assert.match(missingUri, /admin:create needs MONGODB_URI/);
   });
 });
@@ -122,11 +138,16 @@ describe("admin API", () => {
     const a = await playAs("Online_A");
     const b = await playAs("Online_B");
     const online = JSON.parse((await get("/admin/api/online", auth)).text);
-    const names = online.rooms.flatMap((r: { zone: string; players: Array<{ name: string }> }) => r.players.map((p) => `${r.zone}:${p.name}`));
+    const names = online.rooms.flatMap((r: { zone: string; players: Array<{ name: string }> }) =>
+      r.players.map((p) => `${r.zone}:${p.name}`),
+    );
     assert.ok(names.includes("plaza:Online_A") && names.includes("plaza:Online_B"), JSON.stringify(online));
 
     const heard = new Promise<string>((resolve) => b.room.onMessage("notice", (m: { text: string }) => resolve(m.text)));
-    assert.deepEqual((await post("/admin/api/broadcast", { text: "Maintenance in 5 minutes" }, auth)), { status: 200, body: { sent: "Maintenance in 5 minutes" } });
+    assert.deepEqual(await post("/admin/api/broadcast", { text: "Maintenance in 5 minutes" }, auth), {
+      status: 200,
+      body: { sent: "Maintenance in 5 minutes" },
+    });
     assert.equal(await heard, "[Server] Maintenance in 5 minutes");
     assert.equal((await post("/admin/api/broadcast", { text: "" }, auth)).status, 400);
 
@@ -173,7 +194,12 @@ describe("metrics, traffic log and rotation", () => {
     input.data.dx = -1;
     input.data.dy = 0;
     input.send();
-    const logged = () => fs.readFileSync(path.join(logDir, "traffic.log"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const logged = () =>
+      fs
+        .readFileSync(path.join(logDir, "traffic.log"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
     await waitFor(() => logged().some((l) => l.type === "input" && l.sessionId === room.sessionId), "this input logged");
     await waitFor(() => logged().some((l) => l.type === "ROOM_STATE_PATCH" && l.sessionId === room.sessionId), "a patch to it logged");
     const lines = logged();
@@ -205,12 +231,19 @@ describe("errors.log", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-errors-"));
     const faulty = await startServerProcess(
       { MONGODB_URI: database.uri, ZONES_DIR: testZones(), LOG_DIR: dir, NODE_ENV: "production" },
-      undefined, ["--import", path.join(PROJECT_ROOT, "server", "test", "fixtures", "fail-later.mjs")],
+      undefined,
+      ["--import", path.join(PROJECT_ROOT, "server", "test", "fixtures", "fail-later.mjs")],
     );
     try {
-      const read = () => (fs.existsSync(path.join(dir, "errors.log"))
-        ? fs.readFileSync(path.join(dir, "errors.log"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
-        : []);
+      const read = () =>
+        fs.existsSync(path.join(dir, "errors.log"))
+          ? fs
+              .readFileSync(path.join(dir, "errors.log"), "utf8")
+              .trim()
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => JSON.parse(l))
+          : [];
       await waitFor(() => read().length >= 2, "both errors logged", 10_000);
       const [uncaught, rejection] = ["uncaught exception", "unhandled promise rejection"].map((m) => read().find((l) => l.message === m));
       assert.equal(uncaught.error.message, "planted uncaught exception");

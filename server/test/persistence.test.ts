@@ -43,7 +43,9 @@ describe("save service", () => {
   it("writes one character's saves in order, skipping snapshots a newer one superseded", async () => {
     const order: number[] = [];
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const saves = new SaveService({
       backoffMs: 1,
       write: async (_id, snapshot) => {
@@ -97,10 +99,15 @@ describe("entry tickets", () => {
 describe("log redaction", () => {
   it("replaces secrets at any depth", () => {
     assert.deepEqual(redact({ user: "u", password: "p", nested: { token: "t", list: [{ authorization: "Bearer x" }] } }), {
-      user: "u", password: "[redacted]", nested: { token: "[redacted]", list: [{ authorization: "[redacted]" }] },
+      user: "u",
+      password: "[redacted]",
+      nested: { token: "[redacted]", list: [{ authorization: "[redacted]" }] },
     });
     // A transfer's seat reservation admits its holder for a few seconds: never in a log.
-    assert.deepEqual(redact({ zone: "forest", reservation: { sessionId: "s", roomId: "r" } }), { zone: "forest", reservation: "[redacted]" });
+    assert.deepEqual(redact({ zone: "forest", reservation: { sessionId: "s", roomId: "r" } }), {
+      zone: "forest",
+      reservation: "[redacted]",
+    });
   });
 });
 

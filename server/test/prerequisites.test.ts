@@ -16,13 +16,18 @@ describe("prerequisites", () => {
   });
 
   it("a missing one skips its test with the one command that enables it, outside CI", () => {
-    assert.deepEqual(prerequisiteStatus(missing, {}), { skip: "frobnicator is not installed; to run this test: sudo apt-get install -y frobnicator" });
+    assert.deepEqual(prerequisiteStatus(missing, {}), {
+      skip: "frobnicator is not installed; to run this test: sudo apt-get install -y frobnicator",
+    });
   });
 
   it("a missing one fails its test under CI=true: CI never silently runs less", () => {
     const status = prerequisiteStatus(missing, { CI: "true" });
     assert.ok("fail" in status);
-    assert.match(status.fail, /frobnicator is not installed; to run this test: sudo apt-get install -y frobnicator \(CI=true: a missing prerequisite is a failure, not a skip\)/);
+    assert.match(
+      status.fail,
+      /frobnicator is not installed; to run this test: sudo apt-get install -y frobnicator \(CI=true: a missing prerequisite is a failure, not a skip\)/,
+    );
   });
 
   it("names how to install the system programs the tests may use", () => {

@@ -27,7 +27,9 @@ export function onPath(name: string): string | undefined {
     try {
       fs.accessSync(file, fs.constants.X_OK);
       if (fs.statSync(file).isFile()) return file;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return undefined;
 }
@@ -52,10 +54,7 @@ export const REDIS_SERVER: Prerequisite = {
   enable: "sudo apt-get install -y redis-server",
 };
 
-export type PrerequisiteStatus =
-  | { available: string[] }
-  | { skip: string }
-  | { fail: string };
+export type PrerequisiteStatus = { available: string[] } | { skip: string } | { fail: string };
 
 /** Whether a prerequisite is here, and what a test does when it is not (CI=true: fail). */
 export function prerequisiteStatus(prerequisite: Prerequisite, env: NodeJS.ProcessEnv = process.env): PrerequisiteStatus {

@@ -49,19 +49,27 @@ export async function startServerProcess(env: Record<string, string>, port?: num
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk) => { output += chunk; });
-  child.stderr!.on("data", (chunk) => { output += chunk; });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => {
-    if (ownLogDir) fs.rmSync(ownLogDir, { recursive: true, force: true });
-    resolve(code);
-  }));
+  child.stdout!.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      if (ownLogDir) fs.rmSync(ownLogDir, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${serverPort}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} during start-up:\n${output}`);
     try {
       if ((await fetch(`${url}/health`)).status === 200) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`server did not become healthy within 30 s:\n${output}`);
@@ -69,7 +77,10 @@ export async function startServerProcess(env: Record<string, string>, port?: num
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
-    url, port: serverPort, child, exited,
+    url,
+    port: serverPort,
+    child,
+    exited,
     output: () => output,
     async stop(signal = "SIGTERM", timeoutMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

@@ -18,15 +18,30 @@ const BUNDLE = "server/dist/main.js";
 const CLIENT_INDEX = path.join(PROJECT_ROOT, "client", "dist", "index.html");
 
 /** Every variable config.ts reads, empty (= default): a developer's .env never leaks in. */
-const BLANK_CONFIG: Record<string, string> = Object.fromEntries([
-  "NODE_ENV", "PORT", "MONGODB_URI", "MONGODB_ENGINE", "DATA_DIR", "JWT_SECRET", "AUTOSAVE_SECONDS",
-  "RECONNECT_SECONDS", "SHUTDOWN_SECONDS", "LOG_DIR", "LOG_LEVEL", "CLIENT_DEV_SERVER", "CLIENT_DIST",
-].map((name) => [name, ""]));
+const BLANK_CONFIG: Record<string, string> = Object.fromEntries(
+  [
+    "NODE_ENV",
+    "PORT",
+    "MONGODB_URI",
+    "MONGODB_ENGINE",
+    "DATA_DIR",
+    "JWT_SECRET",
+    "AUTOSAVE_SECONDS",
+    "RECONNECT_SECONDS",
+    "SHUTDOWN_SECONDS",
+    "LOG_DIR",
+    "LOG_LEVEL",
+    "CLIENT_DEV_SERVER",
+    "CLIENT_DIST",
+  ].map((name) => [name, ""]),
+);
 
 const children = new Set<ChildProcess>();
 const tempDirs: string[] = [];
 // Last resort if the test process itself goes down: no server outlives it.
-process.on("exit", () => { for (const child of children) child.kill("SIGKILL"); });
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
 
 function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -60,13 +75,23 @@ function runBundle(env: Record<string, string>): Run {
   children.add(child);
   let out = "";
   let err = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => { out += chunk; });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => { err += chunk; });
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("close", (code, signal) => { children.delete(child); resolve({ code, signal }); });
+    child.once("close", (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
   });
   return {
-    child, exited, stdout: () => out, stderr: () => err,
+    child,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
     async stop(graceMs = 15_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       const force = setTimeout(() => child.kill("SIGKILL"), graceMs);
@@ -96,7 +121,10 @@ async function exitOf(run: Run, timeoutMs = 20_000) {
 /** The exec-form HEALTHCHECK command of the Dockerfile's last stage. */
 function dockerfileHealthcheck(): string[] {
   const text = fs.readFileSync(path.join(PROJECT_ROOT, "Dockerfile"), "utf8").replace(/\\\r?\n/g, " ");
-  const line = text.split(/\r?\n/).filter((l) => /^\s*HEALTHCHECK\b/i.test(l)).at(-1);
+  const line = text
+    .split(/\r?\n/)
+    .filter((l) => /^\s*HEALTHCHECK\b/i.test(l))
+    .at(-1);
   assert.ok(line, "the Dockerfile has a HEALTHCHECK");
   const match = /\bCMD\s+(\[.*\])\s*$/.exec(line);
   assert.ok(match, `HEALTHCHECK uses the exec form: ${line}`);
@@ -146,7 +174,9 @@ describe("production server (node server/dist/main.js, NODE_ENV=production)", ()
         }
         try {
           if ((await fetch(`${url}/health`)).status === 200) break;
-        } catch { /* not listening yet */ }
+        } catch {
+          /* not listening yet */
+        }
         if (Date.now() > deadline) assert.fail(`the server did not answer /health within 30 s:\n${server.stdout()}${server.stderr()}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -223,14 +253,20 @@ describe("production server (node server/dist/main.js, NODE_ENV=production)", ()
     assert.equal(created.body.name, "ProdHero");
     const list = await api(url, "GET", "/api/characters", { token });
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.map((c: { name: string }) => c.name), ["ProdHero"]);
+    assert.deepEqual(
+      list.body.map((c: { name: string }) => c.name),
+      ["ProdHero"],
+    );
 
     assert.equal((await api(url, "GET", "/api/characters")).status, 401, "the API needs a token");
   });
 
   it("logs JSON lines on stdout and into LOG_DIR/app.log, never the password", async () => {
     const server = started();
-    const lines = server.stdout().split("\n").filter((line) => line.trim() !== "");
+    const lines = server
+      .stdout()
+      .split("\n")
+      .filter((line) => line.trim() !== "");
     assert.ok(lines.length >= 3, `expected log lines on stdout, got:\n${server.stdout()}`);
     const entries = lines.map((line) => {
       assert.ok(!line.includes("\u001b["), "no terminal colours in production");
@@ -246,12 +282,21 @@ describe("production server (node server/dist/main.js, NODE_ENV=production)", ()
       assert.ok(!Number.isNaN(Date.parse(String(entry.timestamp))), `timestamp: ${JSON.stringify(entry)}`);
     }
     assert.ok(entries.some((e) => /listening on http:\/\/localhost:\d+ \(production\)/.test(String(e.message))));
-    assert.ok(entries.some((e) => e.message === "http" && e.path === "/api/characters" && e.status === 200), "requests are logged");
-    assert.ok(entries.some((e) => e.message === "character created"), "game events are logged");
+    assert.ok(
+      entries.some((e) => e.message === "http" && e.path === "/api/characters" && e.status === 200),
+      "requests are logged",
+    );
+    assert.ok(
+      entries.some((e) => e.message === "character created"),
+      "game events are logged",
+    );
     assert.doesNotMatch(server.stdout(), /correct horse battery/);
 
     const appLog = path.join(logDir, "app.log");
-    const fileLines = fs.readFileSync(appLog, "utf8").split("\n").filter((line) => line.trim() !== "");
+    const fileLines = fs
+      .readFileSync(appLog, "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "");
     assert.ok(fileLines.length > 0, "app.log has lines");
     for (const line of fileLines) JSON.parse(line);
     assert.ok(fs.existsSync(path.join(logDir, "errors.log")), "errors.log is created");
@@ -290,7 +335,10 @@ describe("production server refusing a bad configuration", () => {
   /** The "  - ..." lines of "OatNut cannot start: invalid configuration:". */
   function problems(stderr: string): string[] {
     assert.match(stderr, /OatNut cannot start: invalid configuration:/);
-    return stderr.split("\n").filter((line) => line.startsWith("  - ")).map((line) => line.slice(4));
+    return stderr
+      .split("\n")
+      .filter((line) => line.startsWith("  - "))
+      .map((line) => line.slice(4));
   }
 
   it("exits with code 1 naming JWT_SECRET when it is not set", async () => {

@@ -60,7 +60,10 @@ export async function enter(url: string, character: Character): Promise<Player> 
     }
   });
   return {
-    room, closed, patchTimes, notices,
+    room,
+    closed,
+    patchTimes,
+    notices,
     sendRaw: (bytes) => room.connection.send(Uint8Array.from(bytes)),
     isOpen: () => room.connection.isOpen,
   };

@@ -13,7 +13,9 @@ import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } f
 
 let game: TestGame;
 const rooms: ClientRoom[] = [];
-before(async () => { game = await startTestGame({ ZONES_DIR: `${PROJECT_ROOT}/shared/zones` }); });
+before(async () => {
+  game = await startTestGame({ ZONES_DIR: `${PROJECT_ROOT}/shared/zones` });
+});
 after(async () => {
   await Promise.all(rooms.map((room) => room.leave().catch(() => {})));
   await game.stop();

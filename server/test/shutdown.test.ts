@@ -98,7 +98,10 @@ describe("graceful shutdown", () => {
     } finally {
       clearInterval(walking);
     }
-    assert.ok(notices.some((text) => /restarting/.test(text)), "players are told the server restarts");
+    assert.ok(
+      notices.some((text) => /restarting/.test(text)),
+      "players are told the server restarts",
+    );
 
     const saved = await Character.findById(character.id).lean();
     assert.deepEqual({ x: saved!.x, y: saved!.y }, lastSeen, "the database holds the last position the player saw");

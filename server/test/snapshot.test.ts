@@ -20,14 +20,22 @@ const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-snapshot-"))
 describe("snapshot files", () => {
   const sample = new Map([
     ["accounts", [raw({ _id: new ObjectId(), emailKey: "a@b.co", createdAt: new Date(0) })]],
-    ["characters", [raw({ _id: new ObjectId(), name: "Ann", x: 1.5, inventory: [{ item: "potion", count: 2 }] }), raw({ _id: 2, name: "Bo" })]],
+    [
+      "characters",
+      [raw({ _id: new ObjectId(), name: "Ann", x: 1.5, inventory: [{ item: "potion", count: 2 }] }), raw({ _id: 2, name: "Bo" })],
+    ],
     ["empty", []],
   ]);
 
   it("round-trips collections of raw BSON documents", () => {
     const parsed = parseSnapshot(encodeSnapshot(sample));
     assert.deepEqual([...parsed.keys()], ["accounts", "characters", "empty"]);
-    for (const [name, docs] of sample) assert.deepEqual(parsed.get(name)!.map((d) => d.toString("hex")), docs.map((d) => d.toString("hex")), name);
+    for (const [name, docs] of sample)
+      assert.deepEqual(
+        parsed.get(name)!.map((d) => d.toString("hex")),
+        docs.map((d) => d.toString("hex")),
+        name,
+      );
   });
 
   it("refuses a file cut short, one with a changed byte, and one with bytes after its end", () => {
@@ -61,8 +69,12 @@ describe("snapshot files", () => {
 describe("the snapshot keeper on a real jongodb", () => {
   let engine: DatabaseEngine;
   let fresh: DatabaseEngine;
-  before(async () => { [engine, fresh] = await Promise.all([startJongodb(), startJongodb()]); });
-  after(async () => { await Promise.all([engine?.stop(), fresh?.stop()]); });
+  before(async () => {
+    [engine, fresh] = await Promise.all([startJongodb(), startJongodb()]);
+  });
+  after(async () => {
+    await Promise.all([engine?.stop(), fresh?.stop()]);
+  });
 
   it("follows the writes made through the game's client, and its snapshot restores every document and type", async () => {
     const dir = tempDir();
@@ -74,7 +86,9 @@ describe("the snapshot keeper on a real jongodb", () => {
     const db = game.db(EMBEDDED_DATABASE);
     const accountId = new ObjectId();
     await db.collection("accounts").insertOne({ _id: accountId, emailKey: "kept@example.com", createdAt: new Date(1_700_000_000_000) });
-    await db.collection("characters").insertOne({ _id: new ObjectId(), accountId, name: "Kept", x: 100.25, inventory: [{ item: "potion", count: 3 }] });
+    await db
+      .collection("characters")
+      .insertOne({ _id: new ObjectId(), accountId, name: "Kept", x: 100.25, inventory: [{ item: "potion", count: 3 }] });
     await waitFor(() => keeper.count > 0 && file.read()?.collections.get("characters")?.length === 1, "a snapshot after the writes");
     await db.collection("characters").updateOne({ name: "Kept" }, { $set: { x: 200.5 } });
     const snapshotted = () => {

@@ -18,11 +18,15 @@ const TRANSFER_SECONDS = 1;
 let game: TestGame;
 const openRooms: ClientRoom[] = [];
 
-before(async () => { game = await startTestGame({ TRANSFER_SECONDS: String(TRANSFER_SECONDS), RECONNECT_SECONDS: "1" }); });
+before(async () => {
+  game = await startTestGame({ TRANSFER_SECONDS: String(TRANSFER_SECONDS), RECONNECT_SECONDS: "1" });
+});
 afterEach(async () => {
   await Promise.all(openRooms.splice(0).map((room) => (room.connection.isOpen ? room.leave().catch(() => {}) : undefined)));
 });
-after(async () => { await game.stop(); });
+after(async () => {
+  await game.stop();
+});
 
 let counter = 0;
 async function newCharacter(zone: string, at: [number, number]) {
@@ -58,7 +62,10 @@ function walkUntilTransfer(room: ClientRoom, dx: number, dy: number): Promise<{ 
       input.data.dy = dy;
       input.send();
     }, 50);
-    const timeout = setTimeout(() => { clearInterval(timer); reject(new Error("no transfer within 10 s")); }, 10_000);
+    const timeout = setTimeout(() => {
+      clearInterval(timer);
+      reject(new Error("no transfer within 10 s"));
+    }, 10_000);
     room.onMessage(ServerMessage.Transfer, (message: { zone: string; reservation: any }) => {
       clearInterval(timer);
       clearTimeout(timeout);
@@ -97,15 +104,22 @@ describe("zone transfer", () => {
     await waitFor(() => !plaza.state.players.has(plaza.sessionId), "gone from the plaza once it stepped in");
     const arrival = getZoneMap("field").spawns.get("fromPlaza")!;
     const saved = await Character.findById(character.id).lean();
-    assert.deepEqual({ zone: saved!.zone, x: saved!.x, y: saved!.y }, { zone: "field", ...arrival }, "saved in the target before the hand-off");
+    assert.deepEqual(
+      { zone: saved!.zone, x: saved!.x, y: saved!.y },
+      { zone: "field", ...arrival },
+      "saved in the target before the hand-off",
+    );
 
     const field = await follow(plaza, transfer);
     assert.equal(field.roomId, watcher.roomId, "the plain zone has one room: both players are in it");
     const me = field.state.players.get(field.sessionId);
     assert.deepEqual({ x: me.x, y: me.y }, arrival);
-    await waitFor(() => [...watcher.state.players.values()].some((p: any) => p.name === character.name), "the field player sees the arrival");
+    await waitFor(
+      () => [...watcher.state.players.values()].some((p: any) => p.name === character.name),
+      "the field player sees the arrival",
+    );
     await waitFor(async () => (await findLive(matchMaker.presence, character.id))?.roomId === field.roomId, "live in the field");
-    assert.deepEqual((await liveCopies(character.id)), [{ roomId: field.roomId, zone: "field" }]);
+    assert.deepEqual(await liveCopies(character.id), [{ roomId: field.roomId, zone: "field" }]);
   });
 
   it("puts the player back at its safe spot, with a message, when the client reports it could not enter", async () => {
@@ -118,14 +132,24 @@ describe("zone transfer", () => {
     await waitFor(() => plaza.state.players.get(plaza.sessionId), "back in the plaza");
     const me = plaza.state.players.get(plaza.sessionId);
     assert.ok(me.x < 19 * TILE_SIZE, "outside the portal");
-    await waitFor(() => notices.some((text) => /could not go on to Field: your client could not enter: test says no/.test(text)), "the notice");
+    await waitFor(
+      () => notices.some((text) => /could not go on to Field: your client could not enter: test says no/.test(text)),
+      "the notice",
+    );
     const saved = await waitFor(async () => {
       const doc = await Character.findById(character.id).lean();
       return doc!.zone === "plaza" ? doc : null;
     }, "saved back in the plaza");
     assert.deepEqual({ x: saved.x, y: saved.y }, { x: me.x, y: me.y });
-    await assert.rejects(game.colyseus.sdk.consumeSeatReservation(transfer.reservation), /entry ticket/, "the cancelled reservation admits nobody");
-    assert.deepEqual((await liveCopies(character.id)).map((c) => c.zone), ["plaza"]);
+    await assert.rejects(
+      game.colyseus.sdk.consumeSeatReservation(transfer.reservation),
+      /entry ticket/,
+      "the cancelled reservation admits nobody",
+    );
+    assert.deepEqual(
+      (await liveCopies(character.id)).map((c) => c.zone),
+      ["plaza"],
+    );
 
     // It can walk on afterwards.
     const again = await walkUntilTransfer(plaza, 1, 0);
@@ -156,7 +180,7 @@ describe("zone transfer", () => {
     assert.equal(saved!.zone, "plaza");
     assert.ok(saved!.x < 19 * TILE_SIZE);
     await assert.rejects(game.colyseus.sdk.consumeSeatReservation(transfer.reservation), /entry ticket/);
-    assert.deepEqual((await liveCopies(character.id)), []);
+    assert.deepEqual(await liveCopies(character.id), []);
     assert.equal(await findLive(matchMaker.presence, character.id), null);
     const back = await enter(character);
     assert.equal(back.state.zone, "plaza");
@@ -188,7 +212,7 @@ describe("zone transfer", () => {
     const secondTab = await enter(character);
     assert.equal(await closed, CloseCode.TakenOver);
     await assert.rejects(game.colyseus.sdk.consumeSeatReservation(transfer.reservation), /entry ticket/);
-    const copies = (await liveCopies(character.id));
+    const copies = await liveCopies(character.id);
     assert.equal(copies.length, 1);
     const saved = await Character.findById(character.id).lean();
     assert.equal(saved!.zone, copies[0].zone, "the saved zone is where the live copy is");

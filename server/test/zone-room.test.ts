@@ -5,7 +5,16 @@ import path from "node:path";
 import { matchMaker } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import {
-  CLIENT_RATE_LIMITS, CloseCode, getZoneMap, INPUT_BUFFER_SIZE, INPUT_CATCH_UP, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, TILE_SIZE, zoneCatalog,
+  CLIENT_RATE_LIMITS,
+  CloseCode,
+  getZoneMap,
+  INPUT_BUFFER_SIZE,
+  INPUT_CATCH_UP,
+  PLAYER_HALF_SIZE,
+  PLAYER_SPEED,
+  TICK_SECONDS,
+  TILE_SIZE,
+  zoneCatalog,
 } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
 import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
@@ -25,9 +34,11 @@ before(async () => {
   town = getZoneMap(STARTING_ZONE);
 });
 afterEach(async () => {
-  await Promise.all(openRooms.splice(0).map((room) => room.connection.isOpen ? room.leave().catch(() => {}) : undefined));
+  await Promise.all(openRooms.splice(0).map((room) => (room.connection.isOpen ? room.leave().catch(() => {}) : undefined)));
 });
-after(async () => { await game.stop(); });
+after(async () => {
+  await game.stop();
+});
 
 let nameCounter = 0;
 
@@ -146,7 +157,10 @@ describe("zone room", () => {
     assert.equal(moved % STEP, 0, "each applied input moved exactly one full-speed step");
     assert.ok(Math.max(...perTick) <= 1 + INPUT_CATCH_UP, `at most ${1 + INPUT_CATCH_UP} inputs in one tick (${perTick.join(",")})`);
     const elapsedSeconds = (server.clock.elapsedTime - ticksBefore) / 1000;
-    assert.ok(moved <= PLAYER_SPEED * elapsedSeconds + (1 + INPUT_CATCH_UP) * STEP, "never faster than the speed limit, beyond the banked steps");
+    assert.ok(
+      moved <= PLAYER_SPEED * elapsedSeconds + (1 + INPUT_CATCH_UP) * STEP,
+      "never faster than the speed limit, beyond the banked steps",
+    );
   });
 
   it("applies inputs that arrive late in a bunch at once, within the catch-up budget, then one per tick", async () => {
@@ -156,11 +170,17 @@ describe("zone room", () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // idle ticks bank the budget
     const perTick = probeInputs(server, room.sessionId);
     await sendInputs(room, 1, 0, 1 + INPUT_CATCH_UP);
-    assert.equal(perTick.reduce((a, b) => a + b, 0), 1 + INPUT_CATCH_UP);
+    assert.equal(
+      perTick.reduce((a, b) => a + b, 0),
+      1 + INPUT_CATCH_UP,
+    );
     assert.ok(perTick.filter((n) => n > 0).length <= 2, `caught up at once, not one per tick (${perTick.join(",")})`);
     const steady = probeInputs(server, room.sessionId);
     await sendInputs(room, 1, 0, 6);
-    assert.ok(steady.filter((n) => n > 0).length >= 6 - (1 + INPUT_CATCH_UP) + 1, `the budget spent, one per tick again (${steady.join(",")})`);
+    assert.ok(
+      steady.filter((n) => n > 0).length >= 6 - (1 + INPUT_CATCH_UP) + 1,
+      `the budget spent, one per tick again (${steady.join(",")})`,
+    );
   });
 
   it("is blocked by walls", async () => {
@@ -222,10 +242,14 @@ describe("zone room", () => {
     const room = await enter(character);
     await sendInputs(room, 1, 1, 2);
     const player = serverRoom(room).state.players.get(room.sessionId)!;
-    await waitFor(async () => {
-      const saved = await Character.findById(character.id).lean();
-      return saved!.x === player.x && saved!.y === player.y;
-    }, "autosave while still playing", 5000);
+    await waitFor(
+      async () => {
+        const saved = await Character.findById(character.id).lean();
+        return saved!.x === player.x && saved!.y === player.y;
+      },
+      "autosave while still playing",
+      5000,
+    );
     const writes = game.saves.stats.writes;
     await new Promise((resolve) => setTimeout(resolve, AUTOSAVE_SECONDS * 2500));
     assert.equal(game.saves.stats.writes, writes, "no write while nothing changed");
@@ -263,11 +287,18 @@ describe("zone room", () => {
     const character = await newCharacter();
     const room = await enter(character);
     const server = serverRoom(room);
-    server.clock.setTimeout(() => { throw new Error("planted room fault"); }, 0);
+    server.clock.setTimeout(() => {
+      throw new Error("planted room fault");
+    }, 0);
     const file = path.join(game.config.logDir, "errors.log");
     const line = await waitFor(() => {
       if (!fs.existsSync(file)) return null;
-      return fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+      return fs
+        .readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
         .find((l) => l.error?.message === "planted room fault");
     }, "the room's exception in errors.log");
     assert.equal(line.message, "uncaught exception in setTimeout");

@@ -53,7 +53,9 @@ export function tinyPng(width: number, height: number): Buffer {
   for (let row = 0; row < height; row++) raw[row * (width + 1)] = 0; // filter: none
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0)),
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
   ]);
 }
 
@@ -61,11 +63,23 @@ export function tinyPng(width: number, height: number): Buffer {
 export function writeZones(zones: Record<string, FixtureZone>, dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-zones-"))): string {
   fs.mkdirSync(path.join(dir, "tilesets"), { recursive: true });
   fs.writeFileSync(path.join(dir, "tilesets", "test.png"), tinyPng(2 * TILE_SIZE, TILE_SIZE));
-  fs.writeFileSync(path.join(dir, "tilesets", "test.tsj"), JSON.stringify({
-    type: "tileset", name: "test", tilewidth: TILE_SIZE, tileheight: TILE_SIZE, tilecount: 2, columns: 2,
-    image: "test.png", imagewidth: 2 * TILE_SIZE, imageheight: TILE_SIZE, margin: 0, spacing: 0,
-    tiles: [{ id: 1, properties: [{ name: "solid", type: "bool", value: true }] }],
-  }));
+  fs.writeFileSync(
+    path.join(dir, "tilesets", "test.tsj"),
+    JSON.stringify({
+      type: "tileset",
+      name: "test",
+      tilewidth: TILE_SIZE,
+      tileheight: TILE_SIZE,
+      tilecount: 2,
+      columns: 2,
+      image: "test.png",
+      imagewidth: 2 * TILE_SIZE,
+      imageheight: TILE_SIZE,
+      margin: 0,
+      spacing: 0,
+      tiles: [{ id: 1, properties: [{ name: "solid", type: "bool", value: true }] }],
+    }),
+  );
   for (const [id, zone] of Object.entries(zones)) writeZone(dir, id, zone);
   return dir;
 }
@@ -73,31 +87,59 @@ export function writeZones(zones: Record<string, FixtureZone>, dir = fs.mkdtempS
 export function writeZone(dir: string, id: string, zone: FixtureZone): void {
   const height = zone.rows.length;
   const width = zone.rows[0].length;
-  const data = zone.rows.join("").split("").map((ch) => (ch === "#" ? 2 : 1));
+  const data = zone.rows
+    .join("")
+    .split("")
+    .map((ch) => (ch === "#" ? 2 : 1));
   let objectId = 1;
   const objects = [
     ...Object.entries(zone.spawns).map(([name, [col, row]]) => ({
-      id: objectId++, name, type: "spawn", point: true, x: (col + 0.5) * TILE_SIZE, y: (row + 0.5) * TILE_SIZE, width: 0, height: 0,
+      id: objectId++,
+      name,
+      type: "spawn",
+      point: true,
+      x: (col + 0.5) * TILE_SIZE,
+      y: (row + 0.5) * TILE_SIZE,
+      width: 0,
+      height: 0,
     })),
     ...(zone.portals ?? []).map((portal) => ({
-      id: objectId++, name: portal.name, type: "portal",
-      x: portal.rect[0] * TILE_SIZE, y: portal.rect[1] * TILE_SIZE, width: portal.rect[2] * TILE_SIZE, height: portal.rect[3] * TILE_SIZE,
+      id: objectId++,
+      name: portal.name,
+      type: "portal",
+      x: portal.rect[0] * TILE_SIZE,
+      y: portal.rect[1] * TILE_SIZE,
+      width: portal.rect[2] * TILE_SIZE,
+      height: portal.rect[3] * TILE_SIZE,
       properties: [
         { name: "targetZone", type: "string", value: portal.targetZone },
         { name: "targetSpawn", type: "string", value: portal.targetSpawn },
       ],
     })),
     ...(zone.monsterAreas ?? []).map((area) => ({
-      id: objectId++, name: area.name, type: "monsterArea",
-      x: area.rect[0] * TILE_SIZE, y: area.rect[1] * TILE_SIZE, width: area.rect[2] * TILE_SIZE, height: area.rect[3] * TILE_SIZE,
+      id: objectId++,
+      name: area.name,
+      type: "monsterArea",
+      x: area.rect[0] * TILE_SIZE,
+      y: area.rect[1] * TILE_SIZE,
+      width: area.rect[2] * TILE_SIZE,
+      height: area.rect[3] * TILE_SIZE,
       properties: Object.entries(area.properties).map(([name, value]) => ({
-        name, type: typeof value === "number" ? "int" : typeof value === "boolean" ? "bool" : "string", value,
+        name,
+        type: typeof value === "number" ? "int" : typeof value === "boolean" ? "bool" : "string",
+        value,
       })),
     })),
   ];
   const map = {
-    type: "map", orientation: "orthogonal", renderorder: "right-down", infinite: false,
-    width, height, tilewidth: TILE_SIZE, tileheight: TILE_SIZE,
+    type: "map",
+    orientation: "orthogonal",
+    renderorder: "right-down",
+    infinite: false,
+    width,
+    height,
+    tilewidth: TILE_SIZE,
+    tileheight: TILE_SIZE,
     tilesets: [{ firstgid: 1, source: "../tilesets/test.tsj" }],
     layers: [
       { id: 1, name: "ground", type: "tilelayer", visible: true, width, height, data },
@@ -110,13 +152,16 @@ export function writeZone(dir: string, id: string, zone: FixtureZone): void {
   };
   fs.mkdirSync(path.join(dir, id), { recursive: true });
   fs.writeFileSync(path.join(dir, id, "map.tmj"), JSON.stringify(map));
-  fs.writeFileSync(path.join(dir, id, "zone.json"), JSON.stringify({
-    map: "map.tmj",
-    ...(zone.roomType ? { roomType: zone.roomType } : {}),
-    ...(zone.capacity ? { capacity: zone.capacity } : {}),
-    ...(zone.viewRadius ? { viewRadius: zone.viewRadius } : {}),
-    ...(zone.starting ? { starting: true } : {}),
-  }));
+  fs.writeFileSync(
+    path.join(dir, id, "zone.json"),
+    JSON.stringify({
+      map: "map.tmj",
+      ...(zone.roomType ? { roomType: zone.roomType } : {}),
+      ...(zone.capacity ? { capacity: zone.capacity } : {}),
+      ...(zone.viewRadius ? { viewRadius: zone.viewRadius } : {}),
+      ...(zone.starting ? { starting: true } : {}),
+    }),
+  );
 }
 
 /** Centre of a tile, in world pixels. */
@@ -142,12 +187,17 @@ export function testWorld(): string {
   ];
   return writeZones({
     plaza: {
-      starting: true, rows: plazaRows, displayName: "Plaza", viewRadius: 2000,
+      starting: true,
+      rows: plazaRows,
+      displayName: "Plaza",
+      viewRadius: 2000,
       spawns: { default: [5, 5], fromField: [16, 5] },
       portals: [{ name: "toField", rect: [19, 5, 1, 1], targetZone: "field", targetSpawn: "fromPlaza" }],
     },
     field: {
-      rows: fieldRows, displayName: "Field", viewRadius: 2000,
+      rows: fieldRows,
+      displayName: "Field",
+      viewRadius: 2000,
       spawns: { default: [5, 5], fromPlaza: [3, 5], fromCrypt: [25, 8] },
       portals: [
         { name: "toPlaza", rect: [0, 5, 1, 1], targetZone: "plaza", targetSpawn: "fromField" },
@@ -155,7 +205,10 @@ export function testWorld(): string {
       ],
     },
     crypt: {
-      roomType: "dungeon", capacity: 4, displayName: "Crypt", viewRadius: 2000,
+      roomType: "dungeon",
+      capacity: 4,
+      displayName: "Crypt",
+      viewRadius: 2000,
       rows: ["##########", "#........#", "#........#", "#........#", "##########"],
       spawns: { default: [4, 2], entrance: [4, 3] },
       portals: [{ name: "out", rect: [1, 1, 1, 1], targetZone: "field", targetSpawn: "fromCrypt" }],

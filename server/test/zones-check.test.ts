@@ -34,7 +34,8 @@ async function problemsOf(breakIt: (dir: string) => void): Promise<string[]> {
   return problems.map((p) => `${p.where}: ${p.message}`);
 }
 
-const portal = (json: any, name: string) => json.layers.find((l: any) => l.type === "objectgroup").objects.find((o: any) => o.name === name);
+const portal = (json: any, name: string) =>
+  json.layers.find((l: any) => l.type === "objectgroup").objects.find((o: any) => o.name === name);
 
 describe("zones:check", () => {
   it("passes on every shipped zone", async () => {
@@ -55,41 +56,69 @@ describe("zones:check", () => {
   });
 
   it("finds a portal to a missing spawn, a spawn in a wall or in a portal, and unreachable zones", async () => {
-    assert.deepEqual(await problemsOf((dir) => editJson(path.join(dir, "plaza", "map.tmj"), (map) => {
-      portal(map, "toField").properties[1].value = "nowhere";
-    })), ['plaza/map.tmj portal "toField": targetSpawn "nowhere" does not exist in zone field']);
+    assert.deepEqual(
+      await problemsOf((dir) =>
+        editJson(path.join(dir, "plaza", "map.tmj"), (map) => {
+          portal(map, "toField").properties[1].value = "nowhere";
+        }),
+      ),
+      ['plaza/map.tmj portal "toField": targetSpawn "nowhere" does not exist in zone field'],
+    );
 
-    const wall = await problemsOf((dir) => editJson(path.join(dir, "plaza", "map.tmj"), (map) => {
-      const spawn = map.layers[1].objects.find((o: any) => o.name === "default");
-      spawn.x = 16; // the centre of the wall tile in the top-left corner
-      spawn.y = 16;
-    }));
+    const wall = await problemsOf((dir) =>
+      editJson(path.join(dir, "plaza", "map.tmj"), (map) => {
+        const spawn = map.layers[1].objects.find((o: any) => o.name === "default");
+        spawn.x = 16; // the centre of the wall tile in the top-left corner
+        spawn.y = 16;
+      }),
+    );
     assert.deepEqual(wall, ['plaza/map.tmj spawn "default": (16, 16) is not walkable: a character there overlaps a wall']);
 
-    const inPortal = await problemsOf((dir) => editJson(path.join(dir, "plaza", "map.tmj"), (map) => {
-      const spawn = map.layers[1].objects.find((o: any) => o.name === "fromField");
-      spawn.x = 19 * 32 + 16;
-    }));
-    assert.ok(inPortal.some((p) => /spawn "fromField": is inside portal "toField"/.test(p)), inPortal.join("\n"));
+    const inPortal = await problemsOf((dir) =>
+      editJson(path.join(dir, "plaza", "map.tmj"), (map) => {
+        const spawn = map.layers[1].objects.find((o: any) => o.name === "fromField");
+        spawn.x = 19 * 32 + 16;
+      }),
+    );
+    assert.ok(
+      inPortal.some((p) => /spawn "fromField": is inside portal "toField"/.test(p)),
+      inPortal.join("\n"),
+    );
 
-    const island = await problemsOf((dir) => writeZone(dir, "island", {
-      rows: ["#####", "#...#", "#####"], spawns: { default: [2, 1] },
-    }));
+    const island = await problemsOf((dir) =>
+      writeZone(dir, "island", {
+        rows: ["#####", "#...#", "#####"],
+        spawns: { default: [2, 1] },
+      }),
+    );
     assert.deepEqual(island, ["island/map.tmj: zone island cannot be reached from the starting zone plaza"]);
   });
 
   it("finds monster areas with an unknown kind or bad properties", async () => {
-    const problems = await problemsOf((dir) => editJson(path.join(dir, "field", "map.tmj"), (map) => {
-      const objects = map.layers.find((l: any) => l.type === "objectgroup").objects;
-      const area = (name: string, properties: Array<{ name: string; type: string; value: unknown }>) => ({
-        id: 900 + objects.length, name, type: "monsterArea", x: 64, y: 64, width: 64, height: 64, properties,
-      });
-      objects.push(area("dragons", [{ name: "monster", type: "string", value: "dragon" }]));
-      objects.push(area("crowd", [
-        { name: "monster", type: "string", value: "wolf" }, { name: "count", type: "int", value: 500 },
-        { name: "behaviour", type: "string", value: "shy" }, { name: "wander", type: "string", value: "yes" },
-      ]));
-    }));
+    const problems = await problemsOf((dir) =>
+      editJson(path.join(dir, "field", "map.tmj"), (map) => {
+        const objects = map.layers.find((l: any) => l.type === "objectgroup").objects;
+        const area = (name: string, properties: Array<{ name: string; type: string; value: unknown }>) => ({
+          id: 900 + objects.length,
+          name,
+          type: "monsterArea",
+          x: 64,
+          y: 64,
+          width: 64,
+          height: 64,
+          properties,
+        });
+        objects.push(area("dragons", [{ name: "monster", type: "string", value: "dragon" }]));
+        objects.push(
+          area("crowd", [
+            { name: "monster", type: "string", value: "wolf" },
+            { name: "count", type: "int", value: 500 },
+            { name: "behaviour", type: "string", value: "shy" },
+            { name: "wander", type: "string", value: "yes" },
+          ]),
+        );
+      }),
+    );
     assert.deepEqual(problems, [
       'field/map.tmj monsterArea "dragons": monster "dragon" is not a known kind (known: slime, wolf, skeleton)',
       'field/map.tmj monsterArea "crowd": count must be a whole number from 1 to 100, not 500',
@@ -112,17 +141,35 @@ describe("zones:check", () => {
     const badJson = await problemsOf((dir) => fs.writeFileSync(path.join(dir, "crypt", "zone.json"), "{ map: "));
     assert.equal(badJson.length, 1);
     assert.match(badJson[0], /^crypt\/zone\.json: not valid JSON/);
-    assert.deepEqual(await problemsOf((dir) => editJson(path.join(dir, "crypt", "zone.json"), (zone) => { zone.capacity = 0; })), [
-      'crypt/zone.json: "capacity" must be a whole number from 1 to 1000',
-    ]);
-    const unknownType = await problemsOf((dir) => editJson(path.join(dir, "crypt", "zone.json"), (zone) => { zone.roomType = "arena-of-doom"; }));
+    assert.deepEqual(
+      await problemsOf((dir) =>
+        editJson(path.join(dir, "crypt", "zone.json"), (zone) => {
+          zone.capacity = 0;
+        }),
+      ),
+      ['crypt/zone.json: "capacity" must be a whole number from 1 to 1000'],
+    );
+    const unknownType = await problemsOf((dir) =>
+      editJson(path.join(dir, "crypt", "zone.json"), (zone) => {
+        zone.roomType = "arena-of-doom";
+      }),
+    );
     assert.equal(unknownType.length, 1);
-    assert.match(unknownType[0], /^crypt\/zone\.json: room type "arena-of-doom" not found: add server\/src\/rooms\/types\/arena-of-doom\.ts/);
-    const badLayer = await problemsOf((dir) => editJson(path.join(dir, "crypt", "map.tmj"), (map) => { map.layers[0].data.pop(); }));
+    assert.match(
+      unknownType[0],
+      /^crypt\/zone\.json: room type "arena-of-doom" not found: add server\/src\/rooms\/types\/arena-of-doom\.ts/,
+    );
+    const badLayer = await problemsOf((dir) =>
+      editJson(path.join(dir, "crypt", "map.tmj"), (map) => {
+        map.layers[0].data.pop();
+      }),
+    );
     assert.deepEqual(badLayer, ['crypt/map.tmj layer "ground": has 49 cells, expected 50']);
-    const noDefault = await problemsOf((dir) => editJson(path.join(dir, "crypt", "map.tmj"), (map) => {
-      map.layers[1].objects = map.layers[1].objects.filter((o: any) => o.name !== "default");
-    }));
+    const noDefault = await problemsOf((dir) =>
+      editJson(path.join(dir, "crypt", "map.tmj"), (map) => {
+        map.layers[1].objects = map.layers[1].objects.filter((o: any) => o.name !== "default");
+      }),
+    );
     assert.deepEqual(noDefault, ['crypt/map.tmj: map has no spawn point named "default"']);
   });
 });

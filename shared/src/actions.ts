@@ -77,7 +77,11 @@ export function mayTakeDrop(name: string, drop: DropLike): boolean {
  * Checks a pick-up by `who` of `drop` within `reach` (PICKUP_REACH for a click). Whether
  * it fits in the bags is for the inventory to say.
  */
-export function checkPickUp(who: { name: string; hp: number; x: number; y: number }, drop: DropLike | undefined, reach = PICKUP_REACH): PickUpRefusal | null {
+export function checkPickUp(
+  who: { name: string; hp: number; x: number; y: number },
+  drop: DropLike | undefined,
+  reach = PICKUP_REACH,
+): PickUpRefusal | null {
   if (!drop) return "gone";
   if (who.hp <= 0) return "dead";
   if (distance(who, drop) > reach) return "far";

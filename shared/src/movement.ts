@@ -39,13 +39,7 @@ export function facingFor(intent: MoveIntent, previous: Facing): Facing {
  * Coordinates are rounded to float32, the precision the state is synchronized with, so
  * client and server hold bit-identical positions.
  */
-export function stepMovement(
-  position: Position,
-  intent: MoveIntent,
-  speed: number,
-  dt: number,
-  map: CollisionMap,
-): Position {
+export function stepMovement(position: Position, intent: MoveIntent, speed: number, dt: number, map: CollisionMap): Position {
   let dx = clampAxis(intent.dx);
   let dy = clampAxis(intent.dy);
   if (dx !== 0 && dy !== 0) {
@@ -71,7 +65,10 @@ function span(low: number, high: number, tileSize: number): [number, number] {
  * acrossTile)` answers for tiles in that orientation, so one sweep serves both axes.
  */
 function sweepAxis(
-  along: number, across: number, delta: number, tileSize: number,
+  along: number,
+  across: number,
+  delta: number,
+  tileSize: number,
   solidAt: (alongTile: number, acrossTile: number) => boolean,
 ): number {
   if (delta === 0) return along;

@@ -10,10 +10,11 @@ export const SHIPPED_ZONES_DIR = path.resolve(import.meta.dirname, "..", "zones"
 
 /** Read access to a zones folder on disk. */
 export function zoneFilesFromDisk(dir: string): ZoneFiles {
-  const list = (sub = ""): string[] => fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((entry) => {
-    const relative = sub ? `${sub}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? list(relative) : [relative];
-  });
+  const list = (sub = ""): string[] =>
+    fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((entry) => {
+      const relative = sub ? `${sub}/${entry.name}` : entry.name;
+      return entry.isDirectory() ? list(relative) : [relative];
+    });
   return {
     list: () => (fs.existsSync(dir) ? list() : []),
     read: (relative) => {

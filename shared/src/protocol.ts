@@ -15,12 +15,15 @@ import { TICK_RATE } from "./constants.ts";
  * this client's screen (lag compensation), and ignores what it cannot allow.
  * The client sets `skill` for exactly one input per use, then back to 0.
  */
-export const MoveInput = schema({
-  dx: t.int8(),
-  dy: t.int8(),
-  skill: t.uint8(),
-  target: t.uint32(),
-}, "MoveInput");
+export const MoveInput = schema(
+  {
+    dx: t.int8(),
+    dy: t.int8(),
+    skill: t.uint8(),
+    target: t.uint32(),
+  },
+  "MoveInput",
+);
 export type MoveInput = InstanceType<typeof MoveInput>;
 
 /** Range every `MoveInput` axis is clamped into by the server. */

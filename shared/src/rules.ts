@@ -30,10 +30,22 @@ export type Skill = (typeof Skill)[keyof typeof Skill];
 
 export const SKILLS: Readonly<Record<Skill, SkillRule>> = {
   [Skill.Melee]: {
-    id: Skill.Melee, name: "Strike", range: 44, cooldownMs: 600, damage: 10, damagePerLevel: 3, needsLineOfSight: false,
+    id: Skill.Melee,
+    name: "Strike",
+    range: 44,
+    cooldownMs: 600,
+    damage: 10,
+    damagePerLevel: 3,
+    needsLineOfSight: false,
   },
   [Skill.Bolt]: {
-    id: Skill.Bolt, name: "Firebolt", range: 224, cooldownMs: 1500, damage: 7, damagePerLevel: 2, needsLineOfSight: true,
+    id: Skill.Bolt,
+    name: "Firebolt",
+    range: 224,
+    cooldownMs: 1500,
+    damage: 7,
+    damagePerLevel: 2,
+    needsLineOfSight: true,
   },
 };
 
@@ -150,19 +162,55 @@ export interface MonsterRule {
 
 export const MONSTERS: Readonly<Record<string, MonsterRule>> = {
   slime: {
-    kind: "slime", name: "Slime", maxHp: 24, speed: 70, noticeRange: 128, leashRange: 320,
-    attackRange: 30, attackCooldownMs: 1200, damage: 4, xp: 12, respawnSeconds: 12,
-    loot: [{ item: "gel", chance: 0.8, min: 1, max: 2 }, { item: "potion", chance: 0.5, min: 1, max: 1 }],
+    kind: "slime",
+    name: "Slime",
+    maxHp: 24,
+    speed: 70,
+    noticeRange: 128,
+    leashRange: 320,
+    attackRange: 30,
+    attackCooldownMs: 1200,
+    damage: 4,
+    xp: 12,
+    respawnSeconds: 12,
+    loot: [
+      { item: "gel", chance: 0.8, min: 1, max: 2 },
+      { item: "potion", chance: 0.5, min: 1, max: 1 },
+    ],
   },
   wolf: {
-    kind: "wolf", name: "Wolf", maxHp: 32, speed: 120, noticeRange: 160, leashRange: 384,
-    attackRange: 32, attackCooldownMs: 1000, damage: 5, xp: 20, respawnSeconds: 15,
-    loot: [{ item: "pelt", chance: 0.9, min: 1, max: 1 }, { item: "potion", chance: 0.4, min: 1, max: 1 }],
+    kind: "wolf",
+    name: "Wolf",
+    maxHp: 32,
+    speed: 120,
+    noticeRange: 160,
+    leashRange: 384,
+    attackRange: 32,
+    attackCooldownMs: 1000,
+    damage: 5,
+    xp: 20,
+    respawnSeconds: 15,
+    loot: [
+      { item: "pelt", chance: 0.9, min: 1, max: 1 },
+      { item: "potion", chance: 0.4, min: 1, max: 1 },
+    ],
   },
   skeleton: {
-    kind: "skeleton", name: "Skeleton", maxHp: 60, speed: 90, noticeRange: 192, leashRange: 416,
-    attackRange: 34, attackCooldownMs: 1100, damage: 9, xp: 40, respawnSeconds: 20,
-    loot: [{ item: "bone", chance: 1, min: 1, max: 3 }, { item: "potion", chance: 0.6, min: 1, max: 2 }],
+    kind: "skeleton",
+    name: "Skeleton",
+    maxHp: 60,
+    speed: 90,
+    noticeRange: 192,
+    leashRange: 416,
+    attackRange: 34,
+    attackCooldownMs: 1100,
+    damage: 9,
+    xp: 40,
+    respawnSeconds: 20,
+    loot: [
+      { item: "bone", chance: 1, min: 1, max: 3 },
+      { item: "potion", chance: 0.6, min: 1, max: 2 },
+    ],
   },
 };
 

@@ -195,7 +195,8 @@ export function parseTiledMap(
   if (!map || typeof map !== "object" || !Array.isArray(map.layers)) {
     throw new ZoneFormatError([{ where: mapPath, message: "not a Tiled JSON map (no layers)" }]);
   }
-  if (map.orientation !== undefined && map.orientation !== "orthogonal") fail("", `orientation must be orthogonal (got ${map.orientation})`);
+  if (map.orientation !== undefined && map.orientation !== "orthogonal")
+    fail("", `orientation must be orthogonal (got ${map.orientation})`);
   if (map.infinite) fail("", "infinite maps are not supported: uncheck Map > Map Properties > Infinite");
   if (map.tilewidth !== map.tileheight) fail("", `tiles must be square (got ${map.tilewidth}x${map.tileheight})`);
   const { width, height } = map;
@@ -228,7 +229,11 @@ export function parseTiledMap(
     const animations = new Map<number, Array<{ tileId: number; duration: number }>>();
     for (const tile of json.tiles ?? []) {
       if (propertiesOf(tile.properties).solid === true) solidGids.add(entry.firstgid + tile.id);
-      if (tile.animation?.length) animations.set(tile.id, tile.animation.map((f) => ({ tileId: f.tileid, duration: f.duration })));
+      if (tile.animation?.length)
+        animations.set(
+          tile.id,
+          tile.animation.map((f) => ({ tileId: f.tileid, duration: f.duration })),
+        );
     }
     tilesets.push({
       firstGid: entry.firstgid,
@@ -288,12 +293,21 @@ export function parseTiledMap(
       if (kind === "spawn") {
         if (!object.name) fail(label, "spawn has no name");
         else if (spawns.has(object.name)) fail(label, `spawn name "${object.name}" is used twice`);
-        else spawns.set(object.name, object.point || !rect.width ? { x: object.x, y: object.y } : { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 });
+        else
+          spawns.set(
+            object.name,
+            object.point || !rect.width ? { x: object.x, y: object.y } : { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 },
+          );
       } else if (kind === "portal") {
         if (!(rect.width > 0 && rect.height > 0)) fail(label, "portal must be a rectangle with a size");
         if (typeof props.targetZone !== "string" || !props.targetZone) fail(label, "portal needs a string property targetZone");
         if (typeof props.targetSpawn !== "string" || !props.targetSpawn) fail(label, "portal needs a string property targetSpawn");
-        portals.push({ name: object.name || `portal ${object.id ?? portals.length}`, ...rect, targetZone: String(props.targetZone ?? ""), targetSpawn: String(props.targetSpawn ?? "") });
+        portals.push({
+          name: object.name || `portal ${object.id ?? portals.length}`,
+          ...rect,
+          targetZone: String(props.targetZone ?? ""),
+          targetSpawn: String(props.targetSpawn ?? ""),
+        });
       } else if (kind === "monsterArea") {
         if (!(rect.width > 0 && rect.height > 0)) fail(label, "monsterArea must be a rectangle with a size");
         monsterAreas.push({ name: object.name || `area ${object.id ?? monsterAreas.length}`, ...rect, properties: props });
@@ -306,7 +320,8 @@ export function parseTiledMap(
   if (!spawn) fail("", 'map has no spawn point named "default"');
 
   const properties = propertiesOf(map.properties);
-  if (properties.displayName !== undefined && typeof properties.displayName !== "string") fail("", "map property displayName must be a string");
+  if (properties.displayName !== undefined && typeof properties.displayName !== "string")
+    fail("", "map property displayName must be a string");
   if (properties.pvp !== undefined && typeof properties.pvp !== "boolean") fail("", "map property pvp must be a bool");
 
   if (problems.length > 0) throw new ZoneFormatError(problems);
@@ -314,8 +329,16 @@ export function parseTiledMap(
     id,
     displayName: typeof properties.displayName === "string" ? properties.displayName : id,
     pvp: properties.pvp === true,
-    width, height, tileSize, solid, layers, tilesets,
-    spawn: spawn!, spawns, portals, monsterAreas,
+    width,
+    height,
+    tileSize,
+    solid,
+    layers,
+    tilesets,
+    spawn: spawn!,
+    spawns,
+    portals,
+    monsterAreas,
   };
 }
 

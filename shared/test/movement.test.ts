@@ -1,17 +1,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Facing, PLAYER_HALF_SIZE, PLAYER_SPEED, TICK_SECONDS, facingFor, parseTextMap, stepMovement, type Position,
+  Facing,
+  PLAYER_HALF_SIZE,
+  PLAYER_SPEED,
+  TICK_SECONDS,
+  facingFor,
+  parseTextMap,
+  stepMovement,
+  type Position,
 } from "../src/index.ts";
 
 // 10 x 5 tiles of 32 px; a wall column at col 6, rows 1-3, and the map edge all around.
-const room = parseTextMap([
-  "..........",
-  "......#...",
-  ".S....#...",
-  "......#...",
-  "..........",
-]);
+const room = parseTextMap(["..........", "......#...", ".S....#...", "......#...", ".........."]);
 const H = PLAYER_HALF_SIZE;
 
 function walk(from: Position, intent: { dx: number; dy: number }, seconds: number, dt: number): Position {

@@ -28,16 +28,29 @@ export class CombatControls {
   readonly cooldowns = new Cooldowns();
 
   /** @param actions the player's actions in the zone shown, or null outside the game */
-  constructor(private readonly actions: () => PlayerActions | null, private readonly ui: ControlsUi) {}
+  constructor(
+    private readonly actions: () => PlayerActions | null,
+    private readonly ui: ControlsUi,
+  ) {}
 
   /** An action key was pressed. */
   handle(action: Action): void {
     switch (action) {
-      case "strike": this.attack(Skill.Melee); break;
-      case "firebolt": this.attack(Skill.Bolt); break;
-      case "potion": this.useItem("potion"); break;
-      case "inventory": this.ui.toggleInventory(); break;
-      case "clearTarget": this.actions()?.clearTarget(); break;
+      case "strike":
+        this.attack(Skill.Melee);
+        break;
+      case "firebolt":
+        this.attack(Skill.Bolt);
+        break;
+      case "potion":
+        this.useItem("potion");
+        break;
+      case "inventory":
+        this.ui.toggleInventory();
+        break;
+      case "clearTarget":
+        this.actions()?.clearTarget();
+        break;
     }
   }
 

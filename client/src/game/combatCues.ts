@@ -107,8 +107,8 @@ export class CombatCues {
         if (!target) return;
         const to = scene.anchor(target.kind, target.key);
         const top = scene.actorTop(target.kind, target.key);
-        const style: NumberStyle = event.amount <= 0 ? "miss"
-          : event.target === selfEid ? "taken" : event.source === selfEid ? "dealt" : "other";
+        const style: NumberStyle =
+          event.amount <= 0 ? "miss" : event.target === selfEid ? "taken" : event.source === selfEid ? "dealt" : "other";
         const land = () => {
           scene.flash(target.kind, target.key);
           if (scene.effects.number(to, top, event.amount > 0 ? String(event.amount) : "miss", style)) this.damageNumbers++;
@@ -166,7 +166,12 @@ export class CombatCues {
         const actor = this.world.actorOf(event.eid);
         if (!scene || !actor) return;
         const name = itemRule(event.item)?.name ?? event.item;
-        scene.effects.number(scene.anchor(actor.kind, actor.key), scene.actorTop(actor.kind, actor.key) - 6, `+${event.count} ${name}`, "info");
+        scene.effects.number(
+          scene.anchor(actor.kind, actor.key),
+          scene.actorTop(actor.kind, actor.key) - 6,
+          `+${event.count} ${name}`,
+          "info",
+        );
         return;
       }
     }

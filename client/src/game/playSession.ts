@@ -39,7 +39,12 @@ export class PlaySession {
   private over = false;
 
   /** Must be constructed synchronously right after `room` was joined. */
-  constructor(room: ZoneRoom, private readonly stage: Stage, private readonly keyboard: Keyboard, private readonly events: PlaySessionEvents) {
+  constructor(
+    room: ZoneRoom,
+    private readonly stage: Stage,
+    private readonly keyboard: Keyboard,
+    private readonly events: PlaySessionEvents,
+  ) {
     this.current = this.start(room, null);
   }
 
@@ -80,22 +85,28 @@ export class PlaySession {
   }
 
   private start(room: ZoneRoom, expectedZone: string | null): ZoneSession {
-    const session: ZoneSession = new ZoneSession(room, this.stage, this.keyboard, {
-      zone: (map) => {
-        if (session === this.current) this.stage.setVeil(false);
-        this.events.zone(map);
+    const session: ZoneSession = new ZoneSession(
+      room,
+      this.stage,
+      this.keyboard,
+      {
+        zone: (map) => {
+          if (session === this.current) this.stage.setVeil(false);
+          this.events.zone(map);
+        },
+        selfName: (name) => this.events.selfName(name),
+        notice: (text) => this.events.notice(text),
+        chat: (line) => this.events.chat(line),
+        connectionLost: () => this.events.connectionLost(),
+        connectionRestored: () => this.events.connectionRestored(),
+        transfer: (offer) => void this.travel(session, offer),
+        cue: (cue) => {
+          if (session === this.current) this.events.cue(cue);
+        },
+        ended: (message) => this.sessionEnded(session, message),
       },
-      selfName: (name) => this.events.selfName(name),
-      notice: (text) => this.events.notice(text),
-      chat: (line) => this.events.chat(line),
-      connectionLost: () => this.events.connectionLost(),
-      connectionRestored: () => this.events.connectionRestored(),
-      transfer: (offer) => void this.travel(session, offer),
-      cue: (cue) => {
-        if (session === this.current) this.events.cue(cue);
-      },
-      ended: (message) => this.sessionEnded(session, message),
-    }, expectedZone);
+      expectedZone,
+    );
     return session;
   }
 

@@ -19,7 +19,14 @@
  */
 import { Predict, type InputHandle, type Reconciler, type Room } from "@colyseus/sdk";
 import {
-  applyMoveInput, PATCH_RATE_MS, TILE_SIZE, type CollisionMap, type MoveIntent, type Player, type Walker, type ZoneState,
+  applyMoveInput,
+  PATCH_RATE_MS,
+  TILE_SIZE,
+  type CollisionMap,
+  type MoveIntent,
+  type Player,
+  type Walker,
+  type ZoneState,
 } from "@oatnut/shared";
 import type { MoveInputData } from "./movePump.ts";
 
@@ -77,7 +84,10 @@ export function createPredict(room: PredictedRoom): Predict<ZoneState> {
  * position. Dispose it when the character leaves the state or the stay ends.
  */
 export function predictSelf(
-  predict: Predict<ZoneState>, player: Player, input: InputHandle<MoveInputData>, map: CollisionMap,
+  predict: Predict<ZoneState>,
+  player: Player,
+  input: InputHandle<MoveInputData>,
+  map: CollisionMap,
 ): SelfReconciler {
   // One scratch walker: the predicted fields plus the server's speed and hp.
   const walker: Walker = { x: 0, y: 0, facing: 0, speed: 0, hp: 0 };

@@ -10,9 +10,7 @@
  * position this mirror hands out is the drawn one, since that is what the player aims at.
  */
 import { Callbacks, type Predict } from "@colyseus/sdk";
-import {
-  mayTakeDrop, monsterRule, xpToNextLevel, type LootDrop, type Monster, type Player, type ZoneState,
-} from "@oatnut/shared";
+import { mayTakeDrop, monsterRule, xpToNextLevel, type LootDrop, type Monster, type Player, type ZoneState } from "@oatnut/shared";
 import type { ZoneRoom } from "../network/zone.ts";
 import type { ActorRef } from "../render/actorRefs.ts";
 import type { ZoneScene } from "../render/zoneScene.ts";
@@ -51,7 +49,10 @@ export class WorldMirror implements ActionWorld {
   private disposed = false;
 
   /** Must be constructed synchronously right after the room was joined (like `ZoneSession`). */
-  constructor(private readonly room: ZoneRoom, private readonly predict: Predict<ZoneState>) {
+  constructor(
+    private readonly room: ZoneRoom,
+    private readonly predict: Predict<ZoneState>,
+  ) {
     const callbacks = Callbacks.get(room);
     callbacks.onAdd("players", (player, key) => this.players.set(key, player));
     callbacks.onRemove("players", (_player, key) => {
@@ -190,12 +191,23 @@ export class WorldMirror implements ActionWorld {
       monsters: (scene?.renderedMonsters() ?? []).map((m) => {
         const received = this.monsters.get(m.key);
         return {
-          eid: Number(m.key), kind: m.kind, x: m.x, y: m.y, hp: m.hp, maxHp: m.maxHp, screen: scene!.screenAt(m.x, m.y),
+          eid: Number(m.key),
+          kind: m.kind,
+          x: m.x,
+          y: m.y,
+          hp: m.hp,
+          maxHp: m.maxHp,
+          screen: scene!.screenAt(m.x, m.y),
           server: received ? { x: received.x, y: received.y } : null,
         };
       }),
       loot: (scene?.renderedLoot() ?? []).map((l) => ({
-        id: Number(l.key), item: l.item, count: l.count, x: l.x, y: l.y, owner: this.loot.get(l.key)?.owner ?? "",
+        id: Number(l.key),
+        item: l.item,
+        count: l.count,
+        x: l.x,
+        y: l.y,
+        owner: this.loot.get(l.key)?.owner ?? "",
         screen: scene!.screenAt(l.x, l.y - 6),
       })),
     };

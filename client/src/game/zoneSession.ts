@@ -31,9 +31,7 @@
  * instead of gliding across the map — for the own character too.
  */
 import { Callbacks, type InputHandle, type Predict, type SeatReservation } from "@colyseus/sdk";
-import {
-  ClientMessage, type ChatLine, ServerMessage, type MoveIntent, type Player, type ZoneMap, type ZoneState,
-} from "@oatnut/shared";
+import { ClientMessage, type ChatLine, ServerMessage, type MoveIntent, type Player, type ZoneMap, type ZoneState } from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { leaveMessage, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
@@ -164,10 +162,13 @@ export class ZoneSession {
       if (key === room.sessionId && this.self?.player !== player) this.unbindSelf();
       // The fields of a player arrive in the same patch as the player itself: x/y are current.
       this.scene?.addCharacter(key, player.name, key === room.sessionId, player.x, player.y, player.facing);
-      this.playerListeners.set(key, callbacks.listen(player, "name", (name) => {
-        this.scene?.renameCharacter(key, name);
-        if (key === room.sessionId && name) events.selfName(name);
-      }));
+      this.playerListeners.set(
+        key,
+        callbacks.listen(player, "name", (name) => {
+          this.scene?.renameCharacter(key, name);
+          if (key === room.sessionId && name) events.selfName(name);
+        }),
+      );
     });
     callbacks.onRemove("players", (_player, key) => {
       if (key === room.sessionId) this.unbindSelf();
@@ -194,7 +195,11 @@ export class ZoneSession {
       cue: (cue) => events.cue(cue),
       died: (eid) => this.actions.forget(eid),
     });
-    this.disposers.push(() => this.cues.dispose(), () => this.actions.dispose(), () => this.world.dispose());
+    this.disposers.push(
+      () => this.cues.dispose(),
+      () => this.actions.dispose(),
+      () => this.world.dispose(),
+    );
 
     try {
       // Reliable mode: on WebSocket the unreliable mode travels the reliable channel anyway.
@@ -202,9 +207,11 @@ export class ZoneSession {
       const input = room.input<MoveInputData>({ mode: "reliable" });
       this.input = input;
       this.pump = new MovePump(input, () => this.intent());
-      this.disposers.push(keyboard.onReleaseAll(() => {
-        if (!this.inputSuspended) this.pump?.stopNow();
-      }));
+      this.disposers.push(
+        keyboard.onReleaseAll(() => {
+          if (!this.inputSuspended) this.pump?.stopNow();
+        }),
+      );
     } catch (error) {
       console.error("room.input() failed", error);
       events.notice("Movement is unavailable: this zone did not declare its input.");
@@ -332,8 +339,13 @@ export class ZoneSession {
     this.suspendInput();
     const offer = message as Partial<TransferOffer> | null;
     const reservation = offer?.reservation as Partial<SeatReservation> | undefined;
-    if (!offer || typeof offer.zone !== "string" || !reservation || typeof reservation.roomId !== "string"
-      || typeof reservation.sessionId !== "string") {
+    if (
+      !offer ||
+      typeof offer.zone !== "string" ||
+      !reservation ||
+      typeof reservation.roomId !== "string" ||
+      typeof reservation.sessionId !== "string"
+    ) {
       console.error("unexpected transfer message", message);
       this.reportTransferFailed("the client received an unreadable transfer");
       this.resumeInput({ holdUntilRelease: true });

@@ -18,8 +18,11 @@ export type Action = "strike" | "firebolt" | "potion" | "inventory" | "clearTarg
 
 /** Action keys by physical key: 1 or Space strike, 2 casts a firebolt, Q drinks, I opens the bag. */
 export const ACTION_KEYS: Readonly<Record<string, Action>> = {
-  Digit1: "strike", Numpad1: "strike", Space: "strike",
-  Digit2: "firebolt", Numpad2: "firebolt",
+  Digit1: "strike",
+  Numpad1: "strike",
+  Space: "strike",
+  Digit2: "firebolt",
+  Numpad2: "firebolt",
   KeyQ: "potion",
   KeyI: "inventory",
   Escape: "clearTarget",
@@ -30,8 +33,12 @@ const REPEATING: ReadonlySet<Action> = new Set(["strike", "firebolt"]);
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target instanceof HTMLInputElement ||
-    target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+  return (
+    target.isContentEditable ||
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement
+  );
 }
 
 export class Keyboard {

@@ -12,8 +12,8 @@ import { ServerError } from "@colyseus/sdk";
  * belongs to. Not "wrong password" or "session expired": they did nothing wrong, and
  * signing in again cannot work.
  */
-export const ACCOUNT_GONE_MESSAGE = "The account you were signed in with no longer exists on this server "
-  + "(its data was lost or removed). Sign up again to play.";
+export const ACCOUNT_GONE_MESSAGE =
+  "The account you were signed in with no longer exists on this server " + "(its data was lost or removed). Sign up again to play.";
 
 /** The auth routes answer with error codes (@colyseus/auth's) rather than sentences. */
 const AUTH_CODES: Record<string, string> = {

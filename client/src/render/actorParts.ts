@@ -118,8 +118,10 @@ export class TargetRing {
 
   constructor(feetY: number, radius = 15) {
     this.graphics = new Graphics()
-      .ellipse(0, feetY - 1, radius, radius * 0.45).fill({ color: 0xff4a3a, alpha: 0.2 })
-      .ellipse(0, feetY - 1, radius, radius * 0.45).stroke({ width: 1.5, color: 0xff6a4a });
+      .ellipse(0, feetY - 1, radius, radius * 0.45)
+      .fill({ color: 0xff4a3a, alpha: 0.2 })
+      .ellipse(0, feetY - 1, radius, radius * 0.45)
+      .stroke({ width: 1.5, color: 0xff6a4a });
     this.graphics.visible = false;
   }
 

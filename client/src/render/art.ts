@@ -10,9 +10,9 @@ import { ITEMS, MONSTERS, type TilesetRef, type ZoneMap } from "@oatnut/shared";
 
 /** Tileset images by their path relative to shared/zones/ (as `TilesetRef.image` says). */
 const TILESET_URLS: Record<string, string> = Object.fromEntries(
-  Object.entries(
-    import.meta.glob<string>("../../../shared/zones/tilesets/*.png", { eager: true, query: "?url", import: "default" }),
-  ).map(([key, url]) => [key.replace("../../../shared/zones/", ""), url]),
+  Object.entries(import.meta.glob<string>("../../../shared/zones/tilesets/*.png", { eager: true, query: "?url", import: "default" })).map(
+    ([key, url]) => [key.replace("../../../shared/zones/", ""), url],
+  ),
 );
 
 /** The hero sheet: 3 walk frames (columns) x 4 facings (rows: down, left, right, up), 32x32 each. */
@@ -44,8 +44,11 @@ async function loadTexture(url: string): Promise<Texture> {
 /** Cuts a hero-layout sheet into `[row][column]` frames. */
 function cutSheet(sheet: Texture): Texture[][] {
   return Array.from({ length: HERO_ROWS }, (_, row) =>
-    Array.from({ length: HERO_COLUMNS }, (_, col) =>
-      new Texture({ source: sheet.source, frame: new Rectangle(col * HERO_FRAME, row * HERO_FRAME, HERO_FRAME, HERO_FRAME) })));
+    Array.from(
+      { length: HERO_COLUMNS },
+      (_, col) => new Texture({ source: sheet.source, frame: new Rectangle(col * HERO_FRAME, row * HERO_FRAME, HERO_FRAME, HERO_FRAME) }),
+    ),
+  );
 }
 
 /** One texture per tile of a map's tilesets, by gid. */
@@ -80,8 +83,10 @@ export class Art {
     this.hero = cutSheet(heroSheet);
     kinds.forEach((kind, i) => this.monsters.set(kind, cutSheet(monsterSheets[i])));
     items.forEach((item, i) => this.items.set(item, icons[i]));
-    this.firebolt = Array.from({ length: FIREBOLT_FRAMES }, (_, i) =>
-      new Texture({ source: fireboltSheet.source, frame: new Rectangle(i * ITEM_ICON_SIZE, 0, ITEM_ICON_SIZE, ITEM_ICON_SIZE) }));
+    this.firebolt = Array.from(
+      { length: FIREBOLT_FRAMES },
+      (_, i) => new Texture({ source: fireboltSheet.source, frame: new Rectangle(i * ITEM_ICON_SIZE, 0, ITEM_ICON_SIZE, ITEM_ICON_SIZE) }),
+    );
   }
 
   /** A monster kind's frames, `[facing][frame]`; the hero's for a kind this build has no art for. */

@@ -49,14 +49,20 @@ export class CharacterView {
   private placed = false;
   private tint = 0xffffff;
 
-  constructor(name: string, readonly isSelf: boolean, private readonly art: Art) {
+  constructor(
+    name: string,
+    readonly isSelf: boolean,
+    private readonly art: Art,
+  ) {
     this.name = name;
     const shadow = new Graphics().ellipse(0, FEET_Y - 1, 9, 3.5).fill({ color: 0x000000, alpha: 0.3 });
     this.container.addChild(shadow, this.targetRing.graphics);
     if (isSelf) {
       this.ring = new Graphics()
-        .ellipse(0, FEET_Y - 1, 14, 6.5).stroke({ width: 2, color: SELF_COLOR })
-        .ellipse(0, FEET_Y - 1, 14, 6.5).fill({ color: SELF_COLOR, alpha: 0.18 });
+        .ellipse(0, FEET_Y - 1, 14, 6.5)
+        .stroke({ width: 2, color: SELF_COLOR })
+        .ellipse(0, FEET_Y - 1, 14, 6.5)
+        .fill({ color: SELF_COLOR, alpha: 0.18 });
       this.container.addChild(this.ring);
     } else {
       this.ring = null;

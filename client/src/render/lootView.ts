@@ -17,7 +17,10 @@ export class LootView {
   count = 0;
   dimmed = false;
 
-  constructor(readonly item: string, art: Art) {
+  constructor(
+    readonly item: string,
+    art: Art,
+  ) {
     const texture = art.item(item);
     if (texture) {
       const sprite = new Sprite(texture);

@@ -37,7 +37,10 @@ export class MonsterView {
   /** Height of the body above the entity's position (where bars and numbers go). */
   readonly top: number;
 
-  constructor(readonly kind: string, art: Art) {
+  constructor(
+    readonly kind: string,
+    art: Art,
+  ) {
     this.frames = art.monster(kind);
     this.top = FEET_Y - (BODY_HEIGHT[kind] ?? 28);
     const shadow = new Graphics().ellipse(0, FEET_Y - 1, kind === "wolf" ? 12 : 10, 3.5).fill({ color: 0x000000, alpha: 0.3 });

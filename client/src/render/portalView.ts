@@ -16,7 +16,11 @@ export class PortalView {
   private readonly seeds: number[];
 
   /** @param worldWidth the map's width in pixels, to keep the label on the map */
-  constructor(private readonly portal: Portal, destination: string, worldWidth: number) {
+  constructor(
+    private readonly portal: Portal,
+    destination: string,
+    worldWidth: number,
+  ) {
     const { width: w, height: h } = portal;
     this.container.position.set(portal.x, portal.y);
     // Nested rounded rectangles fake a blurred edge without a filter.
@@ -45,7 +49,7 @@ export class PortalView {
     const x = Math.min(Math.max(w / 2, half - portal.x), worldWidth - portal.x - half);
     label.position.set(Math.round(x), portal.y > 14 ? -4 : h + 14);
     this.container.addChild(this.glow, this.motes, label);
-    this.seeds = Array.from({ length: MOTES }, (_, i) => ((i * 0.618 + portal.x * 0.013 + portal.y * 0.007) % 1));
+    this.seeds = Array.from({ length: MOTES }, (_, i) => (i * 0.618 + portal.x * 0.013 + portal.y * 0.007) % 1);
   }
 
   update(now: number): void {
@@ -54,7 +58,7 @@ export class PortalView {
     const g = this.motes.clear();
     for (let i = 0; i < this.seeds.length; i++) {
       const seed = this.seeds[i];
-      const t = ((now / 2600 + seed) % 1);
+      const t = (now / 2600 + seed) % 1;
       const x = 4 + ((seed * 7.31 + Math.sin(now / 700 + i) * 0.04) % 1) * (w - 8);
       const y = h - 3 - t * (h - 6);
       g.circle(x, y, 1.3).fill({ color: 0xe6fbff, alpha: Math.sin(t * Math.PI) * 0.8 });

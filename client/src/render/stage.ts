@@ -82,9 +82,8 @@ export class Stage {
     this.lastFrame = now;
     const alpha = this.veil.alpha;
     if (alpha !== this.veilTarget) {
-      this.veil.alpha = alpha < this.veilTarget
-        ? Math.min(this.veilTarget, alpha + dt * VEIL_SPEED)
-        : Math.max(this.veilTarget, alpha - dt * VEIL_SPEED);
+      this.veil.alpha =
+        alpha < this.veilTarget ? Math.min(this.veilTarget, alpha + dt * VEIL_SPEED) : Math.max(this.veilTarget, alpha - dt * VEIL_SPEED);
     }
     this.veil.visible = this.veil.alpha > 0;
     if (this.veil.visible) this.veil.clear().rect(0, 0, this.width, this.height).fill(0x000000);

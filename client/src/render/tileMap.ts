@@ -33,7 +33,7 @@ export class TileMapView {
       let texture = textures.get(gid);
       if (texture !== undefined) return texture;
       const ref = Art.tilesetFor(map, gid);
-      texture = ref ? art.tilesOf(ref.tileset).get(ref.localId) ?? null : null;
+      texture = ref ? (art.tilesOf(ref.tileset).get(ref.localId) ?? null) : null;
       textures.set(gid, texture);
       if (ref && texture) {
         const frames = ref.tileset.animations.get(ref.localId);
@@ -90,8 +90,11 @@ export class TileMapView {
   cull(left: number, top: number, width: number, height: number): void {
     const margin = 32;
     for (const chunk of this.chunks) {
-      chunk.container.visible = chunk.x < left + width + margin && chunk.x + chunk.size > left - margin
-        && chunk.y < top + height + margin && chunk.y + chunk.size > top - margin;
+      chunk.container.visible =
+        chunk.x < left + width + margin &&
+        chunk.x + chunk.size > left - margin &&
+        chunk.y < top + height + margin &&
+        chunk.y + chunk.size > top - margin;
     }
   }
 

@@ -73,7 +73,11 @@ export class ZoneScene {
   private cameraPlaced = false;
   private shownAt = -1;
 
-  constructor(readonly map: ZoneMap, private readonly art: Art, destinationName: (zone: string) => string) {
+  constructor(
+    readonly map: ZoneMap,
+    private readonly art: Art,
+    destinationName: (zone: string) => string,
+  ) {
     this.tiles = new TileMapView(map, art);
     const portalLayer = new Container();
     for (const portal of map.portals) {
@@ -220,7 +224,7 @@ export class ZoneScene {
 
   /** Height of an actor's head above its position (negative: up). */
   actorTop(kind: ActorKind, key: string): number {
-    return kind === "monster" ? this.monsters.get(key)?.top ?? CHARACTER_TOP : CHARACTER_TOP;
+    return kind === "monster" ? (this.monsters.get(key)?.top ?? CHARACTER_TOP) : CHARACTER_TOP;
   }
 
   /** The actor flashes (it was hit). */
@@ -360,7 +364,14 @@ function zoneTitle(map: ZoneMap): Container {
   const name = new Text({
     text: map.displayName,
     resolution: 2,
-    style: { fontFamily: font, fontSize: 34, fontWeight: "700", fill: 0xfff4d6, stroke: { color: 0x1a1208, width: 5, join: "round" }, letterSpacing: 1 },
+    style: {
+      fontFamily: font,
+      fontSize: 34,
+      fontWeight: "700",
+      fill: 0xfff4d6,
+      stroke: { color: 0x1a1208, width: 5, join: "round" },
+      letterSpacing: 1,
+    },
   });
   name.anchor.set(0.5, 0.5);
   title.addChild(name);

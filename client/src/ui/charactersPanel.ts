@@ -78,10 +78,14 @@ export class CharactersPanel {
       const remove = make("button", "delete-btn danger", "Delete");
       remove.type = "button";
       remove.title = `Delete ${character.name}`;
-      remove.addEventListener("click", () => void this.run(async () => {
-        await this.actions.remove(character);
-        await this.load();
-      }));
+      remove.addEventListener(
+        "click",
+        () =>
+          void this.run(async () => {
+            await this.actions.remove(character);
+            await this.load();
+          }),
+      );
       item.append(info, play, remove);
       return item;
     });

@@ -49,9 +49,12 @@ export class ChatPanel {
     item.className = line.channel;
     const who = document.createElement("span");
     who.className = "who";
-    who.textContent = line.channel === "whisper"
-      ? (line.to && line.from !== line.to ? `${line.from} → ${line.to}: ` : `${line.from} whispers: `)
-      : `${line.from}: `;
+    who.textContent =
+      line.channel === "whisper"
+        ? line.to && line.from !== line.to
+          ? `${line.from} → ${line.to}: `
+          : `${line.from} whispers: `
+        : `${line.from}: `;
     const text = document.createElement("span");
     text.textContent = line.text;
     item.append(who, text);

@@ -13,9 +13,11 @@ export class DeathScreen {
   private diedAt: number | null = null;
 
   constructor() {
-    setText(this.penalty,
-      `Death costs ${Math.round(DEATH_XP_PENALTY * 100)}% of the experience earned in this level (never a level). `
-      + `You come back with ${Math.round(RESPAWN_HP_SHARE * 100)}% health.`);
+    setText(
+      this.penalty,
+      `Death costs ${Math.round(DEATH_XP_PENALTY * 100)}% of the experience earned in this level (never a level). ` +
+        `You come back with ${Math.round(RESPAWN_HP_SHARE * 100)}% health.`,
+    );
   }
 
   get shown(): boolean {

@@ -21,7 +21,11 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** Checks basic-auth credentials: the operator's, or an admin account's email and password. */
-export async function validateAdminCredentials(config: Pick<Config, "adminUser" | "adminPassword">, username: string, password: string): Promise<boolean> {
+export async function validateAdminCredentials(
+  config: Pick<Config, "adminUser" | "adminPassword">,
+  username: string,
+  password: string,
+): Promise<boolean> {
   if (config.adminUser && config.adminPassword) {
     if (sameSecret(username, config.adminUser) && sameSecret(password, config.adminPassword)) return true;
   }
@@ -68,9 +72,12 @@ export function adminGuard(config: Pick<Config, "adminUser" | "adminPassword">):
       }
       return false;
     };
-    check().then((ok) => (ok ? next() : refuse()), (error) => {
-      logger.error("admin authentication failed", { error });
-      refuse();
-    });
+    check().then(
+      (ok) => (ok ? next() : refuse()),
+      (error) => {
+        logger.error("admin authentication failed", { error });
+        refuse();
+      },
+    );
   };
 }

@@ -74,7 +74,10 @@ export function configureAuth(jwtSecret: string): void {
       return JWT.sign(payload, { expiresIn: TOKEN_LIFETIME });
     },
     onParseToken: (token: TokenPayload) => ({
-      id: token.id, email: token.email, anonymous: token.anonymous, roles: token.roles,
+      id: token.id,
+      email: token.email,
+      anonymous: token.anonymous,
+      roles: token.roles,
     }),
   });
 }

@@ -22,9 +22,7 @@ export const LOGIN_LOCKOUT = {
 } as const;
 
 /** The outcome of asking to try a password. */
-export type LoginAttempt =
-  | { allowed: true }
-  | { allowed: false; retryAfterSeconds: number };
+export type LoginAttempt = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export class LoginLockout {
   constructor(

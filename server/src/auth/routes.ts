@@ -36,57 +36,78 @@ export function authRouter(deps: AuthRouteDeps): Router {
   const router = Router();
   router.use(jsonBodiesOnly, express.json({ limit: "4kb" }));
 
-  router.post("/register", deps.limits.register, route(async (req, res, _next, answered) => {
-    const { email, password } = credentials(req);
-    if (password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, "password_too_short");
-    if (await auth.settings.onFindUserByEmail(email)) throw new HttpError(409, "email_already_in_use");
-    const passwordHash = await Hash.make(password);
-    // The player was told this sign-up failed (503, the database stalled): create nothing.
-    answered.throwIfAborted();
-    try {
-      await auth.settings.onRegisterWithEmailAndPassword(email, passwordHash, {});
-    } catch (error) {
-      // Two sign-ups for one email raced past the check above: the unique index decided.
-      if ((error as Error).message === "email_already_in_use") throw new HttpError(409, "email_already_in_use");
-      throw error;
-    }
-    res.json(await signedIn(await auth.settings.onFindUserByEmail(email)));
-  }));
+  router.post(
+    "/register",
+    deps.limits.register,
+    route(async (req, res, _next, answered) => {
+      const { email, password } = credentials(req);
+      if (password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, "password_too_short");
+      if (await auth.settings.onFindUserByEmail(email)) throw new HttpError(409, "email_already_in_use");
+      const passwordHash = await Hash.make(password);
+      // The player was told this sign-up failed (503, the database stalled): create nothing.
+      answered.throwIfAborted();
+      try {
+        await auth.settings.onRegisterWithEmailAndPassword(email, passwordHash, {});
+      } catch (error) {
+        // Two sign-ups for one email raced past the check above: the unique index decided.
+        if ((error as Error).message === "email_already_in_use") throw new HttpError(409, "email_already_in_use");
+        throw error;
+      }
+      res.json(await signedIn(await auth.settings.onFindUserByEmail(email)));
+    }),
+  );
 
-  router.post("/login", deps.limits.login, route(async (req, res, _next, answered) => {
-    const { email, password } = credentials(req);
-    // The account is read before the attempt is counted: a lookup that fails (the
-    // database is down) must not count as a wrong password toward the lockout. Once
-    // counted, nothing but the password check decides the outcome.
-    const user = (await auth.settings.onFindUserByEmail(email)) as UserRecord | null;
-    const attempt = await deps.lockout.begin(email);
-    if (!attempt.allowed) {
-      const { retryAfterSeconds } = attempt;
-      res.status(429).set("Retry-After", String(retryAfterSeconds)).json({ error: "too_many_failed_logins", retryAfterSeconds });
-      return;
-    }
-    // Unknown emails are verified too (against a dummy hash): same answer, same time.
-    const passwordMatches = await verifyPassword(password, user?.password);
-    if (!user || !passwordMatches) throw new HttpError(401, "invalid_credentials");
-    await deps.lockout.succeeded(email);
-    // Answered 503 already (the lookup outlasted a stall): nobody is waiting for a token.
-    answered.throwIfAborted();
-    const banned = await auth.settings.onCheckBanned?.(user);
-    if (banned) {
-      res.status(403).json({ error: "banned", reason: banned.reason ?? null, until: banned.until instanceof Date ? banned.until.toISOString() : banned.until ?? null });
-      return;
-    }
-    res.json(await signedIn(user));
-  }));
+  router.post(
+    "/login",
+    deps.limits.login,
+    route(async (req, res, _next, answered) => {
+      const { email, password } = credentials(req);
+      // The account is read before the attempt is counted: a lookup that fails (the
+      // database is down) must not count as a wrong password toward the lockout. Once
+      // counted, nothing but the password check decides the outcome.
+      const user = (await auth.settings.onFindUserByEmail(email)) as UserRecord | null;
+      const attempt = await deps.lockout.begin(email);
+      if (!attempt.allowed) {
+        const { retryAfterSeconds } = attempt;
+        res.status(429).set("Retry-After", String(retryAfterSeconds)).json({ error: "too_many_failed_logins", retryAfterSeconds });
+        return;
+      }
+      // Unknown emails are verified too (against a dummy hash): same answer, same time.
+      const passwordMatches = await verifyPassword(password, user?.password);
+      if (!user || !passwordMatches) throw new HttpError(401, "invalid_credentials");
+      await deps.lockout.succeeded(email);
+      // Answered 503 already (the lookup outlasted a stall): nobody is waiting for a token.
+      answered.throwIfAborted();
+      const banned = await auth.settings.onCheckBanned?.(user);
+      if (banned) {
+        res.status(403).json({
+          error: "banned",
+          reason: banned.reason ?? null,
+          until: banned.until instanceof Date ? banned.until.toISOString() : (banned.until ?? null),
+        });
+        return;
+      }
+      res.json(await signedIn(user));
+    }),
+  );
 
-  router.post("/anonymous", deps.limits.guest, route(async (_req, res) => {
-    res.json(await signedIn(await auth.settings.onRegisterAnonymously({})));
-  }));
+  router.post(
+    "/anonymous",
+    deps.limits.guest,
+    route(async (_req, res) => {
+      res.json(await signedIn(await auth.settings.onRegisterAnonymously({})));
+    }),
+  );
 
-  router.get("/userdata", auth.middleware(), deps.accountExists, route(async (req, res) => {
-    const token = (req as Request & { auth: JwtPayload }).auth;
-    res.json({ user: auth.settings.onParseToken ? await auth.settings.onParseToken(token) : token });
-  }));
+  router.get(
+    "/userdata",
+    auth.middleware(),
+    deps.accountExists,
+    route(async (req, res) => {
+      const token = (req as Request & { auth: JwtPayload }).auth;
+      res.json({ user: auth.settings.onParseToken ? await auth.settings.onParseToken(token) : token });
+    }),
+  );
 
   // No mail is configured, so there is no reset link to send: say so, instead of
   // pretending to have sent one.

@@ -54,24 +54,30 @@ let recoveryWatch: NodeJS.Timeout | undefined;
 function startSharedPing(): SharedPing {
   const db = mongoose.connection.db;
   const ping: SharedPing = { startedAt: Date.now(), done: false, settled: Promise.resolve(false) };
-  const sent = db && mongoose.connection.readyState === 1
-    ? db.admin().ping()
-    : Promise.reject(new Error(`not connected to the database (connection state ${mongoose.connection.readyState})`));
-  ping.settled = sent.then(() => true, (error: Error) => {
-    ping.error = error;
-    return false;
-  }).then((answered) => {
-    ping.done = true;
-    if (pingInFlight === ping) pingInFlight = undefined;
-    if (answered) {
-      lastAnswerAt = Date.now();
-      if (outageSince > 0) {
-        logger.warn(`the database answers again (it did not answer for ${((Date.now() - outageSince) / 1000).toFixed(1)} s)`);
-        outageSince = 0;
+  const sent =
+    db && mongoose.connection.readyState === 1
+      ? db.admin().ping()
+      : Promise.reject(new Error(`not connected to the database (connection state ${mongoose.connection.readyState})`));
+  ping.settled = sent
+    .then(
+      () => true,
+      (error: Error) => {
+        ping.error = error;
+        return false;
+      },
+    )
+    .then((answered) => {
+      ping.done = true;
+      if (pingInFlight === ping) pingInFlight = undefined;
+      if (answered) {
+        lastAnswerAt = Date.now();
+        if (outageSince > 0) {
+          logger.warn(`the database answers again (it did not answer for ${((Date.now() - outageSince) / 1000).toFixed(1)} s)`);
+          outageSince = 0;
+        }
       }
-    }
-    return answered;
-  });
+      return answered;
+    });
   pingInFlight = ping;
   return ping;
 }
@@ -89,7 +95,9 @@ export async function databaseAnswers(patienceMs = 2500): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const answered = await Promise.race([
     ping.settled,
-    new Promise<null>((resolve) => { timer = setTimeout(resolve, Math.max(0, ping.startedAt + patienceMs - Date.now()), null); }),
+    new Promise<null>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, ping.startedAt + patienceMs - Date.now()), null);
+    }),
   ]).finally(() => clearTimeout(timer));
   if (answered === true) return true;
   if (answered === null) {
@@ -98,9 +106,11 @@ export async function databaseAnswers(patienceMs = 2500): Promise<boolean> {
     await new Promise((resolve) => setImmediate(resolve));
     if (ping.done && (await ping.settled)) return true;
   }
-  noteOutage(ping.startedAt, ping.error
-    ? `a ping failed: ${ping.error.message}`
-    : `no answer to a ping for ${((Date.now() - ping.startedAt) / 1000).toFixed(1)} s`, ping.error);
+  noteOutage(
+    ping.startedAt,
+    ping.error ? `a ping failed: ${ping.error.message}` : `no answer to a ping for ${((Date.now() - ping.startedAt) / 1000).toFixed(1)} s`,
+    ping.error,
+  );
   return false;
 }
 
@@ -116,8 +126,11 @@ export function reportDatabaseFailure(error: Error): void {
 function noteOutage(since: number, how: string, error?: Error): void {
   if (outageSince !== 0) return;
   outageSince = since;
-  logger.error(`the database is not answering (${how}): requests that need it answer 503 until it does; `
-    + "character saves wait for it and are retried", error ? { error } : {});
+  logger.error(
+    `the database is not answering (${how}): requests that need it answer 503 until it does; ` +
+      "character saves wait for it and are retried",
+    error ? { error } : {},
+  );
   recoveryWatch = setInterval(() => {
     if (outageSince === 0) {
       clearInterval(recoveryWatch);

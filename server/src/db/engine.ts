@@ -54,7 +54,10 @@ export type EngineConfig = Pick<Config, "mongodbUri" | "mongodbEngine" | "dataDi
 export async function startDatabaseEngine(config: EngineConfig): Promise<DatabaseEngine> {
   if (config.mongodbUri) {
     return {
-      kind: "external", uri: config.mongodbUri, durable: true, stop: async () => {},
+      kind: "external",
+      uri: config.mongodbUri,
+      durable: true,
+      stop: async () => {},
       description: `database: MongoDB at ${redactUri(config.mongodbUri)} (external; durability is that server's)`,
     };
   }
@@ -63,8 +66,8 @@ export async function startDatabaseEngine(config: EngineConfig): Promise<Databas
     const binary = await findLocalMongod();
     if (!binary && !(await downloadServerAnswers())) {
       throw new DatabaseUnavailableError(
-        `MONGODB_ENGINE=mongod, but no mongod is on this machine and ${downloadMirror()} cannot be reached to download one. `
-          + "Connect to the internet once, set MONGOMS_SYSTEM_BINARY to a mongod, set MONGODB_URI, or use MONGODB_ENGINE=auto.",
+        `MONGODB_ENGINE=mongod, but no mongod is on this machine and ${downloadMirror()} cannot be reached to download one. ` +
+          "Connect to the internet once, set MONGOMS_SYSTEM_BINARY to a mongod, set MONGODB_URI, or use MONGODB_ENGINE=auto.",
       );
     }
     return startMongod(config.dataDir, binary, config.mongodDownloadSeconds ?? 300);
@@ -145,7 +148,9 @@ async function startMongod(dataDir: string, binary: string | undefined, download
     durable: true,
     description: `database: mongod engine (embedded), data in ${dbPath}; journaled: a crash loses nothing acknowledged`,
     pid: server.instanceInfo?.instance.mongodProcess?.pid,
-    stop: async () => { await server.stop({ doCleanup: false }); },
+    stop: async () => {
+      await server.stop({ doCleanup: false });
+    },
   };
 }
 
@@ -195,9 +200,10 @@ export async function startDurableJongodb(dataDir: string): Promise<DatabaseEngi
     return {
       ...engine,
       durable: true,
-      description: `database: jongodb engine (embedded, in memory) with its data in ${file.current} (${restoredLine}); `
-        + `a snapshot follows every write within ${SNAPSHOT_DELAY_MS} ms plus the time one takes, so a crash loses at most the last moment's writes; `
-        + "for a large or production world use a real MongoDB (MONGODB_URI)",
+      description:
+        `database: jongodb engine (embedded, in memory) with its data in ${file.current} (${restoredLine}); ` +
+        `a snapshot follows every write within ${SNAPSHOT_DELAY_MS} ms plus the time one takes, so a crash loses at most the last moment's writes; ` +
+        "for a large or production world use a real MongoDB (MONGODB_URI)",
       attach: (gameClient) => keeper.watch(gameClient),
       flush: () => keeper.flush(),
       stop: async () => {
@@ -257,12 +263,13 @@ export async function startJongodb(): Promise<DatabaseEngine> {
     binary = jongodbBinary();
   } catch {
     throw new DatabaseUnavailableError(
-      "no MongoDB available: the embedded jongodb engine ships for Linux x64 (glibc) only. "
-        + "Set MONGODB_URI to a MongoDB, or run where mongod can be downloaded (MONGODB_ENGINE=auto).",
+      "no MongoDB available: the embedded jongodb engine ships for Linux x64 (glibc) only. " +
+        "Set MONGODB_URI to a MongoDB, or run where mongod can be downloaded (MONGODB_ENGINE=auto).",
     );
   }
   const guardian = spawn(process.execPath, ["-e", GUARDIAN_SOURCE, binary, "--host=127.0.0.1", "--port=0"], {
-    detached: true, stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
   });
   const uri = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new DatabaseUnavailableError("jongodb did not start within 15 s")), 15_000);
@@ -275,11 +282,20 @@ export async function startJongodb(): Promise<DatabaseEngine> {
       }
     });
     guardian.stderr!.on("data", (chunk) => logger.debug(`jongodb: ${String(chunk).trim()}`));
-    guardian.once("error", (error) => { clearTimeout(timer); reject(new DatabaseUnavailableError(`jongodb could not start: ${error.message}`)); });
-    guardian.once("exit", (code) => { clearTimeout(timer); reject(new DatabaseUnavailableError(`jongodb exited with code ${code} while starting`)); });
+    guardian.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new DatabaseUnavailableError(`jongodb could not start: ${error.message}`));
+    });
+    guardian.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new DatabaseUnavailableError(`jongodb exited with code ${code} while starting`));
+    });
   });
   return {
-    kind: "jongodb", uri, durable: false, pid: guardian.pid,
+    kind: "jongodb",
+    uri,
+    durable: false,
+    pid: guardian.pid,
     description: "database: jongodb engine (embedded, in memory only: data is lost when the server stops)",
     stop: () => stopChild(guardian),
   };
@@ -292,9 +308,14 @@ function stopChild(child: ChildProcess): Promise<void> {
     const force = setTimeout(() => {
       try {
         process.kill(-child.pid!, "SIGKILL");
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
     }, 5000);
-    child.once("exit", () => { clearTimeout(force); resolve(); });
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 }

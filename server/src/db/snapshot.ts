@@ -60,7 +60,9 @@ export class SnapshotFile {
       }
     }
     if (problems.length > 0) {
-      throw new Error(`no whole snapshot in ${this.dir} (${problems.join("; ")}). Move the damaged files away to start with an empty world.`);
+      throw new Error(
+        `no whole snapshot in ${this.dir} (${problems.join("; ")}). Move the damaged files away to start with an empty world.`,
+      );
     }
     return null;
   }
@@ -143,8 +145,11 @@ async function readCollections(client: MongoClient, database: string, collection
   const db = client.db(database);
   const out = new Map<string, Buffer[]>();
   for (const name of collections) {
-    const docs = await db.collection(name).find({}, { raw: true }).toArray() as unknown as Buffer[];
-    out.set(name, docs.map((doc) => Buffer.from(doc)));
+    const docs = (await db.collection(name).find({}, { raw: true }).toArray()) as unknown as Buffer[];
+    out.set(
+      name,
+      docs.map((doc) => Buffer.from(doc)),
+    );
   }
   return out;
 }
@@ -158,7 +163,10 @@ export async function restoreCollections(client: MongoClient, database: string, 
   let restored = 0;
   for (const [name, docs] of collections) {
     if (docs.length === 0) continue;
-    await db.collection(name).insertMany(docs.map((doc) => BSON.deserialize(doc)), { ordered: false });
+    await db.collection(name).insertMany(
+      docs.map((doc) => BSON.deserialize(doc)),
+      { ordered: false },
+    );
     restored += docs.length;
   }
   return restored;
@@ -202,7 +210,9 @@ export class SnapshotKeeper {
   async flush(): Promise<void> {
     if (this.running) await this.running;
     if (!this.dirty) return;
-    this.running = this.snapshot().finally(() => { this.running = null; });
+    this.running = this.snapshot().finally(() => {
+      this.running = null;
+    });
     await this.running;
   }
 

@@ -27,9 +27,17 @@ import { createRateLimiters } from "./rateLimits.ts";
 import { securityHeaders } from "./security.ts";
 
 export interface HttpDeps {
-  config: Pick<Config,
-    | "clientDevServer" | "clientDist" | "nodeEnv" | "adminUser" | "adminPassword"
-    | "trustProxy" | "rateLimitMultiplier" | "loginLockoutSeconds">;
+  config: Pick<
+    Config,
+    | "clientDevServer"
+    | "clientDist"
+    | "nodeEnv"
+    | "adminUser"
+    | "adminPassword"
+    | "trustProxy"
+    | "rateLimitMultiplier"
+    | "loginLockoutSeconds"
+  >;
   engine: Pick<DatabaseEngine, "kind" | "durable">;
 }
 
@@ -44,7 +52,10 @@ const requestLog: RequestHandler = (req, res, next) => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     const probe = (req.path === "/health" || req.path === "/ready" || req.path === "/metrics") && res.statusCode === 200;
     logger.log(probe ? "debug" : "info", "http", {
-      method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10,
+      method: req.method,
+      path: req.originalUrl.split("?")[0],
+      status: res.statusCode,
+      durationMs: Math.round(durationMs * 10) / 10,
     });
   });
   next();
@@ -83,7 +94,9 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
   app.get("/health", (_req, res) => {
     const loop = eventLoopHealth();
     res.status(loop.healthy ? 200 : 503).json({
-      status: loop.healthy ? "ok" : "degraded", uptimeSeconds: Math.round(process.uptime()), eventLoopLagMs: loop.lagMs,
+      status: loop.healthy ? "ok" : "degraded",
+      uptimeSeconds: Math.round(process.uptime()),
+      eventLoopLagMs: loop.lagMs,
     });
   });
   // Readiness: the services it depends on answer (what a load balancer asks). The check

@@ -54,60 +54,78 @@ function characterIdParam(req: Request): string {
 export function charactersRouter(limits: { play: RequestHandler }): Router {
   const router = Router();
 
-  router.get("/", route(async (req, res) => {
-    const { id } = requestAccount(req);
-    const characters = await Character.find({ accountId: id }).sort({ createdAt: 1 }).lean();
-    res.json(characters.map(toSummary));
-  }));
+  router.get(
+    "/",
+    route(async (req, res) => {
+      const { id } = requestAccount(req);
+      const characters = await Character.find({ accountId: id }).sort({ createdAt: 1 }).lean();
+      res.json(characters.map(toSummary));
+    }),
+  );
 
-  router.post("/", route(async (req, res, _next, answered) => {
-    const { id: accountId } = requestAccount(req);
-    const name = (req.body as { name?: unknown } | undefined)?.name;
-    const problem = validateCharacterName(name);
-    if (problem !== null || typeof name !== "string") throw new HttpError(400, problem ?? "name is required");
-    if ((await Character.countDocuments({ accountId })) >= MAX_CHARACTERS_PER_ACCOUNT) {
-      throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
-    }
-    const { startingZone } = zoneCatalog();
-    const spawn = zoneCatalog().get(startingZone).map.spawn;
-    // Answered 503 while the count waited on a stalled database: the player was told the
-    // character was not created, so it is not.
-    answered.throwIfAborted();
-    let character;
-    try {
-      character = await Character.create({
-        accountId, name, nameKey: name.toLowerCase(), zone: startingZone, x: spawn.x, y: spawn.y,
-      });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw new HttpError(409, "that name is taken");
-      throw error;
-    }
-    // Two creations racing past the count: the one that went over the limit is undone.
-    if ((await Character.countDocuments({ accountId })) > MAX_CHARACTERS_PER_ACCOUNT) {
-      await Character.deleteOne({ _id: character._id });
-      throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
-    }
-    logger.info("character created", { accountId, characterId: String(character._id), name });
-    res.status(201).json(toSummary(character.toObject()));
-  }));
+  router.post(
+    "/",
+    route(async (req, res, _next, answered) => {
+      const { id: accountId } = requestAccount(req);
+      const name = (req.body as { name?: unknown } | undefined)?.name;
+      const problem = validateCharacterName(name);
+      if (problem !== null || typeof name !== "string") throw new HttpError(400, problem ?? "name is required");
+      if ((await Character.countDocuments({ accountId })) >= MAX_CHARACTERS_PER_ACCOUNT) {
+        throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
+      }
+      const { startingZone } = zoneCatalog();
+      const spawn = zoneCatalog().get(startingZone).map.spawn;
+      // Answered 503 while the count waited on a stalled database: the player was told the
+      // character was not created, so it is not.
+      answered.throwIfAborted();
+      let character;
+      try {
+        character = await Character.create({
+          accountId,
+          name,
+          nameKey: name.toLowerCase(),
+          zone: startingZone,
+          x: spawn.x,
+          y: spawn.y,
+        });
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new HttpError(409, "that name is taken");
+        throw error;
+      }
+      // Two creations racing past the count: the one that went over the limit is undone.
+      if ((await Character.countDocuments({ accountId })) > MAX_CHARACTERS_PER_ACCOUNT) {
+        await Character.deleteOne({ _id: character._id });
+        throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
+      }
+      logger.info("character created", { accountId, characterId: String(character._id), name });
+      res.status(201).json(toSummary(character.toObject()));
+    }),
+  );
 
-  router.delete("/:id", route(async (req, res, _next, answered) => {
-    const { id: accountId } = requestAccount(req);
-    const characterId = characterIdParam(req);
-    if (!(await Character.exists({ _id: characterId, accountId }))) throw new HttpError(404, "character not found");
-    answered.throwIfAborted();
-    await takeOverLiveCharacter(characterId, "this character was deleted");
-    await Character.deleteOne({ _id: characterId, accountId });
-    logger.info("character deleted", { accountId, characterId });
-    res.status(204).end();
-  }));
+  router.delete(
+    "/:id",
+    route(async (req, res, _next, answered) => {
+      const { id: accountId } = requestAccount(req);
+      const characterId = characterIdParam(req);
+      if (!(await Character.exists({ _id: characterId, accountId }))) throw new HttpError(404, "character not found");
+      answered.throwIfAborted();
+      await takeOverLiveCharacter(characterId, "this character was deleted");
+      await Character.deleteOne({ _id: characterId, accountId });
+      logger.info("character deleted", { accountId, characterId });
+      res.status(204).end();
+    }),
+  );
 
-  router.post("/:id/play", limits.play, route(async (req, res) => {
-    const { id: accountId } = requestAccount(req);
-    const reservation = await enterWorld(accountId, characterIdParam(req));
-    if (!reservation) throw new HttpError(404, "character not found");
-    res.json(reservation);
-  }));
+  router.post(
+    "/:id/play",
+    limits.play,
+    route(async (req, res) => {
+      const { id: accountId } = requestAccount(req);
+      const reservation = await enterWorld(accountId, characterIdParam(req));
+      if (!reservation) throw new HttpError(404, "character not found");
+      res.json(reservation);
+    }),
+  );
 
   return router;
 }

@@ -10,7 +10,10 @@ import { logger } from "../logger.ts";
 
 /** An error with the HTTP status and message the client should receive. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = "HttpError";
   }
@@ -73,7 +76,9 @@ export function route(handler: RouteHandler, deadline: Deadline = REQUEST_DEADLI
       // A handler that has begun its own answer finishes it.
       if (res.headersSent) return;
       logger.warn(`answered 503: ${cause}`, {
-        method: req.method, path: req.originalUrl.split("?")[0], afterMs: Date.now() - started,
+        method: req.method,
+        path: req.originalUrl.split("?")[0],
+        afterMs: Date.now() - started,
       });
       res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: message });
     };
@@ -98,7 +103,9 @@ export function route(handler: RouteHandler, deadline: Deadline = REQUEST_DEADLI
         return;
       }
       logger.debug("a request answered 503 ended later", {
-        method: req.method, path: req.originalUrl.split("?")[0], error: (error as Error)?.message,
+        method: req.method,
+        path: req.originalUrl.split("?")[0],
+        error: (error as Error)?.message,
       });
     });
   };
@@ -106,9 +113,17 @@ export function route(handler: RouteHandler, deadline: Deadline = REQUEST_DEADLI
 
 /** Errors of the driver or mongoose that mean "no answer from the database", not a bug. */
 const DATABASE_UNAVAILABLE_ERRORS = new Set([
-  "MongoServerSelectionError", "MongooseServerSelectionError", "MongoNetworkError", "MongoNetworkTimeoutError",
-  "MongoPoolClearedError", "PoolClearedOnNetworkError", "MongoPoolClosedError", "MongoWaitQueueTimeoutError",
-  "MongoNotConnectedError", "MongoTopologyClosedError", "MongoOperationTimeoutError",
+  "MongoServerSelectionError",
+  "MongooseServerSelectionError",
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoPoolClearedError",
+  "PoolClearedOnNetworkError",
+  "MongoPoolClosedError",
+  "MongoWaitQueueTimeoutError",
+  "MongoNotConnectedError",
+  "MongoTopologyClosedError",
+  "MongoOperationTimeoutError",
 ]);
 
 /** Whether an error says the database could not be reached or did not answer in time. */
@@ -138,7 +153,9 @@ export const apiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => 
     // each request it fails in app.log.
     reportDatabaseFailure(error as Error);
     logger.warn("answered 503: the database did not answer", {
-      method: req.method, path: req.originalUrl.split("?")[0], error: (error as Error).message,
+      method: req.method,
+      path: req.originalUrl.split("?")[0],
+      error: (error as Error).message,
     });
     res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: DATABASE_UNAVAILABLE });
   } else {

@@ -67,7 +67,10 @@ export function createGatedServer(options: GateOptions): http.Server {
 
 /** Colyseus answers CORS for any Origin (with credentials) on every response; the gate answers instead. */
 function disableColyseusCors(): void {
-  const controller = matchMaker.controller as { DEFAULT_CORS_HEADERS: Record<string, string>; getCorsHeaders: (headers: Headers) => Record<string, string> };
+  const controller = matchMaker.controller as {
+    DEFAULT_CORS_HEADERS: Record<string, string>;
+    getCorsHeaders: (headers: Headers) => Record<string, string>;
+  };
   controller.DEFAULT_CORS_HEADERS = {};
   controller.getCorsHeaders = () => ({});
 }
@@ -119,11 +122,13 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse, allowed: boo
  */
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: string): void {
   const body = JSON.stringify({ error });
-  res.writeHead(status, {
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(body),
-    Connection: "close",
-  }).end(body);
+  res
+    .writeHead(status, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": Buffer.byteLength(body),
+      Connection: "close",
+    })
+    .end(body);
   drain(req);
   logger.info("http", { method: req.method, path: (req.url ?? "/").split("?")[0], status, durationMs: 0 });
 }

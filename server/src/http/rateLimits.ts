@@ -88,7 +88,10 @@ export class PresenceStore implements Store {
   readonly localKeys = false;
   private windowMs = 60_000;
 
-  constructor(readonly prefix: string, private readonly presence: () => Presence = () => matchMaker.presence) {}
+  constructor(
+    readonly prefix: string,
+    private readonly presence: () => Presence = () => matchMaker.presence,
+  ) {}
 
   init(options: Options): void {
     this.windowMs = options.windowMs;

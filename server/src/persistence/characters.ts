@@ -5,9 +5,7 @@
  * far as this process knows, is kept once, by the save service (saveService.ts), which
  * compares each new record with it and writes only what changed.
  */
-import {
-  Facing, isWalkable, maxHpForLevel, MAX_LEVEL, Player, type ZoneDefinition,
-} from "@oatnut/shared";
+import { Facing, isWalkable, maxHpForLevel, MAX_LEVEL, Player, type ZoneDefinition } from "@oatnut/shared";
 import { inventorySnapshot, loadInventory } from "../rooms/gameplay/inventory.ts";
 
 /** What is saved of a character: where it is and what it has earned and carries. */
@@ -36,9 +34,17 @@ export interface CharacterDocument {
 
 /** Whether two records hold the same values. */
 export function sameRecord(a: CharacterRecord | undefined, b: CharacterRecord): boolean {
-  return a !== undefined && a.zone === b.zone && a.x === b.x && a.y === b.y && a.level === b.level && a.xp === b.xp && a.hp === b.hp
-    && a.inventory.length === b.inventory.length
-    && a.inventory.every((stack, i) => stack.item === b.inventory[i].item && stack.count === b.inventory[i].count);
+  return (
+    a !== undefined &&
+    a.zone === b.zone &&
+    a.x === b.x &&
+    a.y === b.y &&
+    a.level === b.level &&
+    a.xp === b.xp &&
+    a.hp === b.hp &&
+    a.inventory.length === b.inventory.length &&
+    a.inventory.every((stack, i) => stack.item === b.inventory[i].item && stack.count === b.inventory[i].count)
+  );
 }
 
 /** A deep copy (a record may wait in a queue while the live character changes). */
@@ -49,8 +55,13 @@ export function copyRecord(record: CharacterRecord): CharacterRecord {
 /** The record of a live character standing at `place` (its zone and position). */
 export function recordOf(player: Player, place: { zone: string; x: number; y: number }): CharacterRecord {
   return {
-    zone: place.zone, x: place.x, y: place.y,
-    level: player.level, xp: player.xp, hp: player.hp, inventory: inventorySnapshot(player.inventory),
+    zone: place.zone,
+    x: place.x,
+    y: place.y,
+    level: player.level,
+    xp: player.xp,
+    hp: player.hp,
+    inventory: inventorySnapshot(player.inventory),
   };
 }
 
@@ -61,7 +72,13 @@ export function recordOf(player: Player, place: { zone: string; x: number; y: nu
  * outdated document cannot crash a room).
  * @returns the character, and the record the database holds (the save baseline)
  */
-export function enterCharacter(doc: CharacterDocument, zone: ZoneDefinition, eid: number, characterId: string, speed: number): { player: Player; saved: CharacterRecord; inZone: boolean } {
+export function enterCharacter(
+  doc: CharacterDocument,
+  zone: ZoneDefinition,
+  eid: number,
+  characterId: string,
+  speed: number,
+): { player: Player; saved: CharacterRecord; inZone: boolean } {
   const inZone = doc.zone === zone.id && isWalkable(doc, zone.map);
   const position = inZone ? { x: doc.x, y: doc.y } : zone.map.spawn;
   const player = new Player();
@@ -78,7 +95,12 @@ export function enterCharacter(doc: CharacterDocument, zone: ZoneDefinition, eid
   player.hp = doc.hp == null ? player.maxHp : Math.min(player.maxHp, Math.max(0, Math.floor(doc.hp)));
   loadInventory(player.inventory, doc.inventory);
   const saved: CharacterRecord = {
-    zone: doc.zone, x: doc.x, y: doc.y, level: doc.level ?? 1, xp: doc.xp ?? 0, hp: doc.hp ?? player.maxHp,
+    zone: doc.zone,
+    x: doc.x,
+    y: doc.y,
+    level: doc.level ?? 1,
+    xp: doc.xp ?? 0,
+    hp: doc.hp ?? player.maxHp,
     inventory: (doc.inventory ?? []).map((stack) => ({ item: String(stack.item), count: Number(stack.count) })),
   };
   return { player, saved, inZone };

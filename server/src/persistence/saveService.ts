@@ -24,8 +24,14 @@ async function writeToDatabase(characterId: string, record: CharacterRecord): Pr
     { _id: characterId },
     {
       $set: {
-        zone: record.zone, x: record.x, y: record.y, lastPlayedAt: new Date(),
-        level: record.level, xp: record.xp, hp: record.hp, inventory: record.inventory,
+        zone: record.zone,
+        x: record.x,
+        y: record.y,
+        lastPlayedAt: new Date(),
+        level: record.level,
+        xp: record.xp,
+        hp: record.hp,
+        inventory: record.inventory,
       },
     },
   );
@@ -115,7 +121,9 @@ export class SaveService {
         saveFailures.inc();
         const last = attempt === this.attempts;
         logger.log(last ? "error" : "warn", `save of character ${characterId} failed (attempt ${attempt}/${this.attempts})`, {
-          characterId, error: (error as Error).message, ...(last ? { stack: (error as Error).stack } : {}),
+          characterId,
+          error: (error as Error).message,
+          ...(last ? { stack: (error as Error).stack } : {}),
         });
         if (!last) await new Promise((resolve) => setTimeout(resolve, this.backoffMs * 2 ** (attempt - 1)));
       }
@@ -136,11 +144,13 @@ export class SaveService {
 
   /** Retries every parked record once more (with the usual attempts). */
   async retryParked(): Promise<boolean> {
-    const results = await Promise.all([...this.parked].map(([id, record]) => {
-      // Written again even though it is "pending": it is parked because it failed.
-      this.latest.delete(id);
-      return this.save(id, record);
-    }));
+    const results = await Promise.all(
+      [...this.parked].map(([id, record]) => {
+        // Written again even though it is "pending": it is parked because it failed.
+        this.latest.delete(id);
+        return this.save(id, record);
+      }),
+    );
     return results.every(Boolean);
   }
 

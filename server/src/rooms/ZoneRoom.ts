@@ -15,8 +15,21 @@
 import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import {
-  ClientMessage, CloseCode, getZone, INPUT_BUFFER_SIZE, MOVE_AXIS_RANGE, MoveInput, PATCH_RATE_MS, PLAYER_SPEED, ServerMessage,
-  TICK_RATE, ZoneState, type Portal, type Position, type ZoneDefinition, type ZoneMap,
+  ClientMessage,
+  CloseCode,
+  getZone,
+  INPUT_BUFFER_SIZE,
+  MOVE_AXIS_RANGE,
+  MoveInput,
+  PATCH_RATE_MS,
+  PLAYER_SPEED,
+  ServerMessage,
+  TICK_RATE,
+  ZoneState,
+  type Portal,
+  type Position,
+  type ZoneDefinition,
+  type ZoneMap,
 } from "@oatnut/shared";
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
@@ -285,7 +298,10 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     if (!session || session.transfer || this.frozen || this.boundary.isExpelled(client.sessionId)) return;
     if (gameServices().config.reconnectSeconds === 0) return;
     logger.info("player dropped; waiting for reconnection", {
-      zone: this.zone.id, roomId: this.roomId, characterId: session.characterId, seconds: gameServices().config.reconnectSeconds,
+      zone: this.zone.id,
+      roomId: this.roomId,
+      characterId: session.characterId,
+      seconds: gameServices().config.reconnectSeconds,
     });
     session.reconnection = this.allowReconnection(client, gameServices().config.reconnectSeconds);
   }
@@ -385,7 +401,9 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   private flushSaves(): void {
     if (this.toSave.size === 0) return;
     for (const session of this.toSave) {
-      this.saveCharacter(session as ConnectedSession).catch((error) => logger.error("prompt save failed", { zone: this.zone.id, characterId: session.characterId, error }));
+      this.saveCharacter(session as ConnectedSession).catch((error) =>
+        logger.error("prompt save failed", { zone: this.zone.id, characterId: session.characterId, error }),
+      );
     }
     this.toSave.clear();
   }
@@ -409,10 +427,14 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
 
   private async saveBeforeShutdown(): Promise<void> {
     const sessions = [...this.sessions.values()];
-    const saved = await Promise.all(sessions.map((session) => this.saveCharacter(session).catch((error) => {
-      logger.error("saving before shutdown failed", { zone: this.zone.id, characterId: session.characterId, error });
-      return false;
-    })));
+    const saved = await Promise.all(
+      sessions.map((session) =>
+        this.saveCharacter(session).catch((error) => {
+          logger.error("saving before shutdown failed", { zone: this.zone.id, characterId: session.characterId, error });
+          return false;
+        }),
+      ),
+    );
     let durable = true;
     try {
       await gameServices().flushDurable?.();
@@ -420,9 +442,14 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       durable = false;
       logger.error("making the last saves durable failed", { zone: this.zone.id, error });
     }
-    sessions.forEach((session, i) => this.notify(session, saved[i] && durable
-      ? "Your progress is saved."
-      : "Your progress since your last save could not be written: the database did not answer."));
+    sessions.forEach((session, i) =>
+      this.notify(
+        session,
+        saved[i] && durable
+          ? "Your progress is saved."
+          : "Your progress since your last save could not be written: the database did not answer.",
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- operations
@@ -433,7 +460,10 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       zone: this.zone.id,
       roomId: this.roomId,
       players: [...this.players.values()].map((s) => ({
-        characterId: s.characterId, name: s.player.name, x: s.player.x, y: s.player.y,
+        characterId: s.characterId,
+        name: s.player.name,
+        x: s.player.x,
+        y: s.player.y,
       })),
     };
   }
@@ -465,7 +495,9 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
 
   private watchClientTraffic(client: ZoneClient): void {
     watchTraffic((client as unknown as { ref?: Parameters<typeof watchTraffic>[0] }).ref, {
-      zone: this.zone.id, roomId: this.roomId, sessionId: client.sessionId,
+      zone: this.zone.id,
+      roomId: this.roomId,
+      sessionId: client.sessionId,
     });
   }
 }

@@ -9,7 +9,6 @@ import { ZoneRoom } from "./ZoneRoom.ts";
 
 export type ZoneRoomClass = typeof ZoneRoom;
 
-
 /**
  * Loads the class of a room type.
  * @throws Error when the name is malformed, the module is missing, or it does not export a ZoneRoom

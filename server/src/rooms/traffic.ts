@@ -62,7 +62,9 @@ export interface TrafficContext {
  * values Colyseus decoded, messages as their payload.
  */
 export function logIncomingFrame(
-  context: TrafficContext, frame: { kind: string; type?: string; payload?: unknown }, bytes: Uint8Array,
+  context: TrafficContext,
+  frame: { kind: string; type?: string; payload?: unknown },
+  bytes: Uint8Array,
   latestInput?: (sessionId: string) => unknown,
 ): void {
   if (trafficLogger.silent) return;
@@ -82,7 +84,15 @@ export function watchTraffic(socket: RawSocket | undefined, context: TrafficCont
       const frame = describeFrame(bytes, logging);
       bytesSent.inc({ zone: context.zone, kind: frame.kind }, bytes.length);
       if (logging) {
-        trafficLogger.info("out", { direction: "out", zone: context.zone, roomId: context.roomId, sessionId: context.sessionId, type: frame.type, bytes: bytes.length, payload: frame.payload });
+        trafficLogger.info("out", {
+          direction: "out",
+          zone: context.zone,
+          roomId: context.roomId,
+          sessionId: context.sessionId,
+          type: frame.type,
+          bytes: bytes.length,
+          payload: frame.payload,
+        });
       }
     }
     send(data, ...rest);

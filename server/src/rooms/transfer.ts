@@ -97,7 +97,12 @@ export function settleTransfer(room: ZoneRoom, session: ConnectedSession): Promi
     const cancelled = transfer.ticket ? await cancelTicket(matchMaker.presence, transfer.ticket) : true;
     zoneTransfers.inc({ from: room.zone.id, to: transfer.targetZone, outcome: cancelled ? "returned" : "arrived" });
     if (!cancelled) {
-      logger.info("transfer completed", { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, to: transfer.targetZone });
+      logger.info("transfer completed", {
+        zone: room.zone.id,
+        roomId: room.roomId,
+        characterId: session.characterId,
+        to: transfer.targetZone,
+      });
       return "arrived" as const;
     }
     await room.saveCharacterAt(session, { zone: room.zone.id, x: transfer.safe.x, y: transfer.safe.y });

@@ -37,8 +37,10 @@ async function main(): Promise<void> {
   }
   const uri = process.env.MONGODB_URI;
   if (!uri) {
-    console.error("admin:create needs MONGODB_URI: it writes to that database. The embedded in-memory engine lives "
-      + "inside the server process; there, sign in to /admin with ADMIN_USER and ADMIN_PASSWORD instead.");
+    console.error(
+      "admin:create needs MONGODB_URI: it writes to that database. The embedded in-memory engine lives " +
+        "inside the server process; there, sign in to /admin with ADMIN_USER and ADMIN_PASSWORD instead.",
+    );
     process.exit(2);
   }
   await connectDatabase(uri);

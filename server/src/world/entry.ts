@@ -36,7 +36,9 @@ export async function takeOverLiveCharacter(characterId: string, reason: string,
     } catch (error) {
       // The room is gone (disposed, or its process died): the entry is stale.
       logger.warn("live character's room did not answer; clearing the stale entry", {
-        characterId, roomId: live.roomId, error: (error as Error).message,
+        characterId,
+        roomId: live.roomId,
+        error: (error as Error).message,
       });
     }
     const after = await findLive(matchMaker.presence, characterId);

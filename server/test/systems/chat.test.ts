@@ -7,9 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CHAT_BURST, CHAT_MAX_LENGTH, CHAT_WINDOW_SECONDS, ClientMessage, ServerMessage, type ChatLine,
-} from "@oatnut/shared";
+import { CHAT_BURST, CHAT_MAX_LENGTH, CHAT_WINDOW_SECONDS, ClientMessage, ServerMessage, type ChatLine } from "@oatnut/shared";
 import type { PlayerSession } from "../../src/rooms/context.ts";
 import { ChatSystem, whisperChannel } from "../../src/rooms/systems/chat.ts";
 import { stubZone, TICK_MS, type StubZone } from "./stubZone.ts";
@@ -59,10 +57,13 @@ describe("chat system", () => {
     const ann = zone.join({ name: "Ann" });
     for (let i = 0; i < CHAT_BURST; i++) say(zone, ann, `line ${i}`);
     say(zone, ann, "one too many");
-    assert.deepEqual(lines(zone).map((line) => line.text), Array.from({ length: CHAT_BURST }, (_, i) => `line ${i}`));
+    assert.deepEqual(
+      lines(zone).map((line) => line.text),
+      Array.from({ length: CHAT_BURST }, (_, i) => `line ${i}`),
+    );
     assert.deepEqual(zone.noticesOf(ann), [TOO_FAST]);
 
-    zone.tick(CHAT_WINDOW_SECONDS * 1000 / TICK_MS - 1);
+    zone.tick((CHAT_WINDOW_SECONDS * 1000) / TICK_MS - 1);
     say(zone, ann, "still too soon");
     assert.equal(lines(zone).length, CHAT_BURST);
     assert.deepEqual(zone.noticesOf(ann), [TOO_FAST, TOO_FAST]);
@@ -78,10 +79,15 @@ describe("chat system", () => {
     say(zone, ann, "early");
     zone.tick(20); // one second later
     for (let i = 1; i < CHAT_BURST; i++) say(zone, ann, `line ${i}`);
-    zone.tick(CHAT_WINDOW_SECONDS * 1000 / TICK_MS - 20); // the first line's window is over, not the others'
+    zone.tick((CHAT_WINDOW_SECONDS * 1000) / TICK_MS - 20); // the first line's window is over, not the others'
     say(zone, ann, "frees one place");
     say(zone, ann, "but only one");
-    assert.deepEqual(lines(zone).slice(-1).map((line) => line.text), ["frees one place"]);
+    assert.deepEqual(
+      lines(zone)
+        .slice(-1)
+        .map((line) => line.text),
+      ["frees one place"],
+    );
     assert.equal(lines(zone).length, CHAT_BURST + 1);
     assert.deepEqual(zone.noticesOf(ann), [TOO_FAST]);
   });

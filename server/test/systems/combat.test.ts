@@ -7,7 +7,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  DEATH_XP_PENALTY, maxHpForLevel, Monster, PLAYER_RESPAWN_SECONDS, RESPAWN_HP_SHARE, Skill, SKILLS, skillDamage,
+  DEATH_XP_PENALTY,
+  maxHpForLevel,
+  Monster,
+  PLAYER_RESPAWN_SECONDS,
+  RESPAWN_HP_SHARE,
+  Skill,
+  SKILLS,
+  skillDamage,
   type Position,
 } from "@oatnut/shared";
 import type { PlayerSession } from "../../src/rooms/context.ts";
@@ -117,7 +124,10 @@ describe("combat system: skill uses", () => {
     assert.equal(zone.cues.of("hit").length, 2, "another skill is not held by the strike's cooldown");
     zone.tick();
     combat.useSkill(alice, Skill.Melee, target.eid);
-    assert.deepEqual(zone.cues.of("hit").map((hit) => hit.skill), [Skill.Melee, Skill.Bolt, Skill.Melee]);
+    assert.deepEqual(
+      zone.cues.of("hit").map((hit) => hit.skill),
+      [Skill.Melee, Skill.Bolt, Skill.Melee],
+    );
     assert.equal(zone.cues.of("refused").length, 1);
   });
 
@@ -141,8 +151,14 @@ describe("combat system: skill uses", () => {
     zone.sawAt(alice, target, eastOf(alice.player, range - 4)); // …but within reach on Alice's screen
     combat.useSkill(alice, Skill.Melee, target.eid);
     combat.useSkill(bob, Skill.Melee, target.eid); // Bob's screen shows where it is
-    assert.deepEqual(zone.cues.of("hit").map((hit) => hit.source), [alice.player.eid]);
-    assert.deepEqual(zone.cues.receivedBy(bob).filter((cue) => cue.type === "refused"), [{ type: "refused", skill: Skill.Melee, reason: "range" }]);
+    assert.deepEqual(
+      zone.cues.of("hit").map((hit) => hit.source),
+      [alice.player.eid],
+    );
+    assert.deepEqual(
+      zone.cues.receivedBy(bob).filter((cue) => cue.type === "refused"),
+      [{ type: "refused", skill: Skill.Melee, reason: "range" }],
+    );
 
     const near = dummies.place(eastOf(alice.player, 20)); // within reach now…
     zone.sawAt(alice, near, eastOf(alice.player, range + 4)); // …but Alice saw it out of reach
@@ -180,12 +196,15 @@ describe("combat system: skill uses", () => {
     combat.useSkill(alice, 0, dead.eid);
     combat.useSkill(alice, Skill.Melee, 4242);
     combat.useSkill(alice, Skill.Melee, dead.eid);
-    assert.deepEqual(zone.cues.log.map((record) => ({ event: record.event, recipients: record.recipients })), [
-      { event: { type: "refused", skill: 99, reason: "skill" }, recipients: [alice.sessionId] },
-      { event: { type: "refused", skill: 0, reason: "skill" }, recipients: [alice.sessionId] },
-      { event: { type: "refused", skill: Skill.Melee, reason: "target" }, recipients: [alice.sessionId] },
-      { event: { type: "refused", skill: Skill.Melee, reason: "target" }, recipients: [alice.sessionId] },
-    ]);
+    assert.deepEqual(
+      zone.cues.log.map((record) => ({ event: record.event, recipients: record.recipients })),
+      [
+        { event: { type: "refused", skill: 99, reason: "skill" }, recipients: [alice.sessionId] },
+        { event: { type: "refused", skill: 0, reason: "skill" }, recipients: [alice.sessionId] },
+        { event: { type: "refused", skill: Skill.Melee, reason: "target" }, recipients: [alice.sessionId] },
+        { event: { type: "refused", skill: Skill.Melee, reason: "target" }, recipients: [alice.sessionId] },
+      ],
+    );
     assert.deepEqual(dummies.damageTaken, []);
   });
 
@@ -212,7 +231,10 @@ describe("combat system: skill uses", () => {
     combat.useSkill(alice, Skill.Bolt, alice.player.eid);
     bob.player.hp = 0;
     combat.useSkill(alice, Skill.Bolt, bob.player.eid);
-    assert.deepEqual(zone.cues.of("refused").map((refusal) => refusal.reason), ["target", "target"]);
+    assert.deepEqual(
+      zone.cues.of("refused").map((refusal) => refusal.reason),
+      ["target", "target"],
+    );
     assert.equal(alice.player.hp, alice.player.maxHp);
   });
 });
@@ -239,7 +261,9 @@ describe("combat system: death and respawn", () => {
 
   it("the dead neither move nor use skills", () => {
     const { zone, dummies, combat } = setup();
-    zone.use(new MovementSystem(zone, { inputsOf: zone.inputsOf, useSkill: (session, skill, target) => combat.useSkill(session, skill, target) }));
+    zone.use(
+      new MovementSystem(zone, { inputsOf: zone.inputsOf, useSkill: (session, skill, target) => combat.useSkill(session, skill, target) }),
+    );
     const bob = zone.join({ at: tileCentre(3, 2) });
     const target = dummies.place(eastOf(bob.player, 20));
     combat.damagePlayer(bob, 1000, 1);

@@ -68,7 +68,12 @@ describe("item system", () => {
 
   it("refuses with typed cues to the user alone, using nothing and saving nothing: full health, none, unusable, dead, unknown", () => {
     const { zone, items } = setup();
-    const alice = zone.join({ inventory: [{ item: "potion", count: 1 }, { item: "pelt", count: 1 }] });
+    const alice = zone.join({
+      inventory: [
+        { item: "potion", count: 1 },
+        { item: "pelt", count: 1 },
+      ],
+    });
     const empty = zone.join({ hp: 10 });
     drink(zone, alice); // at full health
     drink(zone, empty);

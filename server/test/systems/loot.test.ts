@@ -7,8 +7,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ClientMessage, distance, INVENTORY_SLOTS, ITEMS, LOOT_LIFETIME_SECONDS, LOOT_OWNER_SECONDS, MONSTERS, PICKUP_RADIUS,
-  PICKUP_REACH, type LootDrop, type PickUpRefusal, type Position,
+  ClientMessage,
+  distance,
+  INVENTORY_SLOTS,
+  ITEMS,
+  LOOT_LIFETIME_SECONDS,
+  LOOT_OWNER_SECONDS,
+  MONSTERS,
+  PICKUP_RADIUS,
+  PICKUP_REACH,
+  type LootDrop,
+  type PickUpRefusal,
+  type Position,
 } from "@oatnut/shared";
 import type { PlayerSession } from "../../src/rooms/context.ts";
 import { LootSystem, lootKey } from "../../src/rooms/systems/loot.ts";
@@ -56,8 +66,14 @@ describe("loot system: drops", () => {
     zone.random = () => 0; // every entry drops, with its minimum count
     loot.dropFrom(MONSTERS.slime, body, "Alice");
     const drops = [...zone.state.loot.values()];
-    assert.deepEqual(drops.map((drop) => [drop.item, drop.count, drop.owner]), MONSTERS.slime.loot.map((rule) => [rule.item, rule.min, "Alice"]));
-    assert.ok(drops.every((drop) => distance(drop, body) <= 12 + 1e-3), "spread on a small circle around the body");
+    assert.deepEqual(
+      drops.map((drop) => [drop.item, drop.count, drop.owner]),
+      MONSTERS.slime.loot.map((rule) => [rule.item, rule.min, "Alice"]),
+    );
+    assert.ok(
+      drops.every((drop) => distance(drop, body) <= 12 + 1e-3),
+      "spread on a small circle around the body",
+    );
     assert.notDeepEqual({ x: drops[0].x, y: drops[0].y }, { x: drops[1].x, y: drops[1].y }, "apart, so each can be clicked");
 
     zone.random = () => 0.999; // above every chance
@@ -153,7 +169,10 @@ describe("loot system: picking up", () => {
       { id: 999, reason: "gone" },
       { id: far.id, reason: "dead" },
     ]);
-    assert.ok(zone.cues.recordsOf("pickUpRefused").every((record) => record.keys === null), "only the asker hears it");
+    assert.ok(
+      zone.cues.recordsOf("pickUpRefused").every((record) => record.keys === null),
+      "only the asker hears it",
+    );
 
     const packed = zone.join({ name: "Packed", at: tileCentre(10, 3), inventory: fullOfPelts() });
     const bone = loot.place("bone", 1, eastOf(packed.player, 40), "");

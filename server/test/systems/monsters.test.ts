@@ -6,9 +6,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  distance, insideRect, isWalkable, MONSTERS, PLAYER_HALF_SIZE, TICK_SECONDS, TILE_SIZE, type Position,
-} from "@oatnut/shared";
+import { distance, insideRect, isWalkable, MONSTERS, PLAYER_HALF_SIZE, TICK_SECONDS, TILE_SIZE, type Position } from "@oatnut/shared";
 import type { FixtureZone } from "../zoneFixtures.ts";
 import { monsterKey, MonsterSystem, type Mob } from "../../src/rooms/systems/monsters.ts";
 import { stubZone, ticksIn, tileCentre } from "./stubZone.ts";
@@ -22,13 +20,15 @@ function setup(monsterAreas: Areas, rows = FIELD) {
   const zone = stubZone({ rows, monsterAreas });
   const bites: Array<{ sessionId: string; amount: number; by: number; at: number }> = [];
   const kills: Array<{ mob: Mob; killer: string }> = [];
-  const monsters = zone.use(new MonsterSystem(zone, {
-    hurtPlayer: (session, amount, by) => {
-      bites.push({ sessionId: session.sessionId, amount, by, at: zone.now });
-      session.player.hp = Math.max(0, session.player.hp - amount);
-    },
-    killed: (mob, killer) => kills.push({ mob, killer: killer.sessionId }),
-  }));
+  const monsters = zone.use(
+    new MonsterSystem(zone, {
+      hurtPlayer: (session, amount, by) => {
+        bites.push({ sessionId: session.sessionId, amount, by, at: zone.now });
+        session.player.hp = Math.max(0, session.player.hp - amount);
+      },
+      killed: (mob, killer) => kills.push({ mob, killer: killer.sessionId }),
+    }),
+  );
   return { zone, monsters, bites, kills };
 }
 
@@ -54,12 +54,16 @@ describe("monster system", () => {
       { name: "pond", rect: [10, 2, 2, 2], properties: { monster: "slime" } },
       { name: "broken", rect: [15, 2, 2, 2], properties: { monster: "dragon" } },
     ]);
-    assert.deepEqual(monsters.slots.map((slot) => [slot.area.name, slot.rule.kind, slot.behaviour, slot.wander]), [
-      ["pack", "wolf", "defensive", false],
-      ["pack", "wolf", "defensive", false],
-      ["pack", "wolf", "defensive", false],
-      ["pond", "slime", "aggressive", true],
-    ], "an area the shared rule refuses holds no monster (and does not crash the zone)");
+    assert.deepEqual(
+      monsters.slots.map((slot) => [slot.area.name, slot.rule.kind, slot.behaviour, slot.wander]),
+      [
+        ["pack", "wolf", "defensive", false],
+        ["pack", "wolf", "defensive", false],
+        ["pack", "wolf", "defensive", false],
+        ["pond", "slime", "aggressive", true],
+      ],
+      "an area the shared rule refuses holds no monster (and does not crash the zone)",
+    );
   });
 
   it("spawns every slot on its first tick: full health, on walkable ground inside its area, in the state and in the views of players near it", () => {
@@ -98,10 +102,13 @@ describe("monster system", () => {
     zone.tickUntil(() => bites.length === 2, "two bites");
     assert.ok(distance(at(mob), home) > 40, "it came to the player");
     assert.ok(distance(at(mob), alice.player) <= wolf.attackRange);
-    assert.deepEqual(bites.map(({ sessionId, amount, by }) => ({ sessionId, amount, by })), [
-      { sessionId: alice.sessionId, amount: wolf.damage, by: mob.monster.eid },
-      { sessionId: alice.sessionId, amount: wolf.damage, by: mob.monster.eid },
-    ]);
+    assert.deepEqual(
+      bites.map(({ sessionId, amount, by }) => ({ sessionId, amount, by })),
+      [
+        { sessionId: alice.sessionId, amount: wolf.damage, by: mob.monster.eid },
+        { sessionId: alice.sessionId, amount: wolf.damage, by: mob.monster.eid },
+      ],
+    );
     assert.equal(bites[1].at - bites[0].at, wolf.attackCooldownMs);
     const [bite] = zone.cues.recordsOf("bite");
     assert.deepEqual(bite.event, { type: "bite", source: mob.monster.eid, target: alice.player.eid, amount: wolf.damage });
@@ -134,7 +141,10 @@ describe("monster system", () => {
     monsters.damage(mob.monster.eid, 1, alice);
     assert.equal(mob.state, "chase");
     zone.tick();
-    assert.deepEqual(bites.map((bite) => bite.by), [mob.monster.eid]);
+    assert.deepEqual(
+      bites.map((bite) => bite.by),
+      [mob.monster.eid],
+    );
   });
 
   it("a passive monster never bites, even when hit", () => {
@@ -198,7 +208,10 @@ describe("monster system", () => {
     monsters.damage(eid, MONSTERS.wolf.maxHp - 1, alice);
     assert.equal(kills.length, 0);
     monsters.damage(eid, 5, alice);
-    assert.deepEqual(kills.map((kill) => [kill.mob, kill.killer]), [[mob, alice.sessionId]]);
+    assert.deepEqual(
+      kills.map((kill) => [kill.mob, kill.killer]),
+      [[mob, alice.sessionId]],
+    );
     const [death] = zone.cues.recordsOf("death");
     assert.deepEqual(death.event, { type: "death", eid, by: alice.player.eid });
     assert.ok(death.recipients.includes(alice.sessionId));

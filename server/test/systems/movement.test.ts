@@ -5,7 +5,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Facing, INPUT_CATCH_UP, PLAYER_HALF_SIZE, PLAYER_SPEED, Skill, stepMovement, TICK_SECONDS, TILE_SIZE, type Position,
+  Facing,
+  INPUT_CATCH_UP,
+  PLAYER_HALF_SIZE,
+  PLAYER_SPEED,
+  Skill,
+  stepMovement,
+  TICK_SECONDS,
+  TILE_SIZE,
+  type Position,
 } from "@oatnut/shared";
 import type { PlayerSession } from "../../src/rooms/context.ts";
 import { MovementSystem } from "../../src/rooms/systems/movement.ts";
@@ -15,20 +23,18 @@ import { stubZone, type StubZone } from "./stubZone.ts";
 const STEP = PLAYER_SPEED * TICK_SECONDS;
 
 /** A corridor 10 tiles long (spawn at its west end, next to the wall). */
-const CORRIDOR = [
-  "############",
-  "#S.........#",
-  "#..........#",
-  "############",
-];
+const CORRIDOR = ["############", "#S.........#", "#..........#", "############"];
 
 function setup() {
   const zone = stubZone({ rows: CORRIDOR });
   const skillUses: Array<{ sessionId: string; skill: number; target: number; at: Position }> = [];
-  const movement = zone.use(new MovementSystem(zone, {
-    inputsOf: zone.inputsOf,
-    useSkill: (session, skill, target) => skillUses.push({ sessionId: session.sessionId, skill, target, at: { x: session.player.x, y: session.player.y } }),
-  }));
+  const movement = zone.use(
+    new MovementSystem(zone, {
+      inputsOf: zone.inputsOf,
+      useSkill: (session, skill, target) =>
+        skillUses.push({ sessionId: session.sessionId, skill, target, at: { x: session.player.x, y: session.player.y } }),
+    }),
+  );
   return { zone, movement, skillUses };
 }
 
@@ -74,7 +80,10 @@ describe("movement system", () => {
     zone.tick(50); // a long idle spell banks no more than INPUT_CATCH_UP
     zone.queueInputs(alice, ...Array.from({ length: 30 }, () => east));
     const steps = stepsPerTick(zone, alice, 20);
-    assert.equal(steps.reduce((a, b) => a + b, 0), 20 + INPUT_CATCH_UP);
+    assert.equal(
+      steps.reduce((a, b) => a + b, 0),
+      20 + INPUT_CATCH_UP,
+    );
     assert.equal(Math.max(...steps), 1 + INPUT_CATCH_UP);
   });
 
@@ -123,7 +132,9 @@ describe("movement system", () => {
     zone.queueInputs(alice, east, { ...east, skill: Skill.Bolt, target: 42 }, east);
     zone.tick();
     assert.equal(alice.player.x, start + 3 * STEP);
-    assert.deepEqual(skillUses, [{ sessionId: alice.sessionId, skill: Skill.Bolt, target: 42, at: { x: start + 2 * STEP, y: alice.player.y } }]);
+    assert.deepEqual(skillUses, [
+      { sessionId: alice.sessionId, skill: Skill.Bolt, target: 42, at: { x: start + 2 * STEP, y: alice.player.y } },
+    ]);
   });
 
   it("judges a skill only in the tick its input is applied", () => {
@@ -133,7 +144,10 @@ describe("movement system", () => {
     zone.tick();
     assert.equal(skillUses.length, 0, "its input is still queued");
     zone.tick();
-    assert.deepEqual(skillUses.map((use) => [use.skill, use.target]), [[Skill.Melee, 7]]);
+    assert.deepEqual(
+      skillUses.map((use) => [use.skill, use.target]),
+      [[Skill.Melee, 7]],
+    );
   });
 
   it("consumes a dead character's inputs without moving it", () => {

@@ -11,18 +11,17 @@ import { PortalSystem } from "../../src/rooms/systems/portals.ts";
 import { stubZone, tileCentre } from "./stubZone.ts";
 
 /** A corridor whose east end (column 9, an opening in the wall) is a portal to the field. */
-const CORRIDOR = [
-  "##########",
-  "#S........",
-  "#........#",
-  "##########",
+const CORRIDOR = ["##########", "#S........", "#........#", "##########"];
+const PORTALS = [
+  { name: "toField", rect: [9, 1, 1, 1] as [number, number, number, number], targetZone: "field", targetSpawn: "fromCorridor" },
 ];
-const PORTALS = [{ name: "toField", rect: [9, 1, 1, 1] as [number, number, number, number], targetZone: "field", targetSpawn: "fromCorridor" }];
 
 function setup() {
   const zone = stubZone({ rows: CORRIDOR, portals: PORTALS });
   const entered: Array<{ sessionId: string; portal: Portal; at: Position }> = [];
-  const portals = new PortalSystem(zone, (session, portal) => entered.push({ sessionId: session.sessionId, portal, at: { x: session.player.x, y: session.player.y } }));
+  const portals = new PortalSystem(zone, (session, portal) =>
+    entered.push({ sessionId: session.sessionId, portal, at: { x: session.player.x, y: session.player.y } }),
+  );
   return { zone, portals, entered };
 }
 
@@ -34,8 +33,19 @@ describe("portal system", () => {
     zone.use(portals);
     const alice = zone.join({ at: tileCentre(9, 1) });
     zone.tick();
-    assert.deepEqual(entered.map((entry) => [entry.sessionId, entry.portal]), [[alice.sessionId, zone.map.portals[0]]]);
-    assert.deepEqual(entered[0].portal, { name: "toField", x: 9 * TILE_SIZE, y: TILE_SIZE, width: TILE_SIZE, height: TILE_SIZE, targetZone: "field", targetSpawn: "fromCorridor" });
+    assert.deepEqual(
+      entered.map((entry) => [entry.sessionId, entry.portal]),
+      [[alice.sessionId, zone.map.portals[0]]],
+    );
+    assert.deepEqual(entered[0].portal, {
+      name: "toField",
+      x: 9 * TILE_SIZE,
+      y: TILE_SIZE,
+      width: TILE_SIZE,
+      height: TILE_SIZE,
+      targetZone: "field",
+      targetSpawn: "fromCorridor",
+    });
   });
 
   it("counts the portal's west edge as inside, and a hair short of it as outside", () => {
@@ -47,7 +57,10 @@ describe("portal system", () => {
     assert.equal(entered.length, 0);
     const bob = zone.join({ at: { x: edge, y: tileCentre(9, 1).y } });
     zone.tick();
-    assert.deepEqual(entered.map((entry) => entry.sessionId), [bob.sessionId]);
+    assert.deepEqual(
+      entered.map((entry) => entry.sessionId),
+      [bob.sessionId],
+    );
   });
 
   it("keeps the safe spot on the character outside portals, and at its last place outside once it steps in", () => {

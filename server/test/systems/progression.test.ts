@@ -41,7 +41,10 @@ describe("progression", () => {
     const zone = stubZone({ rows: ROOM });
     const alice = zone.join();
     grantXp(zone, alice, xpToNextLevel(1) + xpToNextLevel(2) + 5);
-    assert.deepEqual({ level: alice.player.level, xp: alice.player.xp, maxHp: alice.player.maxHp }, { level: 3, xp: 5, maxHp: maxHpForLevel(3) });
+    assert.deepEqual(
+      { level: alice.player.level, xp: alice.player.xp, maxHp: alice.player.maxHp },
+      { level: 3, xp: 5, maxHp: maxHpForLevel(3) },
+    );
     assert.deepEqual(zone.cues.of("levelUp"), [{ type: "levelUp", eid: alice.player.eid, level: 3 }]);
   });
 

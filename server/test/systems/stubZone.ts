@@ -19,7 +19,14 @@ import fs from "node:fs";
 import { LocalPresence } from "@colyseus/core";
 import { Encoder, StateView } from "@colyseus/schema";
 import {
-  PLAYER_SPEED, TICK_RATE, TICK_SECONDS, ZoneState, type CombatEvent, type MoveInput, type Position, type ZoneDefinition,
+  PLAYER_SPEED,
+  TICK_RATE,
+  TICK_SECONDS,
+  ZoneState,
+  type CombatEvent,
+  type MoveInput,
+  type Position,
+  type ZoneDefinition,
   type ZoneMap,
 } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";

@@ -22,7 +22,9 @@ const ARENA = Array.from({ length: 12 }, (_, r) => (r === 0 || r === 11 ? "#".re
 function setup(behaviour: "passive" | "aggressive", extra: ZoneSystem[] = []) {
   const zone = stubZone({
     rows: ARENA,
-    monsterAreas: [{ name: "den", rect: [14, 6, 1, 1], properties: { monster: behaviour === "passive" ? "slime" : "wolf", behaviour, wander: false } }],
+    monsterAreas: [
+      { name: "den", rect: [14, 6, 1, 1], properties: { monster: behaviour === "passive" ? "slime" : "wolf", behaviour, wander: false } },
+    ],
   });
   const systems = createZoneSystems(zone, {
     interest: zone.interest,
@@ -67,8 +69,14 @@ describe("zone systems wired together", () => {
     assert.deepEqual(zone.cues.of("refused"), [], "every strike landed");
     assert.equal(systems.monsters.count, 0);
     const drops = [...zone.state.loot.values()];
-    assert.deepEqual(drops.map((drop) => [drop.item, drop.owner]), MONSTERS.slime.loot.map((rule) => [rule.item, "Alice"]));
-    assert.ok(drops.every((drop) => distance(drop, mob.monster) < 20), "around the body");
+    assert.deepEqual(
+      drops.map((drop) => [drop.item, drop.owner]),
+      MONSTERS.slime.loot.map((rule) => [rule.item, "Alice"]),
+    );
+    assert.ok(
+      drops.every((drop) => distance(drop, mob.monster) < 20),
+      "around the body",
+    );
     assert.equal(alice.player.xp, MONSTERS.slime.xp);
     assert.ok(zone.saves.includes(alice.sessionId), "the XP is saved promptly");
     assert.deepEqual(zone.cues.of("death"), [{ type: "death", eid: mob.monster.eid, by: alice.player.eid }]);

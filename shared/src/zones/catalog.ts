@@ -9,8 +9,15 @@
 import { isWalkable } from "../movement.ts";
 import { readMonsterArea } from "../actions.ts";
 import {
-  insideRect, parseTiledMap, resolveRelative, ZoneFormatError, type MonsterArea, type TiledMapJson, type TiledTilesetJson,
-  type ZoneMap, type ZoneProblem,
+  insideRect,
+  parseTiledMap,
+  resolveRelative,
+  ZoneFormatError,
+  type MonsterArea,
+  type TiledMapJson,
+  type TiledTilesetJson,
+  type ZoneMap,
+  type ZoneProblem,
 } from "../tiled.ts";
 
 /** A zone's `zone.json`. */
@@ -51,7 +58,10 @@ const ZONE_ID = /^[a-z][a-z0-9_-]{0,31}$/;
 export const ROOM_TYPE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 export class ZoneCatalog {
-  constructor(private readonly zones: ReadonlyMap<string, ZoneDefinition>, readonly startingZone: string) {}
+  constructor(
+    private readonly zones: ReadonlyMap<string, ZoneDefinition>,
+    readonly startingZone: string,
+  ) {}
 
   has(id: string): boolean {
     return this.zones.has(id);
@@ -99,7 +109,10 @@ export function loadZoneCatalog(files: ZoneFiles): ZoneCatalog {
     return tilesetCache.get(path);
   };
 
-  const definitions = files.list().filter((path) => /^[^/]+\/zone\.json$/.test(path)).sort();
+  const definitions = files
+    .list()
+    .filter((path) => /^[^/]+\/zone\.json$/.test(path))
+    .sort();
   for (const definitionPath of definitions) {
     const id = definitionPath.split("/")[0];
     const where = definitionPath;
@@ -114,9 +127,12 @@ export function loadZoneCatalog(files: ZoneFiles): ZoneCatalog {
     const viewRadius = json.viewRadius ?? DEFAULT_VIEW_RADIUS;
     const fieldProblems: string[] = [];
     if (typeof json.map !== "string" || !json.map) fieldProblems.push('"map" must name the Tiled map file, e.g. "map.tmj"');
-    if (typeof roomType !== "string" || !ROOM_TYPE_NAME.test(roomType)) fieldProblems.push('"roomType" must be a room type name such as "zone"');
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000) fieldProblems.push('"capacity" must be a whole number from 1 to 1000');
-    if (typeof viewRadius !== "number" || viewRadius < 64 || viewRadius > 10_000) fieldProblems.push('"viewRadius" must be a number of pixels from 64 to 10000');
+    if (typeof roomType !== "string" || !ROOM_TYPE_NAME.test(roomType))
+      fieldProblems.push('"roomType" must be a room type name such as "zone"');
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000)
+      fieldProblems.push('"capacity" must be a whole number from 1 to 1000');
+    if (typeof viewRadius !== "number" || viewRadius < 64 || viewRadius > 10_000)
+      fieldProblems.push('"viewRadius" must be a number of pixels from 64 to 10000');
     if (json.starting !== undefined && typeof json.starting !== "boolean") fieldProblems.push('"starting" must be true or false');
     if (fieldProblems.length > 0) {
       problems.push(...fieldProblems.map((message) => ({ where, message })));
@@ -139,9 +155,10 @@ export function loadZoneCatalog(files: ZoneFiles): ZoneCatalog {
   if (zones.size > 0 && starting.length !== 1) {
     problems.push({
       where: ".",
-      message: starting.length === 0
-        ? 'no starting zone: set "starting": true in one zone.json'
-        : `more than one starting zone: ${starting.map((z) => z.id).join(", ")}`,
+      message:
+        starting.length === 0
+          ? 'no starting zone: set "starting": true in one zone.json'
+          : `more than one starting zone: ${starting.map((z) => z.id).join(", ")}`,
     });
   }
   if (problems.length > 0) throw new ZoneFormatError(problems);
@@ -160,10 +177,14 @@ export function checkZoneCatalog(catalog: ZoneCatalog): ZoneProblem[] {
     const { map, mapPath } = zone;
     for (const [name, point] of map.spawns) {
       if (!isWalkable(point, map)) {
-        problems.push({ where: `${mapPath} spawn "${name}"`, message: `(${point.x}, ${point.y}) is not walkable: a character there overlaps a wall` });
+        problems.push({
+          where: `${mapPath} spawn "${name}"`,
+          message: `(${point.x}, ${point.y}) is not walkable: a character there overlaps a wall`,
+        });
       }
       const portal = map.portals.find((p) => insideRect(p, point.x, point.y));
-      if (portal) problems.push({ where: `${mapPath} spawn "${name}"`, message: `is inside portal "${portal.name}": arrivals would leave at once` });
+      if (portal)
+        problems.push({ where: `${mapPath} spawn "${name}"`, message: `is inside portal "${portal.name}": arrivals would leave at once` });
     }
     for (const area of map.monsterAreas) {
       problems.push(...monsterAreaProblems(area).map((message) => ({ where: `${mapPath} monsterArea "${area.name}"`, message })));
@@ -214,7 +235,12 @@ function reachableTiles(map: ZoneMap, from: { x: number; y: number }): Uint8Arra
     const cell = stack.pop()!;
     const col = cell % map.width;
     const row = (cell - col) / map.width;
-    for (const [dc, dr] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    for (const [dc, dr] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ]) {
       const c = col + dc;
       const r = row + dr;
       if (c < 0 || r < 0 || c >= map.width || r >= map.height) continue;

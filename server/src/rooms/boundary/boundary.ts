@@ -13,9 +13,7 @@
  * never a line, a notice or a stack trace per bad frame.
  */
 import { Protocol, type Client, type Room } from "@colyseus/core";
-import {
-  CLIENT_RATE_LIMITS, CloseCode, FLOOD_STRIKES, REFUSAL_WINDOW_SECONDS, ServerMessage, type RateLimit,
-} from "@oatnut/shared";
+import { CLIENT_RATE_LIMITS, CloseCode, FLOOD_STRIKES, REFUSAL_WINDOW_SECONDS, ServerMessage, type RateLimit } from "@oatnut/shared";
 import { logger } from "../../logger.ts";
 import { messagesReceived, messagesRejected } from "../../metrics.ts";
 import { noteHandling } from "../../watchdog.ts";
@@ -67,7 +65,8 @@ export class ClientBoundary {
   private readonly guards = new Map<string, ClientGuard>();
   private readonly messageLimits = new Map<string, RateLimit>();
   private readonly frameLimits = new Map<"input" | "ping", RateLimit>([
-    ["input", CLIENT_RATE_LIMITS.input], ["ping", CLIENT_RATE_LIMITS.ping],
+    ["input", CLIENT_RATE_LIMITS.input],
+    ["ping", CLIENT_RATE_LIMITS.ping],
   ]);
   private readonly grammar: InputGrammar;
   private readonly now: () => number;
@@ -77,7 +76,10 @@ export class ClientBoundary {
 
   private readonly room: GuardedRoom;
 
-  constructor(room: Room, private readonly options: BoundaryOptions) {
+  constructor(
+    room: Room,
+    private readonly options: BoundaryOptions,
+  ) {
     this.room = room as unknown as GuardedRoom;
     this.grammar = inputGrammar(options.inputSchema);
     this.now = options.now ?? (() => performance.now());
@@ -142,7 +144,8 @@ export class ClientBoundary {
       guard.joined = client;
       return frame;
     }
-    const limit = frame.kind === "message" ? this.messageLimits.get(label) : frame.kind === "leave" ? undefined : this.frameLimits.get(frame.kind);
+    const limit =
+      frame.kind === "message" ? this.messageLimits.get(label) : frame.kind === "leave" ? undefined : this.frameLimits.get(frame.kind);
     if (limit && !this.bucket(guard, label, limit).take(this.now())) {
       this.refuse(client, label, "rate", `more than ${limit.perSecond} a second`);
       return null;
@@ -221,7 +224,12 @@ export class ClientBoundary {
     guard.expelled = true;
     const pending = guard.refusals.takePending();
     logger.warn("client disconnected at the boundary", {
-      zone: this.options.zone, roomId: this.room.roomId, sessionId: guard.sessionId, why, detail, ...(pending ? { refused: pending } : {}),
+      zone: this.options.zone,
+      roomId: this.room.roomId,
+      sessionId: guard.sessionId,
+      why,
+      detail,
+      ...(pending ? { refused: pending } : {}),
     });
     const code = why === "flooding" ? CloseCode.Flooding : CloseCode.ProtocolViolation;
     client.leave(code, why === "flooding" ? "too many refused messages" : "protocol violation");
@@ -229,7 +237,11 @@ export class ClientBoundary {
 
   private report(guard: ClientGuard, refused: Partial<Record<RefusalReason, number>>): void {
     logger.warn("client frames refused", {
-      zone: this.options.zone, roomId: this.room.roomId, sessionId: guard.sessionId, refused, last: guard.lastDetail,
+      zone: this.options.zone,
+      roomId: this.room.roomId,
+      sessionId: guard.sessionId,
+      refused,
+      last: guard.lastDetail,
       windowSeconds: REFUSAL_WINDOW_SECONDS,
     });
   }
@@ -245,10 +257,15 @@ const FRAME_LABELS = new Set(["join", "leave", "ping", "input"]);
 /** The metric label of a frame that could not be read, from its protocol code. */
 function labelOfCode(first: number | undefined): string {
   switch ((first ?? 0) & 0x1f) {
-    case Protocol.JOIN_ROOM: return "join";
-    case Protocol.LEAVE_ROOM: return "leave";
-    case Protocol.PING: return "ping";
-    case Protocol.ROOM_INPUT_RELIABLE: return "input";
-    default: return OTHER;
+    case Protocol.JOIN_ROOM:
+      return "join";
+    case Protocol.LEAVE_ROOM:
+      return "leave";
+    case Protocol.PING:
+      return "ping";
+    case Protocol.ROOM_INPUT_RELIABLE:
+      return "input";
+    default:
+      return OTHER;
   }
 }

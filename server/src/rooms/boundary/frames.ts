@@ -30,7 +30,15 @@ const MAX_PAYLOAD_DEPTH = 4;
 
 /** Byte width of each primitive type an input schema may use (fixed-width only). */
 const PRIMITIVE_WIDTHS: Record<string, number> = {
-  int8: 1, uint8: 1, boolean: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8,
+  int8: 1,
+  uint8: 1,
+  boolean: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  float64: 8,
 };
 
 /** What the boundary knows about the input schema: byte width per field index. */
@@ -95,14 +103,21 @@ export function readClientFrame(bytes: Uint8Array, grammar: InputGrammar, stamps
   if (bytes.length === 0) return malformed("empty frame");
   const code = bytes[0] & CODE_MASK;
   const modifiers = bytes[0] & MODIFIER_MASK;
-  const bare = (kind: FrameKind): FrameReading => (modifiers === 0 && bytes.length === 1 ? { ok: true, kind } : malformed(`${kind} frame with extra bytes`));
+  const bare = (kind: FrameKind): FrameReading =>
+    modifiers === 0 && bytes.length === 1 ? { ok: true, kind } : malformed(`${kind} frame with extra bytes`);
   switch (code) {
-    case Protocol.JOIN_ROOM: return bare("join");
-    case Protocol.LEAVE_ROOM: return bare("leave");
-    case Protocol.PING: return bare("ping");
-    case Protocol.ROOM_INPUT_RELIABLE: return readInput(bytes, modifiers, grammar, stamps);
-    case Protocol.ROOM_DATA: return modifiers === 0 ? readMessage(bytes) : malformed("message frame with modifier bits");
-    default: return { ok: false, problem: "protocol", detail: `protocol code ${code} is not part of the OatNut client protocol` };
+    case Protocol.JOIN_ROOM:
+      return bare("join");
+    case Protocol.LEAVE_ROOM:
+      return bare("leave");
+    case Protocol.PING:
+      return bare("ping");
+    case Protocol.ROOM_INPUT_RELIABLE:
+      return readInput(bytes, modifiers, grammar, stamps);
+    case Protocol.ROOM_DATA:
+      return modifiers === 0 ? readMessage(bytes) : malformed("message frame with modifier bits");
+    default:
+      return { ok: false, problem: "protocol", detail: `protocol code ${code} is not part of the OatNut client protocol` };
   }
 }
 

@@ -11,7 +11,10 @@ export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
 
-  constructor(private readonly limit: RateLimit, now: number) {
+  constructor(
+    private readonly limit: RateLimit,
+    now: number,
+  ) {
     this.tokens = limit.burst;
     this.updatedAt = now;
   }
@@ -61,7 +64,10 @@ export class RefusalCounter {
   private pending: Partial<Record<RefusalReason, number>> = {};
   private pendingCount = 0;
 
-  constructor(private readonly floodStrikes: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly floodStrikes: number,
+    private readonly windowMs: number,
+  ) {}
 
   refuse(reason: RefusalReason, now: number): RefusalOutcome {
     if (now - this.windowStart >= this.windowMs) {

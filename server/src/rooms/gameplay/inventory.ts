@@ -63,7 +63,10 @@ export function inventorySnapshot(inventory: ArraySchema<ItemStack>): Array<{ it
  * Fills an inventory from saved stacks, keeping only known items with sane counts (a
  * hand-edited or outdated document cannot crash a room or overflow a slot).
  */
-export function loadInventory(inventory: ArraySchema<ItemStack>, saved: ReadonlyArray<{ item?: unknown; count?: unknown }> | undefined): void {
+export function loadInventory(
+  inventory: ArraySchema<ItemStack>,
+  saved: ReadonlyArray<{ item?: unknown; count?: unknown }> | undefined,
+): void {
   for (const entry of saved ?? []) {
     if (typeof entry.item !== "string" || typeof entry.count !== "number" || !Number.isInteger(entry.count) || entry.count <= 0) continue;
     addToInventory(inventory, entry.item, entry.count);

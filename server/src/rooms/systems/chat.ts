@@ -4,7 +4,13 @@
  * length-limited and rate-limited per player at the boundary; clients show them as text.
  */
 import {
-  CHAT_BURST, CHAT_WINDOW_SECONDS, cleanChatText, ClientMessage, ServerMessage, validateCharacterName, type ChatLine,
+  CHAT_BURST,
+  CHAT_WINDOW_SECONDS,
+  cleanChatText,
+  ClientMessage,
+  ServerMessage,
+  validateCharacterName,
+  type ChatLine,
 } from "@oatnut/shared";
 import { logger } from "../../logger.ts";
 import type { MessageParser, PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
@@ -31,7 +37,10 @@ export class ChatSystem implements ZoneSystem {
    * @param findOnline the character of that name (any case) when it is in the world, on any
    *   process (systems/index.ts wires it to the database and the live registry)
    */
-  constructor(private readonly zone: ZoneContext, private readonly findOnline: (name: string) => Promise<{ id: string; name: string } | undefined>) {
+  constructor(
+    private readonly zone: ZoneContext,
+    private readonly findOnline: (name: string) => Promise<{ id: string; name: string } | undefined>,
+  ) {
     zone.defineMessage(ClientMessage.Chat, parseZoneChat, (session, { text }) => {
       if (!this.allow(session)) return;
       const line: ChatLine = { channel: "zone", from: session.player.name, text };

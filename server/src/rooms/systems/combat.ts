@@ -9,7 +9,14 @@
  * clock. Whatever the server cannot allow is refused and only the user hears why.
  */
 import {
-  distance, lineOfSight, PLAYER_RESPAWN_SECONDS, RESPAWN_HP_SHARE, skillDamage, skillRule, type Monster, type SkillRefusal,
+  distance,
+  lineOfSight,
+  PLAYER_RESPAWN_SECONDS,
+  RESPAWN_HP_SHARE,
+  skillDamage,
+  skillRule,
+  type Monster,
+  type SkillRefusal,
 } from "@oatnut/shared";
 import { skillsRefused, skillsUsed } from "../../metrics.ts";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
@@ -35,7 +42,11 @@ export class CombatSystem implements ZoneSystem {
   /** Dead players: session id → zone time (ms) of their respawn. */
   private readonly dead = new Map<string, number>();
 
-  constructor(private readonly zone: ZoneContext, private readonly seenBy: SeenBy, private readonly monsters: MonsterTargets) {}
+  constructor(
+    private readonly zone: ZoneContext,
+    private readonly seenBy: SeenBy,
+    private readonly monsters: MonsterTargets,
+  ) {}
 
   /** Judges one skill use of a player on the entity `targetEid`. */
   useSkill(session: PlayerSession, skillId: number, targetEid: number): void {
@@ -60,7 +71,10 @@ export class CombatSystem implements ZoneSystem {
     cooldowns.set(skill.id, now + skill.cooldownMs);
     skillsUsed.inc({ zone: this.zone.zone.id, skill: skill.name });
     const amount = skillDamage(skill, player.level);
-    this.zone.cues.emit({ type: "hit", source: player.eid, target: targetEid, skill: skill.id, amount }, [sessionId, monster?.key ?? victim!.sessionId]);
+    this.zone.cues.emit({ type: "hit", source: player.eid, target: targetEid, skill: skill.id, amount }, [
+      sessionId,
+      monster?.key ?? victim!.sessionId,
+    ]);
     if (monster) this.monsters.damage(targetEid, amount, session);
     else this.damagePlayer(victim!, amount, player.eid);
   }

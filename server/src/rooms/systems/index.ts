@@ -70,7 +70,14 @@ export function createZoneSystems(zone: ZoneContext, deps: ZoneSystemsDeps): Zon
   });
   const portals = new PortalSystem(zone, deps.enterPortal);
   return {
-    movement, combat, monsters, loot, items, chat, portals, interest: deps.interest,
+    movement,
+    combat,
+    monsters,
+    loot,
+    items,
+    chat,
+    portals,
+    interest: deps.interest,
     all: [
       movement, // inputs: movement, and the skill uses they carry, judged by combat
       monsters, // behaviour, bites, deaths (loot, XP)

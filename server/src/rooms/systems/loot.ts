@@ -11,8 +11,17 @@
  * ground or in one inventory. What does not fit stays on the ground.
  */
 import {
-  checkPickUp, ClientMessage, isWalkable, LOOT_LIFETIME_SECONDS, LOOT_OWNER_SECONDS, LootDrop, PICKUP_RADIUS, PICKUP_REACH,
-  type LootRule, type PickUpRefusal, type Position,
+  checkPickUp,
+  ClientMessage,
+  isWalkable,
+  LOOT_LIFETIME_SECONDS,
+  LOOT_OWNER_SECONDS,
+  LootDrop,
+  PICKUP_RADIUS,
+  PICKUP_REACH,
+  type LootRule,
+  type PickUpRefusal,
+  type Position,
 } from "@oatnut/shared";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 import { addToInventory } from "../gameplay/inventory.ts";
@@ -70,7 +79,11 @@ export class LootSystem implements ZoneSystem {
     drop.y = Math.fround(at.y);
     drop.owner = owner;
     const now = this.zone.now;
-    this.drops.set(drop.id, { drop, ownerUntil: owner ? now + LOOT_OWNER_SECONDS * 1000 : now, expiresAt: now + LOOT_LIFETIME_SECONDS * 1000 });
+    this.drops.set(drop.id, {
+      drop,
+      ownerUntil: owner ? now + LOOT_OWNER_SECONDS * 1000 : now,
+      expiresAt: now + LOOT_LIFETIME_SECONDS * 1000,
+    });
     this.zone.state.loot.set(String(drop.id), drop);
     this.zone.interest.add(lootKey(drop), drop);
     return drop;

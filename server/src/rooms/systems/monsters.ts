@@ -19,8 +19,19 @@
  * Monsters move with the same collision step as players, one input-like intent per tick.
  */
 import {
-  distance, facingFor, Facing, insideRect, isWalkable, Monster, readMonsterArea, stepMovement,
-  type MonsterArea, type MonsterBehaviour, type MonsterRule, type MoveIntent, type Position,
+  distance,
+  facingFor,
+  Facing,
+  insideRect,
+  isWalkable,
+  Monster,
+  readMonsterArea,
+  stepMovement,
+  type MonsterArea,
+  type MonsterBehaviour,
+  type MonsterRule,
+  type MoveIntent,
+  type Position,
 } from "@oatnut/shared";
 import { monstersKilled, monsterSystemDuration } from "../../metrics.ts";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
@@ -76,7 +87,10 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
   /** Ticks run and the time they took (for the tick-cost benchmark and metrics). */
   readonly stats = { ticks: 0, totalMs: 0 };
 
-  constructor(private readonly zone: ZoneContext, private readonly deps: MonsterDeps) {
+  constructor(
+    private readonly zone: ZoneContext,
+    private readonly deps: MonsterDeps,
+  ) {
     for (const area of zone.map.monsterAreas) {
       const read = readMonsterArea(area.properties);
       if ("problems" in read) continue; // zones:check refuses such a world; a room does not crash on one
@@ -190,7 +204,10 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
           monster.facing = facingFor(intentToward(monster, player), monster.facing as Facing);
           if (now >= mob.nextAttackAt && slot.behaviour !== "passive") {
             mob.nextAttackAt = now + rule.attackCooldownMs;
-            this.zone.cues.emit({ type: "bite", source: monster.eid, target: player.eid, amount: rule.damage }, [monsterKey(mob), target.sessionId]);
+            this.zone.cues.emit({ type: "bite", source: monster.eid, target: player.eid, amount: rule.damage }, [
+              monsterKey(mob),
+              target.sessionId,
+            ]);
             this.deps.hurtPlayer(target, rule.damage, monster.eid);
           }
           return;

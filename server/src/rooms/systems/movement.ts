@@ -24,7 +24,10 @@ export class MovementSystem implements ZoneSystem {
   /** Inputs each player may still apply this tick. */
   private readonly budget = new Map<string, number>();
 
-  constructor(private readonly zone: ZoneContext, private readonly deps: MovementDeps) {}
+  constructor(
+    private readonly zone: ZoneContext,
+    private readonly deps: MovementDeps,
+  ) {}
 
   update(dt: number): void {
     for (const session of this.zone.players.values()) {

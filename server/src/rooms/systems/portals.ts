@@ -9,7 +9,10 @@ import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 
 export class PortalSystem implements ZoneSystem {
   /** @param enter starts a character's transfer through a portal (it leaves the world) */
-  constructor(private readonly zone: ZoneContext, private readonly enter: (session: PlayerSession, portal: Portal) => void) {}
+  constructor(
+    private readonly zone: ZoneContext,
+    private readonly enter: (session: PlayerSession, portal: Portal) => void,
+  ) {}
 
   update(): void {
     const portals = this.zone.map.portals;

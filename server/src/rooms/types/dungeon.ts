@@ -20,8 +20,11 @@ export default class DungeonRoom extends ZoneRoom {
 
   protected override onPlayerEnter(session: PlayerSession) {
     const others = this.players.size - 1;
-    this.notify(session, others > 0
-      ? `You enter ${this.map.displayName} with ${others} other${others === 1 ? "" : "s"}.`
-      : `You enter ${this.map.displayName}. It is quiet… too quiet.`);
+    this.notify(
+      session,
+      others > 0
+        ? `You enter ${this.map.displayName} with ${others} other${others === 1 ? "" : "s"}.`
+        : `You enter ${this.map.displayName}. It is quiet… too quiet.`,
+    );
   }
 }

@@ -14,7 +14,10 @@ export class RegenerationSystem implements ZoneSystem {
   /** The fraction of an HP each player has earned so far. */
   private readonly earned = new Map<string, number>();
 
-  constructor(private readonly zone: ZoneContext, private readonly hpPerSecond: number) {}
+  constructor(
+    private readonly zone: ZoneContext,
+    private readonly hpPerSecond: number,
+  ) {}
 
   update(dt: number): void {
     for (const session of this.zone.players.values()) {
