@@ -86,6 +86,26 @@ export async function playInBrowser(page: Page, name: string): Promise<Snapshot>
   return waitForSnapshot(page, (s) => s.screen === "game" && s.self?.name === name, `${name} in the zone`);
 }
 
+/**
+ * Waits until the own character is at rest: every input it sent was applied by the server
+ * and acknowledged, so the drawn prediction and the server's position agree.
+ */
+export function waitAtRest(page: Page, what = "the character at rest", timeoutMs = 15_000): Promise<Snapshot> {
+  return waitForSnapshot(
+    page,
+    (s) =>
+      s.selfServer !== null && s.selfPredicted !== null && s.selfServer.x === s.selfPredicted.x && s.selfServer.y === s.selfPredicted.y,
+    what,
+    timeoutMs,
+  );
+}
+
+/** Waits until the server's clock, as the page last heard it, is `ms` past what it was: that many ms of ticks were seen. */
+export async function waitServerTime(page: Page, ms: number, what = "the server's ticks"): Promise<Snapshot> {
+  const from = (await snapshot(page)).serverTimeMs;
+  return waitForSnapshot(page, (s) => s.serverTimeMs >= from + ms, what, 30_000);
+}
+
 /** Holds a key for `ms` milliseconds. */
 export async function holdKey(page: Page, key: string, ms: number): Promise<void> {
   await page.keyboard.down(key);

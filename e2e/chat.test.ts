@@ -13,6 +13,7 @@ import {
   signUpInBrowser,
   startBrowserWorld,
   stopBrowserWorld,
+  waitServerTime,
   type BrowserWorld,
 } from "./browser.ts";
 
@@ -58,13 +59,16 @@ describe("chat in the browser", () => {
     await logLine(cid, "meet me in the woods").waitFor();
     assert.match(await logLine(cid, "meet me").innerText(), /Ann_Chat → Cid_Chat: meet me in the woods/);
     await logLine(ann, "meet me in the woods").waitFor();
-    await ben.waitForTimeout(300);
+    // A zone line Ann says after it reaches Ben after anything of hers that could have.
+    await say(ann, "still here");
+    await logLine(ben, "still here").waitFor();
     assert.equal(await logLine(ben, "meet me").count(), 0, "a whisper is for its addressee only");
 
     // Typing does not walk the character.
     const before = await ann.evaluate(() => (window as any).__oatnut.snapshot().selfServer);
     await say(ann, "wasd wasd wasd");
-    await ann.waitForTimeout(300);
+    await logLine(ann, "wasd wasd wasd").waitFor();
+    await waitServerTime(ann, 300, "a few ticks after the line"); // what the keys would have moved is in the state by then
     assert.deepEqual(await ann.evaluate(() => (window as any).__oatnut.snapshot().selfServer), before);
   });
 });

@@ -40,6 +40,7 @@ import {
   waitForSnapshot,
   type BrowserWorld,
   type Snapshot,
+  waitServerTime,
 } from "./browser.ts";
 
 useZoneCatalog(loadZonesFromDisk());
@@ -182,7 +183,9 @@ describe("fighting in the browser", () => {
     await alice.keyboard.press("Enter");
     await alice.keyboard.type("q i 1 2");
     await alice.keyboard.press("Enter");
-    await alice.waitForTimeout(300);
+    // The line came back from the server, and ticks went by: a potion the keys had used would show by now.
+    await alice.locator("#chat-log li", { hasText: "q i 1 2" }).waitFor();
+    await waitServerTime(alice, 300, "a few ticks after the line");
     assert.equal(countOf(await snapshot(alice), "potion"), 1, "no potion drunk while typing");
     assert.equal(await alice.locator("#inventory-panel").isVisible(), false, "the bag did not open while typing");
 

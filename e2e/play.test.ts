@@ -17,7 +17,7 @@ import {
   SCREENSHOT_DIR,
   signInInBrowser,
   signUpInBrowser,
-  snapshot,
+  waitAtRest,
   waitForSnapshot,
   openGame,
   startBrowserWorld,
@@ -66,7 +66,8 @@ describe("playing in the browser", () => {
     await waitForSnapshot(bob, (s) => s.others.some((o) => o.name === "Alice_e2e"), "Bob sees Alice");
 
     // Alice walks right with the keyboard; Bob's screen samples where it draws her on every frame.
-    await bob.waitForTimeout(1000); // Bob's client has synced its clock with the server's
+    // Bob's clock must have settled: before that, others are drawn from the end of the buffer.
+    await waitForSnapshot(bob, (s) => s.clockSettled, "Bob's clock settled", 30_000);
     const samples = bob.evaluate(async () => {
       const seen: number[] = [];
       const until = performance.now() + 2000;
@@ -94,8 +95,7 @@ describe("playing in the browser", () => {
     // WASD works too.
     await holdKey(alice, "s", 300);
     const settled = await waitForSnapshot(alice, (s) => s.self!.y > town.spawn.y, "Alice moved down with S");
-    await alice.waitForTimeout(400);
-    const final = await snapshot(alice);
+    const final = await waitAtRest(alice);
     assert.ok(final.self!.y >= settled.self!.y);
     const bobSeesAlice = await waitForSnapshot(
       bob,

@@ -81,7 +81,8 @@ describe("client-side prediction under 150 ms of latency", () => {
     await playInBrowser(bob, "Watcher_e2e");
     await waitForSnapshot(bob, (s) => s.others.some((o) => o.name === "Seer_e2e"), "Bob sees Alice", 30_000);
     await waitForSnapshot(alice, (s) => s.rttMs > 0 && s.selfPredicted !== null, "Alice predicted, with a measured round trip", 30_000);
-    await alice.waitForTimeout(1500); // both clocks synced with the server's (beacon warm-up)
+    await waitForSnapshot(alice, (s) => s.clockSettled, "Alice's clock settled", 30_000);
+    await waitForSnapshot(bob, (s) => s.clockSettled, "Bob's clock settled", 30_000);
 
     // The latency is real, on the rooms' WebSockets too.
     const inputRoundTrip = (await snapshot(alice)).rttMs;

@@ -42,6 +42,8 @@ installTestHook(() => {
     others: zone?.others ?? [],
     frame: zone?.frame ?? 0,
     rttMs: zone?.rttMs ?? 0,
+    clockSettled: zone?.clockSettled ?? false,
+    serverTimeMs: zone?.serverTimeMs ?? 0,
     ...fightSnapshot(zone, gameHud.deathScreenShown),
   };
 });

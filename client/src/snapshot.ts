@@ -95,4 +95,12 @@ export interface OatnutSnapshot extends FightSnapshot {
   frame: number;
   /** The last input round trip to the zone room (send → acknowledgement), ms; 0 if none. */
   rttMs: number;
+  /**
+   * Whether the room clock has settled: round trips measured, and the render timeline
+   * (what others are drawn at) within a few ms of the estimated server time. Before that,
+   * others may be drawn from the end of the buffer instead of interpolated.
+   */
+  clockSettled: boolean;
+  /** Server time (ms since the room started) of the last state patch received; 0 before one. */
+  serverTimeMs: number;
 }

@@ -88,6 +88,10 @@ export interface ZoneSnapshot {
   frame: number;
   /** The last input round trip (send → acknowledging patch), ms; 0 before the first. */
   rttMs: number;
+  /** The render timeline caught up with the estimated server time (see OatnutSnapshot). */
+  clockSettled: boolean;
+  /** Server time of the last patch (see OatnutSnapshot). */
+  serverTimeMs: number;
 }
 
 export class ZoneSession {
@@ -308,6 +312,8 @@ export class ZoneSession {
       gameplay: { ...this.world.snapshot(), target: this.actions.selected, ...this.cues.snapshot() },
       frame: this.frames,
       rttMs: this.room.clock.rtt(),
+      clockSettled: clockSettled(this.room.clock),
+      serverTimeMs: this.room.clock.lastServerTime(),
     };
   }
 
@@ -417,4 +423,13 @@ export class ZoneSession {
     this.scene = null;
     this.events.ended(message);
   }
+}
+
+/** Lag of the render timeline behind the estimated server time below which the clock counts as settled (ms). */
+const SETTLED_LAG_MS = 15;
+
+/** Whether a room clock has measured round trips and its render timeline caught up (for tests). */
+function clockSettled(clock: { smoothedRtt(): number; serverNow(): number; renderNow?(): number }): boolean {
+  if (!(clock.smoothedRtt() > 0) || !clock.renderNow) return false;
+  return Math.abs(clock.serverNow() - clock.renderNow()) < SETTLED_LAG_MS;
 }
