@@ -88,13 +88,20 @@ export async function playInBrowser(page: Page, name: string): Promise<Snapshot>
 
 /**
  * Waits until the own character is at rest: every input it sent was applied by the server
- * and acknowledged, so the drawn prediction and the server's position agree.
+ * and acknowledged (the prediction and the server's position agree), and it is drawn there
+ * (no correction still gliding out).
  */
 export function waitAtRest(page: Page, what = "the character at rest", timeoutMs = 15_000): Promise<Snapshot> {
   return waitForSnapshot(
     page,
     (s) =>
-      s.selfServer !== null && s.selfPredicted !== null && s.selfServer.x === s.selfPredicted.x && s.selfServer.y === s.selfPredicted.y,
+      s.selfServer !== null &&
+      s.selfPredicted !== null &&
+      s.self !== null &&
+      s.selfServer.x === s.selfPredicted.x &&
+      s.selfServer.y === s.selfPredicted.y &&
+      s.self.x === s.selfServer.x &&
+      s.self.y === s.selfServer.y,
     what,
     timeoutMs,
   );

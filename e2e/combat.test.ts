@@ -126,19 +126,6 @@ class EventLog {
 describe("fighting in the browser", () => {
   it("drinks a potion, kills a wolf with the keyboard, picks up its loot, levels up and keeps the loot; a bystander sees the fight", async () => {
     const bob = await player("Bob_Fight", { x: 848, y: 720 });
-    // Alice starts wounded, with two potions, at the edge of the wolf den.
-    const alice = await player("Alice_Fight", { x: 1008, y: 720, hp: 50, inventory: [{ item: "potion", count: 2 }] });
-    let a = await snapshot(alice);
-    const aliceEid = a.self!.eid;
-    assert.equal(a.self!.level, 1);
-    assert.equal(countOf(a, "potion"), 2, "the saved inventory arrived (owner-only state)");
-    await alice
-      .locator("#hp-text")
-      .filter({ hasText: /HP \d+ \/ 100/ })
-      .waitFor();
-    assert.equal(await alice.locator("#potion-count").innerText(), "2");
-    assert.match(await alice.locator("#hud-level").innerText(), /Level 1/);
-    assert.equal((await snapshot(bob)).self!.inventory.length, 0, "Bob sees only his own inventory");
     // An action refused by the client's own check is told at once, nothing is sent.
     await bob.keyboard.press("KeyQ");
     await bob.locator("#toasts .toast.hint").filter({ hasText: "You have no healing potion." }).waitFor();
@@ -167,6 +154,20 @@ describe("fighting in the browser", () => {
     }
     assert.ok(interpolated, "a moving monster is drawn between the positions the server sent");
 
+    // Alice arrives wounded, with two potions, at the edge of the wolf den: she drinks at once
+    // (checked before anything else, so a slow machine gives the wolves no time to kill her first).
+    const alice = await player("Alice_Fight", { x: 1008, y: 720, hp: 50, inventory: [{ item: "potion", count: 2 }] });
+    let a = await snapshot(alice);
+    const aliceEid = a.self!.eid;
+    assert.equal(a.self!.level, 1);
+    assert.equal(countOf(a, "potion"), 2, "the saved inventory arrived (owner-only state)");
+    await alice
+      .locator("#hp-text")
+      .filter({ hasText: /HP \d+ \/ 100/ })
+      .waitFor();
+    assert.equal(await alice.locator("#potion-count").innerText(), "2");
+    assert.match(await alice.locator("#hud-level").innerText(), /Level 1/);
+    assert.equal((await snapshot(bob)).self!.inventory.length, 0, "Bob sees only his own inventory");
     // Q drinks a potion.
     const aliceLog = new EventLog();
     const bobLog = new EventLog();
