@@ -21,7 +21,7 @@ export default tseslint.config(
   {
     // Tests and benchmarks read the SDK's room state, which is typed only on the server
     // side (the client gets its classes from the handshake): `any` is how they read it.
-    files: ["**/test/**", "e2e/**", "server/bench/**"],
+    files: ["**/test/**", "e2e/**", "server/bench/**", "bench/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   prettier,

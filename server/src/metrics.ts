@@ -8,9 +8,32 @@ import client from "prom-client";
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry, prefix: "oatnut_process_", eventLoopMonitoringPrecision: 10 });
 
+/** Bytes sent to clients, by kind: plain numbers the traffic watcher adds to on every frame. */
+export interface TrafficTally {
+  patch: number;
+  message: number;
+  other: number;
+}
+
 /** Zone rooms alive on this process (rooms add and remove themselves), for the gauges. */
-type RoomLike = { zone: { id: string }; sessions: Map<string, unknown> };
+type RoomLike = {
+  zone: { id: string };
+  roomId: string;
+  sessions: Map<string, unknown>;
+  clients: { length: number };
+  traffic: TrafficTally;
+};
 export const liveRooms = new Set<RoomLike>();
+
+/** Bytes sent per zone since the process started (rooms come and go; these only grow). */
+const zoneTraffic = new Map<string, TrafficTally>();
+
+/** The tally of bytes sent by the rooms of `zone`. */
+export function zoneTrafficTally(zone: string): TrafficTally {
+  let tally = zoneTraffic.get(zone);
+  if (!tally) zoneTraffic.set(zone, (tally = { patch: 0, message: 0, other: 0 }));
+  return tally;
+}
 
 new client.Gauge({
   name: "oatnut_players_online",
@@ -29,6 +52,28 @@ new client.Gauge({
 });
 
 new client.Gauge({
+  name: "oatnut_room_clients",
+  help: "Connections of each zone room of this process (players in the world and players arriving or leaving).",
+  labelNames: ["zone", "room"],
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const room of liveRooms) this.set({ zone: room.zone.id, room: room.roomId }, room.clients.length);
+  },
+});
+
+new client.Counter({
+  name: "oatnut_room_patch_bytes_total",
+  help: "Bytes of state (full states and patches) each zone room of this process sent to its clients.",
+  labelNames: ["zone", "room"],
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const room of liveRooms) this.inc({ zone: room.zone.id, room: room.roomId }, room.traffic.patch);
+  },
+});
+
+new client.Gauge({
   name: "oatnut_rooms",
   help: "Zone rooms open on this process, per zone.",
   labelNames: ["zone"],
@@ -39,19 +84,42 @@ new client.Gauge({
   },
 });
 
+const STEP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.0175, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25];
+
+/**
+ * The one to watch: what one step of a zone room costs its process, everything included
+ * — the systems of the fixed steps since the previous patch, then encoding the state for
+ * every client and writing it to their sockets. Over the patch interval (50 ms) the zone
+ * falls behind.
+ */
 export const tickDuration = new client.Histogram({
   name: "oatnut_tick_duration_seconds",
-  help: "Time one fixed step of a zone room takes (all its systems).",
+  help: "Time one step of a zone room takes: its systems plus encoding and sending the state patch to every client.",
   labelNames: ["zone"],
-  buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
+  buckets: STEP_BUCKETS,
   registers: [registry],
 });
 
-export const bytesSent = new client.Counter({
+/** The patch's share of a step: encoding every client's view and writing it to its socket. */
+export const patchDuration = new client.Histogram({
+  name: "oatnut_patch_duration_seconds",
+  help: "Time encoding and sending one state patch to every client of a zone room takes (part of oatnut_tick_duration_seconds).",
+  labelNames: ["zone"],
+  buckets: STEP_BUCKETS,
+  registers: [registry],
+});
+
+new client.Counter({
   name: "oatnut_bytes_sent_total",
-  help: "Bytes sent to clients by zone rooms, by kind (patch = state patches, message, other).",
+  help: "Bytes sent to clients by zone rooms, by kind (patch = full states and state patches, message, other).",
   labelNames: ["zone", "kind"],
   registers: [registry],
+  collect() {
+    this.reset();
+    for (const [zone, tally] of zoneTraffic) {
+      for (const kind of ["patch", "message", "other"] as const) if (tally[kind] > 0) this.inc({ zone, kind }, tally[kind]);
+    }
+  },
 });
 
 export const messagesReceived = new client.Counter({

@@ -180,6 +180,12 @@ describe("metrics, traffic log and rotation", () => {
     assert.match(metrics, /^oatnut_rooms\{zone="plaza"\} 1$/m);
     assert.match(metrics, /^oatnut_tick_duration_seconds_count\{zone="plaza"\} [1-9]\d*$/m);
     assert.match(metrics, /^oatnut_bytes_sent_total\{zone="plaza",kind="patch"\} [1-9]\d*$/m);
+    // The step's time includes the patch's: encoding and sending are part of what a step costs.
+    assert.match(metrics, /^oatnut_patch_duration_seconds_count\{zone="plaza"\} [1-9]\d*$/m);
+    const sum = (name: string) => Number(new RegExp(`^${name}_sum\\{zone="plaza"\\} (\\S+)$`, "m").exec(metrics)?.[1]);
+    assert.ok(sum("oatnut_tick_duration_seconds") >= sum("oatnut_patch_duration_seconds") && sum("oatnut_patch_duration_seconds") > 0);
+    assert.match(metrics, /^oatnut_room_clients\{zone="plaza",room="[^"]+"\} 1$/m);
+    assert.match(metrics, /^oatnut_room_patch_bytes_total\{zone="plaza",room="[^"]+"\} [1-9]\d*$/m);
     assert.match(metrics, /^oatnut_messages_received_total\{zone="plaza",type="input"\} [1-9]\d*$/m);
     assert.match(metrics, /^oatnut_messages_rejected_total\{zone="plaza",type="transferFailed",reason="invalid"\} 1$/m);
     assert.match(metrics, /^oatnut_process_nodejs_eventloop_lag_seconds /m);

@@ -13,7 +13,7 @@
  * every AUTOSAVE_SECONDS, and at the end of a tick after progress worth keeping.
  */
 import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
+import { StateView, type Encoder } from "@colyseus/schema";
 import {
   ClientMessage,
   CloseCode,
@@ -33,7 +33,7 @@ import {
 } from "@oatnut/shared";
 import { Character } from "../db/models.ts";
 import { logger } from "../logger.ts";
-import { liveRooms, tickDuration } from "../metrics.ts";
+import { liveRooms, patchDuration, tickDuration, zoneTrafficTally, type TrafficTally } from "../metrics.ts";
 import { enterCharacter, recordOf } from "../persistence/characters.ts";
 import { noteHandling } from "../watchdog.ts";
 import { BROADCAST_CHANNEL } from "../world/channels.ts";
@@ -48,6 +48,7 @@ import { REWIND_MS } from "./systems/combat.ts";
 import { createZoneSystems, type ZoneSystems } from "./systems/index.ts";
 import { InterestManager } from "./systems/interest.ts";
 import { watchTraffic } from "./traffic.ts";
+import { ScopedViewEncoding } from "./scopedEncoding.ts";
 import { abandonTransfer, beginTransfer, settleTransfer, type TransferState } from "./transfer.ts";
 
 export type { PlayerSession, MessageParser } from "./context.ts";
@@ -93,6 +94,12 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   /** Random source of monsters and loot (replaceable, e.g. by tests that need a sure drop). */
   random: () => number = Math.random;
   private lastEid = 0;
+  /** Bytes this room sent its clients, by kind (for /metrics). */
+  readonly traffic: TrafficTally = { patch: 0, message: 0, other: 0 };
+  /** Patches encoded per client from what the client sees (rooms/scopedEncoding.ts). */
+  private scopedEncoding?: ScopedViewEncoding;
+  /** Time the systems took since the last patch (ms). */
+  private simulationMs = 0;
   /** Players whose character changed in a way worth saving now (flushed at the end of the tick). */
   private readonly toSave = new Set<PlayerSession>();
 
@@ -218,6 +225,12 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
     });
     this.interest = new InterestManager(this.zone.viewRadius);
+    if (process.env.OATNUT_SCOPED_ENCODING !== "false") {
+      const encoder = (this as unknown as { _serializer: { encoder: Encoder } })._serializer.encoder;
+      this.scopedEncoding = new ScopedViewEncoding(encoder, [this.state.players, this.state.monsters, this.state.loot], (view) =>
+        this.interest.entitiesIn(view),
+      ).install();
+    }
     this.cues = new CueOutbox(
       (keys) => this.interest.watchersOf(keys),
       (sessionId, events) => this.clients.get(sessionId)?.send(ServerMessage.Combat, events),
@@ -256,7 +269,25 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     for (const system of this.systems.all) system.update?.(dt);
     this.cues.flush();
     this.flushSaves();
-    tickDuration.observe({ zone: this.zone.id }, (performance.now() - started) / 1000);
+    this.simulationMs += performance.now() - started;
+  }
+
+  /**
+   * Encodes and sends the patch (Colyseus calls this every patchRate ms), timed: the
+   * step's cost in `oatnut_tick_duration_seconds` is the systems' time since the last
+   * patch plus this.
+   */
+  override broadcastPatch(): boolean {
+    const started = performance.now();
+    this.scopedEncoding?.nextPatch();
+    const changed = super.broadcastPatch();
+    const patchMs = performance.now() - started;
+    if (this.zone) {
+      patchDuration.observe({ zone: this.zone.id }, patchMs / 1000);
+      tickDuration.observe({ zone: this.zone.id }, (this.simulationMs + patchMs) / 1000);
+    }
+    this.simulationMs = 0;
+    return changed;
   }
 
   override async onJoin(client: ZoneClient, options: ZoneJoinOptions) {
@@ -494,11 +525,15 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   }
 
   private watchClientTraffic(client: ZoneClient): void {
-    watchTraffic((client as unknown as { ref?: Parameters<typeof watchTraffic>[0] }).ref, {
-      zone: this.zone.id,
-      roomId: this.roomId,
-      sessionId: client.sessionId,
-    });
+    watchTraffic(
+      (client as unknown as { ref?: Parameters<typeof watchTraffic>[0] }).ref,
+      {
+        zone: this.zone.id,
+        roomId: this.roomId,
+        sessionId: client.sessionId,
+      },
+      [this.traffic, zoneTrafficTally(this.zone.id)],
+    );
   }
 }
 

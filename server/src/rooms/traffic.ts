@@ -7,7 +7,7 @@
  */
 import { Protocol } from "@colyseus/core";
 import { unpackMultiple } from "msgpackr";
-import { bytesSent } from "../metrics.ts";
+import type { TrafficTally } from "../metrics.ts";
 import { trafficLogger } from "../logger.ts";
 
 const PROTOCOL_NAMES = new Map<number, string>(Object.entries(Protocol).map(([name, code]) => [code as number, name]));
@@ -56,6 +56,9 @@ export interface TrafficContext {
   sessionId: string;
 }
 
+/** The tallies a client's frames are added to (its room's and its zone's). */
+export type Tallies = readonly [room: TrafficTally, zone: TrafficTally];
+
 /**
  * Writes one received frame to traffic.log (when LOG_TRAFFIC=true). Called by the room's
  * boundary for frames it admitted, after Colyseus handled them: inputs are logged as the
@@ -74,7 +77,7 @@ export function logIncomingFrame(
 }
 
 /** Starts counting (and, when enabled, logging) what one client is sent. */
-export function watchTraffic(socket: RawSocket | undefined, context: TrafficContext): void {
+export function watchTraffic(socket: RawSocket | undefined, context: TrafficContext, [room, zone]: Tallies): void {
   if (!socket || typeof socket.send !== "function") return;
   const logging = !trafficLogger.silent;
   const send = socket.send.bind(socket);
@@ -82,7 +85,8 @@ export function watchTraffic(socket: RawSocket | undefined, context: TrafficCont
     const bytes = toBytes(data);
     if (bytes && bytes.length > 0) {
       const frame = describeFrame(bytes, logging);
-      bytesSent.inc({ zone: context.zone, kind: frame.kind }, bytes.length);
+      room[frame.kind] += bytes.length;
+      zone[frame.kind] += bytes.length;
       if (logging) {
         trafficLogger.info("out", {
           direction: "out",

@@ -78,6 +78,7 @@ export class SpatialGrid {
 export class InterestManager implements Interest, ZoneSystem {
   private readonly grid: SpatialGrid;
   private readonly watchers = new Map<string, Watcher>();
+  private readonly byView = new WeakMap<StateView, Watcher>();
   private readonly entities = new Map<string, Entity>();
 
   /** @param radius view radius in pixels (Infinity: everyone sees everyone) */
@@ -95,7 +96,9 @@ export class InterestManager implements Interest, ZoneSystem {
     if (view) {
       view.add(player);
       view.add(player, OWNER_VIEW);
-      this.watchers.set(key, { key, player, view, visible: new Map() });
+      const watcher: Watcher = { key, player, view, visible: new Map() };
+      this.watchers.set(key, watcher);
+      this.byView.set(view, watcher);
     }
     this.update();
   }
@@ -109,6 +112,7 @@ export class InterestManager implements Interest, ZoneSystem {
     if (watcher) {
       for (const other of watcher.visible.values()) watcher.view.remove(other);
       this.watchers.delete(key);
+      this.byView.delete(watcher.view);
     }
     if (!player) return;
     for (const other of this.watchers.values()) {
@@ -164,6 +168,19 @@ export class InterestManager implements Interest, ZoneSystem {
       if (keys.some((key) => key === watcher.key || watcher.visible.has(key))) result.push(watcher.key);
     }
     return result;
+  }
+
+  /**
+   * The entities a client's view shows: its own character and every entity it sees
+   * (what scoped patch encoding walks for that view), or undefined for a view this
+   * system does not keep.
+   */
+  entitiesIn(view: StateView): Entity[] | undefined {
+    const watcher = this.byView.get(view);
+    if (!watcher) return undefined;
+    const entities: Entity[] = [watcher.player];
+    for (const other of watcher.visible.values()) entities.push(other);
+    return entities;
   }
 
   /** Keys of the entities a watcher currently sees (for tests and metrics). */

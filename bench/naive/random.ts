@@ -1,0 +1,16 @@
+/** A small seeded PRNG (mulberry32), so runs with the same seed place and steer alike. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An integer in [low, high], both included. */
+export function randomInt(random: () => number, low: number, high: number): number {
+  return low + Math.floor(random() * (high - low + 1));
+}

@@ -1,0 +1,628 @@
+/**
+ * `npm run bench`: OatNut against the design it replaces, in one go.
+ *
+ *   npm run bench                    the whole comparison (about half an hour)
+ *   npm run bench -- --quick         fewer sizes, one run each (a few minutes)
+ *   npm run bench -- --smoke --out <dir>   a few bots for a few seconds (what the tests run)
+ *   options: --repeat <n> --duration <s> --aoi 100,300,500 --no-aoi 25,100 --naive 10,25
+ *            --batched 25,100 --process 1000 --out <dir>
+ *
+ * Each server runs in its own process, pinned to CPU 0 with taskset where the machine has
+ * two CPUs or more; this process (the bots) moves itself to CPU 1. Servers: the OatNut
+ * production build (server/dist, built by `npm run bench` first) in one open 3200×3200 px
+ * zone, once with its view radius (480 px) and once with a radius covering the zone ("no
+ * AOI": everyone sees everyone); the naive Socket.IO servers of bench/naive (the whole
+ * state as JSON to everyone on every move, and once per 50 ms tick). Every bot sends 20
+ * inputs a second and picks a new direction every 1–2 s. CPU is CPU time from /proc (user
+ * + system), not wall time; each figure is the median of `--repeat` runs.
+ *
+ * Writes `BENCHMARKS.md` (tables, charts in bench/charts/, and bench/levers.md, the record
+ * of each lever tried) and `bench/results.json`, or both under --out.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { TILE_SIZE } from "@oatnut/shared";
+import { loadZonesFromDisk } from "@oatnut/shared/node";
+import { writeZones } from "../server/test/zoneFixtures.ts";
+import { barChart, lineChart } from "./charts.ts";
+import { cpuSeconds, histogramDelta, median, quantile, readGauge, readHistogram, rssBytes, type Histogram } from "./measure.ts";
+import { runNaiveBots } from "./naive/bots.ts";
+import { runSwarm, type SwarmSummary } from "./swarm.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SERVER_BUNDLE = path.join(ROOT, "server", "dist", "main.js");
+const ZONE_TILES = 100; // 3200 x 3200 px
+const VIEW_RADIUS = 480;
+/** Tick + patch p99 a zone must keep to count as holding its players. */
+const TICK_BUDGET_MS = 25;
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: "boolean" },
+    quick: { type: "boolean" },
+    repeat: { type: "string" },
+    duration: { type: "string" },
+    aoi: { type: "string" },
+    "no-aoi": { type: "string" },
+    naive: { type: "string" },
+    batched: { type: "string" },
+    process: { type: "string" },
+    out: { type: "string" },
+  },
+});
+
+const sizes = (value: string | undefined, fallback: number[]) =>
+  value === undefined ? fallback : value.split(",").filter(Boolean).map(Number);
+const plan = args.smoke
+  ? { aoi: [4], noAoi: [4], naive: [4], batched: [4], process: [] as number[], repeat: 1, duration: 2, scatter: 1 }
+  : args.quick
+    ? {
+        aoi: [100, 300, 500],
+        noAoi: [25, 100],
+        naive: [10, 25],
+        batched: [25, 100],
+        process: [] as number[],
+        repeat: 1,
+        duration: 8,
+        scatter: 12,
+      }
+    : {
+        aoi: [100, 200, 300, 400, 500, 600, 800],
+        noAoi: [25, 50, 100, 200],
+        naive: [10, 25, 50, 100],
+        batched: [25, 50, 100, 200],
+        process: [1000],
+        repeat: 3,
+        duration: 10,
+        scatter: 15,
+      };
+plan.aoi = sizes(args.aoi, plan.aoi);
+plan.noAoi = sizes(args["no-aoi"], plan.noAoi);
+plan.naive = sizes(args.naive, plan.naive);
+plan.batched = sizes(args.batched, plan.batched);
+plan.process = sizes(args.process, plan.process);
+if (args.repeat) plan.repeat = Number(args.repeat);
+if (args.duration) plan.duration = Number(args.duration);
+const outDir = path.resolve(args.out ?? ROOT);
+const resultsFile = path.join(outDir, args.out ? "results.json" : "bench/results.json");
+const chartsDir = path.join(outDir, args.out ? "charts" : "bench/charts");
+
+// ---------------------------------------------------------------- pinning
+
+const pinned = os.cpus().length >= 2 && spawnSync("taskset", ["--version"]).status === 0;
+if (pinned) spawnSync("taskset", ["-a", "-cp", "1", String(process.pid)], { stdio: "ignore" });
+const serverCpu = pinned ? ["taskset", "-c", "0"] : [];
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+// ---------------------------------------------------------------- servers
+
+interface Server {
+  pid: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  let output = "";
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+    child.once("exit", (code) => reject(new Error(`${what} exited with ${code}:\n${output}`)));
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
+function benchZones(viewRadius: number, zones = 1): string {
+  const inner = "#" + ".".repeat(ZONE_TILES - 2) + "#";
+  const rows = ["#".repeat(ZONE_TILES), ...Array.from({ length: ZONE_TILES - 2 }, () => inner), "#".repeat(ZONE_TILES)];
+  const centre: [number, number] = [ZONE_TILES / 2, ZONE_TILES / 2];
+  return writeZones(
+    Object.fromEntries(
+      Array.from({ length: zones }, (_, i) => [
+        i === 0 ? "field" : `field${i + 1}`,
+        { starting: i === 0, viewRadius, capacity: 1000, rows, spawns: { default: centre } },
+      ]),
+    ),
+  );
+}
+
+async function startOatNut(zonesDir: string): Promise<Server> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-bench-"));
+  const child = spawn(
+    serverCpu[0] ?? process.execPath,
+    [...serverCpu.slice(1), ...(serverCpu.length ? [process.execPath] : []), SERVER_BUNDLE],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? os.tmpdir(),
+        NODE_ENV: "production",
+        JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123456789",
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_DIR: dataDir,
+        LOG_LEVEL: "warn",
+        ZONES_DIR: zonesDir,
+        AUTOSAVE_SECONDS: "600",
+        RATE_LIMIT_MULTIPLIER: "100000",
+        MONGODB_ENGINE: process.env.MONGODB_ENGINE ?? "auto",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the OatNut server exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the OatNut server did not answer /health within 60 s:\n${output}`);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const stop = stopper(child);
+  return {
+    pid: child.pid!,
+    url,
+    stop: async () => {
+      await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startNaive(mode: "perMove" | "batched"): Promise<Server> {
+  const tsx = ["--import", "tsx", path.join(ROOT, "bench", "naive", "server.ts"), "--mode", mode, "--port", "0"];
+  const command = serverCpu.length ? serverCpu[0] : process.execPath;
+  const child = spawn(command, [...serverCpu.slice(1), ...(serverCpu.length ? [process.execPath] : []), ...tsx], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const match = await waitForLine(child, /listening (\d+)/, `the naive ${mode} server`);
+  return { pid: child.pid!, url: `http://127.0.0.1:${match[1]}`, stop: stopper(child) };
+}
+
+// ---------------------------------------------------------------- runs
+
+interface RunResult {
+  players: number;
+  joined: number;
+  failed: number;
+  cpuPercent: number;
+  botsCpuPercent: number;
+  tickP99Ms: number;
+  patchP99Ms: number;
+  tickMeanMs: number;
+  bytesPerClientPerSecond: number;
+  messagesPerClientPerSecond: number;
+  patchesPerSecondMin: number;
+  visible: number;
+  rssMB: number;
+  rssPerPlayerKB: number;
+  heapPerPlayerKB: number;
+  joinLatencyMsP99: number;
+}
+
+async function scrape(url: string): Promise<string> {
+  return await (await fetch(`${url}/metrics`)).text();
+}
+
+/** RSS and heap with nobody connected: the median of a few readings, and the least heap seen. */
+async function baseline(server: Server): Promise<{ rss: number; heap: number }> {
+  const rss: number[] = [];
+  let heap = Infinity;
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    rss.push(rssBytes(server.pid));
+    heap = Math.min(heap, readGauge(await scrape(server.url), "oatnut_process_nodejs_heap_size_used_bytes"));
+  }
+  return { rss: median(rss), heap };
+}
+
+async function runOatNut(players: number, viewRadius: number, zones = 1): Promise<RunResult> {
+  const zonesDir = benchZones(viewRadius, zones);
+  const server = await startOatNut(zonesDir);
+  try {
+    const base = await baseline(server);
+    let cpu0 = 0;
+    let bots0 = 0;
+    let t0 = 0;
+    let tick0: Histogram | undefined;
+    let patch0: Histogram | undefined;
+    const rss: number[] = [];
+    let heap = Infinity;
+    let sampler: NodeJS.Timeout | undefined;
+    const result: Partial<RunResult> = {};
+    const perZone = Math.ceil(players / zones);
+    const catalog = loadZonesFromDisk(zonesDir);
+    const summaries: SwarmSummary[] = [];
+    // Several zones: one swarm per zone, at once (each walks there through no portal: the
+    // bench zones have none, so every swarm is put in its zone by name below).
+    const swarms = Array.from({ length: zones }, (_, z) =>
+      runSwarm({
+        url: server.url,
+        count: Math.min(perZone, players - z * perZone),
+        durationSeconds: plan.duration,
+        scatterSeconds: plan.scatter,
+        parallel: 10,
+        fight: false,
+        cleanUp: false,
+        zones: catalog,
+        seed: 1000 + z,
+        namePrefix: `B${z}`,
+        onMeasure:
+          z > 0
+            ? undefined
+            : async (phase) => {
+                if (phase === "start") {
+                  const text = await scrape(server.url);
+                  tick0 = readHistogram(text, "oatnut_tick_duration_seconds");
+                  patch0 = readHistogram(text, "oatnut_patch_duration_seconds");
+                  cpu0 = cpuSeconds(server.pid);
+                  bots0 = cpuSeconds(process.pid);
+                  t0 = performance.now();
+                  sampler = setInterval(async () => {
+                    rss.push(rssBytes(server.pid));
+                    heap = Math.min(heap, readGauge(await scrape(server.url), "oatnut_process_nodejs_heap_size_used_bytes"));
+                  }, 1000);
+                } else {
+                  const seconds = (performance.now() - t0) / 1000;
+                  clearInterval(sampler);
+                  const text = await scrape(server.url);
+                  const tick = histogramDelta(tick0!, readHistogram(text, "oatnut_tick_duration_seconds"));
+                  const patch = histogramDelta(patch0!, readHistogram(text, "oatnut_patch_duration_seconds"));
+                  result.cpuPercent = (100 * (cpuSeconds(server.pid) - cpu0)) / seconds;
+                  result.botsCpuPercent = (100 * (cpuSeconds(process.pid) - bots0)) / seconds;
+                  result.tickP99Ms = 1000 * quantile(tick, 0.99);
+                  result.patchP99Ms = 1000 * quantile(patch, 0.99);
+                  result.tickMeanMs = tick.count ? (1000 * tick.sum) / tick.count : 0;
+                  const rssNow = median(rss.length ? rss : [rssBytes(server.pid)]);
+                  result.rssMB = rssNow / 2 ** 20;
+                  result.rssPerPlayerKB = (rssNow - base.rss) / players / 1024;
+                  result.heapPerPlayerKB =
+                    (Math.min(heap, readGauge(text, "oatnut_process_nodejs_heap_size_used_bytes")) - base.heap) / players / 1024;
+                }
+              },
+      }),
+    );
+    summaries.push(...(await Promise.all(swarms)));
+    const joined = summaries.reduce((sum, s) => sum + s.joined, 0);
+    const weight = (pick: (s: (typeof summaries)[number]) => number) =>
+      summaries.reduce((sum, s) => sum + pick(s) * s.joined, 0) / Math.max(1, joined);
+    return {
+      players,
+      joined,
+      failed: summaries.reduce((sum, s) => sum + s.failed, 0),
+      cpuPercent: result.cpuPercent!,
+      botsCpuPercent: result.botsCpuPercent!,
+      tickP99Ms: result.tickP99Ms!,
+      patchP99Ms: result.patchP99Ms!,
+      tickMeanMs: result.tickMeanMs!,
+      bytesPerClientPerSecond: weight((s) => s.bytesPerClientPerSecond),
+      messagesPerClientPerSecond: weight((s) => s.framesPerClientPerSecond),
+      patchesPerSecondMin: Math.min(...summaries.map((s) => s.patchesPerSecond.min)),
+      visible: weight((s) => s.visiblePlayers),
+      rssMB: result.rssMB!,
+      rssPerPlayerKB: result.rssPerPlayerKB!,
+      heapPerPlayerKB: result.heapPerPlayerKB!,
+      joinLatencyMsP99: Math.max(...summaries.map((s) => s.joinLatencyMs.p99)),
+    };
+  } finally {
+    await server.stop();
+    fs.rmSync(zonesDir, { recursive: true, force: true });
+  }
+}
+
+async function runNaive(players: number, mode: "perMove" | "batched"): Promise<RunResult> {
+  const server = await startNaive(mode);
+  try {
+    const base = { rss: rssBytes(server.pid) };
+    let cpu0 = 0;
+    let bots0 = 0;
+    let t0 = 0;
+    const rss: number[] = [];
+    let sampler: NodeJS.Timeout | undefined;
+    const measured: Partial<RunResult> = {};
+    const summary = await runNaiveBots({
+      url: server.url,
+      count: players,
+      durationSeconds: plan.duration,
+      seed: 7,
+      onMeasure: (phase) => {
+        if (phase === "start") {
+          cpu0 = cpuSeconds(server.pid);
+          bots0 = cpuSeconds(process.pid);
+          t0 = performance.now();
+          sampler = setInterval(() => rss.push(rssBytes(server.pid)), 1000);
+        } else {
+          clearInterval(sampler);
+          const seconds = (performance.now() - t0) / 1000;
+          measured.cpuPercent = (100 * (cpuSeconds(server.pid) - cpu0)) / seconds;
+          measured.botsCpuPercent = (100 * (cpuSeconds(process.pid) - bots0)) / seconds;
+          const rssNow = median(rss.length ? rss : [rssBytes(server.pid)]);
+          measured.rssMB = rssNow / 2 ** 20;
+          measured.rssPerPlayerKB = (rssNow - base.rss) / players / 1024;
+        }
+      },
+    });
+    return {
+      players,
+      joined: summary.joined,
+      failed: summary.failed,
+      cpuPercent: measured.cpuPercent ?? NaN,
+      botsCpuPercent: measured.botsCpuPercent ?? NaN,
+      tickP99Ms: NaN,
+      patchP99Ms: NaN,
+      tickMeanMs: NaN,
+      bytesPerClientPerSecond: summary.bytesPerClientPerSecond,
+      messagesPerClientPerSecond: summary.messagesPerClientPerSecond,
+      patchesPerSecondMin: NaN,
+      visible: summary.visibleAverage,
+      rssMB: measured.rssMB ?? NaN,
+      rssPerPlayerKB: measured.rssPerPlayerKB ?? NaN,
+      heapPerPlayerKB: NaN,
+      joinLatencyMsP99: NaN,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs `once` `plan.repeat` times and keeps the median of every figure. */
+async function repeated(label: string, once: () => Promise<RunResult>): Promise<RunResult> {
+  const runs: RunResult[] = [];
+  for (let i = 0; i < plan.repeat; i++) {
+    log(`${label}: run ${i + 1} of ${plan.repeat}`);
+    const run = await once();
+    log(
+      `  cpu ${run.cpuPercent.toFixed(0)}%  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
+        `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}  bots cpu ${run.botsCpuPercent.toFixed(0)}%`,
+    );
+    runs.push(run);
+  }
+  const keys = Object.keys(runs[0]) as Array<keyof RunResult>;
+  return Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => run[key]))])) as unknown as RunResult;
+}
+
+// ---------------------------------------------------------------- the comparison
+
+if (!fs.existsSync(SERVER_BUNDLE)) {
+  console.error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first (npm run bench does)`);
+  process.exit(1);
+}
+const loadBefore = os.loadavg();
+const started = new Date();
+const series: Record<"aoi" | "noAoi" | "naive" | "naiveBatched" | "process", Record<number, RunResult>> = {
+  aoi: {},
+  noAoi: {},
+  naive: {},
+  naiveBatched: {},
+  process: {},
+};
+for (const n of plan.aoi) series.aoi[n] = await repeated(`OatNut, ${n} players in one zone`, () => runOatNut(n, VIEW_RADIUS));
+for (const n of plan.noAoi) series.noAoi[n] = await repeated(`OatNut without area of interest, ${n} players`, () => runOatNut(n, 10_000));
+for (const n of plan.batched) series.naiveBatched[n] = await repeated(`naive batched, ${n} players`, () => runNaive(n, "batched"));
+for (const n of plan.naive) series.naive[n] = await repeated(`naive per move, ${n} players`, () => runNaive(n, "perMove"));
+for (const n of plan.process) series.process[n] = await repeated(`OatNut, ${n} players over 4 zones`, () => runOatNut(n, VIEW_RADIUS, 4));
+
+const holds = (run: RunResult) => run.failed === 0 && run.tickP99Ms <= TICK_BUDGET_MS && run.patchesPerSecondMin >= 18;
+const zoneCapacity = Math.max(0, ...plan.aoi.filter((n) => holds(series.aoi[n])));
+const at = (record: Record<number, RunResult>, n: number) => record[n];
+const nearest = (record: Record<number, RunResult>, n: number) => {
+  const keys = Object.keys(record).map(Number);
+  if (keys.length === 0) return undefined;
+  return record[keys.reduce((best, k) => (Math.abs(k - n) < Math.abs(best - n) ? k : best))];
+};
+const bytesBy = (record: Record<number, RunResult>) =>
+  Object.fromEntries(Object.entries(record).map(([n, run]) => [n, Math.round(run.bytesPerClientPerSecond)]));
+const aoi100 = at(series.aoi, 100) ?? nearest(series.aoi, 100);
+const batched100 = at(series.naiveBatched, 100) ?? nearest(series.naiveBatched, 100);
+const perPlayerCpu = (run: RunResult | undefined) => (run ? run.cpuPercent / run.players : NaN);
+const biggestAoi = series.aoi[Math.max(...plan.aoi)];
+const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() || "unknown";
+const results = {
+  date: started.toISOString(),
+  commit,
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? "unknown",
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    pinned,
+  },
+  loadAverage: { before: loadBefore.map((v) => +v.toFixed(2)), after: os.loadavg().map((v) => +v.toFixed(2)) },
+  settings: {
+    zonePx: ZONE_TILES * TILE_SIZE,
+    viewRadius: VIEW_RADIUS,
+    inputsPerSecond: 20,
+    tickBudgetMs: TICK_BUDGET_MS,
+    repeat: plan.repeat,
+    durationSeconds: plan.duration,
+    scatterSeconds: plan.scatter,
+  },
+  zoneCapacity,
+  bytesPerClientPerSecond: {
+    aoi: bytesBy(series.aoi),
+    noAoi: bytesBy(series.noAoi),
+    naive: bytesBy(series.naive),
+    naiveBatched: bytesBy(series.naiveBatched),
+  },
+  ratioNaiveBatchedToAoiAt100:
+    aoi100 && batched100 ? +(batched100.bytesPerClientPerSecond / aoi100.bytesPerClientPerSecond).toFixed(1) : null,
+  rssPerPlayerKB: biggestAoi ? Math.round(biggestAoi.rssPerPlayerKB) : null,
+  heapPerPlayerKB: biggestAoi ? Math.round(biggestAoi.heapPerPlayerKB) : null,
+  cpuPerPlayerVsNaiveBatched: aoi100 && batched100 ? +(perPlayerCpu(aoi100) / perPlayerCpu(batched100)).toFixed(2) : null,
+  joinLatencyMsP99: biggestAoi ? Math.round(biggestAoi.joinLatencyMsP99) : null,
+  runs: series,
+};
+fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
+
+// ---------------------------------------------------------------- BENCHMARKS.md
+
+fs.mkdirSync(chartsDir, { recursive: true });
+const points = (record: Record<number, RunResult>, pick: (run: RunResult) => number) =>
+  Object.entries(record)
+    .map(([n, run]) => [Number(n), pick(run)] as [number, number])
+    .filter(([, v]) => Number.isFinite(v) && v > 0);
+fs.writeFileSync(
+  path.join(chartsDir, "capacity.svg"),
+  lineChart({
+    title: "One zone on one core: tick + patch p99",
+    xLabel: "players walking in the zone",
+    yLabel: "ms (budget 25)",
+    series: [
+      { name: "OatNut tick+patch p99 (ms)", points: points(series.aoi, (r) => r.tickP99Ms) },
+      { name: "OatNut server CPU (% of a core / 4)", points: points(series.aoi, (r) => r.cpuPercent / 4) },
+    ],
+  }),
+);
+fs.writeFileSync(
+  path.join(chartsDir, "bytes.svg"),
+  lineChart({
+    title: "Bytes each client receives per second",
+    xLabel: "players",
+    yLabel: "bytes / client / s",
+    logY: true,
+    series: [
+      { name: "OatNut", points: points(series.aoi, (r) => r.bytesPerClientPerSecond) },
+      { name: "OatNut without AOI", points: points(series.noAoi, (r) => r.bytesPerClientPerSecond) },
+      { name: "naive per move", points: points(series.naive, (r) => r.bytesPerClientPerSecond) },
+      { name: "naive batched", points: points(series.naiveBatched, (r) => r.bytesPerClientPerSecond) },
+    ],
+  }),
+);
+const memoryRows = [
+  ...Object.entries(series.aoi).map(([n, r]) => [`OatNut ${n}`, r.rssPerPlayerKB] as [string, number]),
+  ...Object.entries(series.naiveBatched).map(([n, r]) => [`batched ${n}`, r.rssPerPlayerKB] as [string, number]),
+].filter(([, v]) => Number.isFinite(v));
+fs.writeFileSync(
+  path.join(chartsDir, "memory.svg"),
+  barChart({
+    title: "RSS per connected player",
+    xLabel: "server, players",
+    yLabel: "KB",
+    bars: memoryRows.map(([label, value]) => ({ label, value })),
+  }),
+);
+
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "—";
+const table = (record: Record<number, RunResult>, columns: Array<[string, (r: RunResult) => string]>) => {
+  const rows = Object.entries(record).map(([, run]) => `| ${columns.map(([, pick]) => pick(run)).join(" | ")} |`);
+  return [`| ${columns.map(([name]) => name).join(" | ")} |`, `|${columns.map(() => "---").join("|")}|`, ...rows].join("\n");
+};
+const oatnutColumns: Array<[string, (r: RunResult) => string]> = [
+  ["players", (r) => fmt(r.players)],
+  ["joined", (r) => `${fmt(r.joined)}${r.failed ? ` (${fmt(r.failed)} failed)` : ""}`],
+  ["server CPU (% of a core)", (r) => fmt(r.cpuPercent)],
+  ["tick+patch p99 (ms)", (r) => fmt(r.tickP99Ms, 1)],
+  ["patch p99 (ms)", (r) => fmt(r.patchP99Ms, 1)],
+  ["patches/s (slowest client)", (r) => fmt(r.patchesPerSecondMin, 1)],
+  ["bytes/client/s", (r) => fmt(r.bytesPerClientPerSecond)],
+  ["visible players", (r) => fmt(r.visible, 1)],
+  ["RSS (MB)", (r) => fmt(r.rssMB)],
+  ["RSS/player (KB)", (r) => fmt(r.rssPerPlayerKB)],
+  ["heap/player (KB)", (r) => fmt(r.heapPerPlayerKB, 1)],
+  ["join p99 (ms)", (r) => fmt(r.joinLatencyMsP99)],
+  ["bots CPU (%)", (r) => fmt(r.botsCpuPercent)],
+];
+const naiveColumns: Array<[string, (r: RunResult) => string]> = [
+  ["players", (r) => fmt(r.players)],
+  ["joined", (r) => `${fmt(r.joined)}${r.failed ? ` (${fmt(r.failed)} failed)` : ""}`],
+  ["server CPU (% of a core)", (r) => fmt(r.cpuPercent)],
+  ["bytes/client/s", (r) => fmt(r.bytesPerClientPerSecond)],
+  ["messages/client/s", (r) => fmt(r.messagesPerClientPerSecond, 1)],
+  ["visible players", (r) => fmt(r.visible, 1)],
+  ["RSS/player (KB)", (r) => fmt(r.rssPerPlayerKB)],
+  ["bots CPU (%)", (r) => fmt(r.botsCpuPercent)],
+];
+const levers = fs.existsSync(path.join(ROOT, "bench", "levers.md")) ? fs.readFileSync(path.join(ROOT, "bench", "levers.md"), "utf8") : "";
+const chartPath = (name: string) => path.relative(outDir, path.join(chartsDir, name));
+const markdown = `# Benchmarks
+
+Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)} at commit \`${commit}\`; the numbers are in
+[bench/results.json](${path.relative(outDir, resultsFile)}). Rerun it to check them on your machine.
+
+Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGB} GB, ${results.machine.os}, Node ${results.machine.node}.
+${pinned ? "Each server ran alone on CPU 0 (`taskset -c 0`), the bots on CPU 1." : "**Not pinned** (taskset or a second CPU missing): servers and bots shared the CPUs."}
+Load average before and after: ${results.loadAverage.before.join(", ")} → ${results.loadAverage.after.join(", ")}.
+Each figure is the median of ${plan.repeat} run(s) of ${plan.duration} s, after the bots joined and scattered for ${plan.scatter} s.
+CPU is CPU time (user + system, from /proc) over the measurement, in % of one core. Tick + patch p99 is
+\`oatnut_tick_duration_seconds\` (the zone's systems plus encoding and sending the patch) between the
+start and end of the measurement.
+
+## Summary
+
+- **Zone capacity: ${fmt(zoneCapacity)} walkers** in one zone on one core with tick + patch p99 ≤ ${TICK_BUDGET_MS} ms, every bot
+  joined and the slowest client getting ≥ 18 patches/s (of the sizes measured: ${plan.aoi.join(", ")}).
+- Bytes per client per second at 100 players: OatNut ${fmt(aoi100?.bytesPerClientPerSecond ?? NaN)}, naive batched
+  ${fmt(batched100?.bytesPerClientPerSecond ?? NaN)}: **${results.ratioNaiveBatchedToAoiAt100 ?? "—"}× fewer**.
+- Server CPU per player, OatNut ÷ naive batched at 100 players: **${results.cpuPerPlayerVsNaiveBatched ?? "—"}**.
+- RSS per player at ${biggestAoi ? fmt(biggestAoi.players) : "—"} players: **${results.rssPerPlayerKB ?? "—"} KB**; heap per player
+  ${results.heapPerPlayerKB ?? "—"} KB (least heap seen during the run, so mostly retained objects).
+- Join latency p99 (guest sign-in, character, play, first state) at ${biggestAoi ? fmt(biggestAoi.players) : "—"} players: ${results.joinLatencyMsP99 ?? "—"} ms.
+
+## OatNut, one zone (3200×3200 px, view radius ${VIEW_RADIUS} px)
+
+![capacity](${chartPath("capacity.svg")})
+
+${table(series.aoi, oatnutColumns)}
+
+## OatNut without area of interest (everyone sees everyone)
+
+${table(series.noAoi, oatnutColumns)}
+
+${Object.keys(series.process).length ? `## OatNut, one process, players spread over 4 zones\n\n${table(series.process, oatnutColumns)}\n` : ""}
+## The naive design: whole state as JSON to everyone (Socket.IO, bench/naive)
+
+![bytes](${chartPath("bytes.svg")})
+
+Per move (the original Flask-SocketIO design: every input broadcasts the whole state):
+
+${table(series.naive, naiveColumns)}
+
+Batched (the whole state once per 50 ms tick):
+
+${table(series.naiveBatched, naiveColumns)}
+
+## Memory
+
+![memory](${chartPath("memory.svg")})
+
+${levers}`;
+fs.writeFileSync(path.join(outDir, "BENCHMARKS.md"), markdown);
+log(`wrote ${path.join(outDir, "BENCHMARKS.md")} and ${resultsFile}`);
+process.exit(0);
