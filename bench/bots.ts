@@ -15,7 +15,7 @@ import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { runSwarm, SwarmError } from "./swarm.ts";
 
 const USAGE = `usage: npm run bots -- --url <server> [--zone <zone>] --count <n> --duration <seconds>
-                         [--ramp <joins per second>] [--parallel <n>] [--scatter <seconds>]
+                         [--ramp <joins per second>] [--parallel <n>] [--scatter <seconds>] [--decoders <n>]
                          [--no-fight] [--keep] [--zones-dir <folder>] [--seed <n>] [--prefix <name>]`;
 
 function main(): Promise<number> | number {
@@ -30,6 +30,7 @@ function main(): Promise<number> | number {
         ramp: { type: "string" },
         parallel: { type: "string" },
         scatter: { type: "string" },
+        decoders: { type: "string" },
         "no-fight": { type: "boolean" },
         keep: { type: "boolean" },
         "zones-dir": { type: "string" },
@@ -65,6 +66,7 @@ function main(): Promise<number> | number {
       rampPerSecond: number("ramp", values.ramp, 0),
       parallel: Math.floor(number("parallel", values.parallel, 20)),
       scatterSeconds: number("scatter", values.scatter, 0),
+      decoders: values.decoders === undefined ? undefined : Math.floor(number("decoders", values.decoders)),
       fight: !values["no-fight"],
       cleanUp: !values.keep,
       zones: values["zones-dir"] ? loadZonesFromDisk(values["zones-dir"]) : undefined,

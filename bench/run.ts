@@ -5,7 +5,8 @@
  *   npm run bench -- --quick         fewer sizes, one run each (a few minutes)
  *   npm run bench -- --smoke --out <dir>   a few bots for a few seconds (what the tests run)
  *   options: --repeat <n> --duration <s> --aoi 100,300,500 --no-aoi 25,100 --naive 10,25
- *            --batched 25,100 --process 1000 --out <dir>
+ *            --batched 25,100 --process 1000 --out <dir> --server-env KEY=VALUE (repeatable)
+ *            --profile (a CPU profile of each OatNut server run, under <out>/profiles)
  *
  * Each server runs in its own process, pinned to CPU 0 with taskset where the machine has
  * two CPUs or more; this process (the bots) moves itself to CPU 1. Servers: the OatNut
@@ -51,8 +52,19 @@ const { values: args } = parseArgs({
     batched: { type: "string" },
     process: { type: "string" },
     out: { type: "string" },
+    /** Write a CPU profile of each OatNut server run (node --cpu-prof) under <out>/profiles. */
+    profile: { type: "boolean" },
+    /** KEY=VALUE for the OatNut server's environment (repeatable): to measure a lever off and on. */
+    "server-env": { type: "string", multiple: true },
   },
 });
+const serverEnv = Object.fromEntries(
+  (args["server-env"] ?? []).map((pair) => {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new Error(`--server-env takes KEY=VALUE, not ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 
 const sizes = (value: string | undefined, fallback: number[]) =>
   value === undefined ? fallback : value.split(",").filter(Boolean).map(Number);
@@ -131,7 +143,10 @@ function stopper(child: ChildProcess): () => Promise<void> {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const timer = setTimeout(() => {
+      log(`  a server did not stop within 60 s of SIGTERM: killed`);
+      child.kill("SIGKILL");
+    }, 60_000);
     await exited;
     clearTimeout(timer);
   };
@@ -154,9 +169,10 @@ function benchZones(viewRadius: number, zones = 1): string {
 async function startOatNut(zonesDir: string): Promise<Server> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-bench-"));
+  const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.join(outDir, "profiles")}`] : [];
   const child = spawn(
     serverCpu[0] ?? process.execPath,
-    [...serverCpu.slice(1), ...(serverCpu.length ? [process.execPath] : []), SERVER_BUNDLE],
+    [...serverCpu.slice(1), ...(serverCpu.length ? [process.execPath] : []), ...profile, SERVER_BUNDLE],
     {
       cwd: ROOT,
       env: {
@@ -172,6 +188,7 @@ async function startOatNut(zonesDir: string): Promise<Server> {
         AUTOSAVE_SECONDS: "600",
         RATE_LIMIT_MULTIPLIER: "100000",
         MONGODB_ENGINE: process.env.MONGODB_ENGINE ?? "auto",
+        ...serverEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -278,6 +295,9 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
         parallel: 10,
         fight: false,
         cleanUp: false,
+        // 25 bots decode the state (and say how many players they see); the others only
+        // count what they receive, so one core of bots can drive a thousand players.
+        decoders: z === 0 ? 25 : 0,
         zones: catalog,
         seed: 1000 + z,
         namePrefix: `B${z}`,

@@ -47,6 +47,13 @@ export interface SwarmOptions {
   zones?: ZoneCatalog;
   /** Prefix of the characters' names (3–16 letters, digits or underscores in all). */
   namePrefix?: string;
+  /**
+   * How many bots keep decoding the state once in their zone (default: all). The others
+   * only count the frames and bytes they receive, as a client that skips decoding would:
+   * the server does the very same work, and one core of bots can then drive many more
+   * players. Visible players and monsters are averaged over the decoding bots.
+   */
+  decoders?: number;
   /** Delete each bot's character when it leaves (default true). */
   cleanUp?: boolean;
   seed?: number;
@@ -228,6 +235,8 @@ class Bot {
   closed = false;
   characterId = "";
   token = "";
+  /** The SDK decodes this bot's frames (see SwarmOptions.decoders). */
+  decoding = true;
   private direction = { dx: 0, dy: 0 };
   private nextTurn = 0;
   private scatterUntil = 0;
@@ -294,6 +303,14 @@ class Bot {
     if (!this.options.zone || zone === this.options.zone) this.reached();
   }
 
+  /** From now on, frames are counted but not decoded (the state stays as last decoded). */
+  stopDecoding(): void {
+    const ws = (this.room?.connection as any)?.transport?.ws as WebSocket | undefined;
+    if (!ws) return;
+    ws.onmessage = null;
+    this.decoding = false;
+  }
+
   private reached(): void {
     const scatter = this.options.scatterSeconds ?? 0;
     if (scatter > 0) {
@@ -333,7 +350,13 @@ class Bot {
     let { dx, dy } = this.direction;
     let skill = 0;
     let target = 0;
-    if (this.options.zone && this.zone !== this.options.zone) {
+    if (!this.decoding) {
+      if (now >= this.nextTurn && now >= this.scatterUntil) {
+        this.direction = { dx: Math.floor(this.random() * 3) - 1, dy: Math.floor(this.random() * 3) - 1 };
+        this.nextTurn = now + 1000 + this.random() * 1000;
+      }
+      ({ dx, dy } = this.direction);
+    } else if (this.options.zone && this.zone !== this.options.zone) {
       [dx, dy] = this.towardPortal(me, now);
     } else if (now < this.scatterUntil) {
       // keep the scatter direction
@@ -514,6 +537,10 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
         } else live.push(bot);
       }
     }
+    const decoders = options.decoders ?? live.length;
+    live.forEach((bot, i) => {
+      if (i >= decoders) bot.stopDecoding();
+    });
     const scatter = options.scatterSeconds ?? 0;
     if (scatter > 0) {
       progress(`scattering for ${scatter} s`);
@@ -534,7 +561,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
   await new Promise<void>((resolve) => {
     const sampler = setInterval(() => {
       const now = performance.now();
-      const inView = live.filter((bot) => bot.room && !bot.closed);
+      const inView = live.filter((bot) => bot.room && !bot.closed && bot.decoding);
       if (inView.length > 0) {
         visibleSum += inView.reduce((sum, bot) => sum + Math.max(0, (bot.room!.state.players?.size ?? 1) - 1), 0) / inView.length;
         monsterSum += inView.reduce((sum, bot) => sum + (bot.room!.state.monsters?.size ?? 0), 0) / inView.length;

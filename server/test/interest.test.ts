@@ -84,7 +84,8 @@ describe("area of interest", () => {
     assert.ok(Math.abs(bOnA.x - bOnServer.x) <= 8 * 2, "it appears where it is, not at an old or zero position");
     assert.equal(bOnA.characterId, undefined, "B's owner-only fields never reach A");
     assert.equal(bOnA.speed, undefined);
-    assert.ok(names(b.room).includes(a.name), "and B sees A");
+    // Each view is refreshed every REFRESH_TICKS ticks, on its own turn: B's may come a tick or two later.
+    await waitFor(() => names(b.room).includes(a.name), "and B sees A");
 
     // B walks away past the leave distance.
     await walk(b.room, 1, 20);
@@ -142,5 +143,39 @@ describe("interest manager", () => {
     b.x = 0;
     interest.update();
     assert.deepEqual(interest.visibleTo("a"), []);
+  });
+
+  it("refreshes a third of the views on each tick when asked to, each one every third tick, and shows a newcomer at once", () => {
+    const view = () => ({ add: () => true, remove: () => true }) as any;
+    const interest = new InterestManager(100, 3);
+    const watchers = ["w0", "w1", "w2", "w3", "w4", "w5"];
+    watchers.forEach((key, i) => interest.add(key, { x: i * 1000, y: 0 } as any, view()));
+    // A newcomer next to w0 is seen by w0, and sees w0, without waiting for a tick.
+    const visitor = { x: 10, y: 0 } as any;
+    interest.add("visitor", visitor, view());
+    assert.deepEqual(interest.visibleTo("w0"), ["visitor"]);
+    assert.deepEqual(interest.visibleTo("visitor"), ["w0"]);
+    // It walks over to w1: each watcher notices within three ticks, not sooner than its turn.
+    visitor.x = 1010;
+    const noticedAt = new Map<string, number>();
+    for (let tick = 1; tick <= 3; tick++) {
+      interest.update();
+      for (const key of ["w0", "w1"]) {
+        const sees = interest.visibleTo(key).includes("visitor");
+        if ((key === "w1") === sees && !noticedAt.has(key)) noticedAt.set(key, tick);
+      }
+    }
+    assert.equal(noticedAt.size, 2, "both views caught up within three ticks");
+    assert.notEqual(noticedAt.get("w0"), noticedAt.get("w1"), "on different ticks: a share of the views each tick");
+    // Every view is refreshed exactly once in three ticks.
+    let refreshed = 0;
+    const counting = interest as unknown as { refresh: (w: unknown) => void };
+    const original = counting.refresh.bind(interest);
+    counting.refresh = (w) => {
+      refreshed++;
+      original(w);
+    };
+    for (let tick = 0; tick < 3; tick++) interest.update();
+    assert.equal(refreshed, watchers.length + 1);
   });
 });

@@ -13,7 +13,7 @@
  * every AUTOSAVE_SECONDS, and at the end of a tick after progress worth keeping.
  */
 import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
-import { StateView, type Encoder } from "@colyseus/schema";
+import { StateView } from "@colyseus/schema";
 import {
   ClientMessage,
   CloseCode,
@@ -46,9 +46,8 @@ import type { MessageParser, PlayerSession, ZoneContext, ZoneSystem } from "./co
 import { CueOutbox } from "./gameplay/events.ts";
 import { REWIND_MS } from "./systems/combat.ts";
 import { createZoneSystems, type ZoneSystems } from "./systems/index.ts";
-import { InterestManager } from "./systems/interest.ts";
+import { InterestManager, REFRESH_TICKS } from "./systems/interest.ts";
 import { watchTraffic } from "./traffic.ts";
-import { ScopedViewEncoding } from "./scopedEncoding.ts";
 import { abandonTransfer, beginTransfer, settleTransfer, type TransferState } from "./transfer.ts";
 
 export type { PlayerSession, MessageParser } from "./context.ts";
@@ -96,8 +95,6 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   private lastEid = 0;
   /** Bytes this room sent its clients, by kind (for /metrics). */
   readonly traffic: TrafficTally = { patch: 0, message: 0, other: 0 };
-  /** Patches encoded per client from what the client sees (rooms/scopedEncoding.ts). */
-  private scopedEncoding?: ScopedViewEncoding;
   /** Time the systems took since the last patch (ms). */
   private simulationMs = 0;
   /** Players whose character changed in a way worth saving now (flushed at the end of the tick). */
@@ -224,13 +221,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       bufferMaxSize: INPUT_BUFFER_SIZE,
       sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
     });
-    this.interest = new InterestManager(this.zone.viewRadius);
-    if (process.env.OATNUT_SCOPED_ENCODING !== "false") {
-      const encoder = (this as unknown as { _serializer: { encoder: Encoder } })._serializer.encoder;
-      this.scopedEncoding = new ScopedViewEncoding(encoder, [this.state.players, this.state.monsters, this.state.loot], (view) =>
-        this.interest.entitiesIn(view),
-      ).install();
-    }
+    this.interest = new InterestManager(this.zone.viewRadius, REFRESH_TICKS);
     this.cues = new CueOutbox(
       (keys) => this.interest.watchersOf(keys),
       (sessionId, events) => this.clients.get(sessionId)?.send(ServerMessage.Combat, events),
@@ -279,7 +270,6 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
    */
   override broadcastPatch(): boolean {
     const started = performance.now();
-    this.scopedEncoding?.nextPatch();
     const changed = super.broadcastPatch();
     const patchMs = performance.now() - started;
     if (this.zone) {

@@ -18,6 +18,13 @@ export type { Entity };
 
 export const LEAVE_FACTOR = 1.15;
 
+/**
+ * The zone room refreshes each view every this many ticks (a third of the views on each
+ * tick): a walker (8 px a tick) enters or leaves a view at most 2 ticks, 16 px, late —
+ * inside the leave margin of LEAVE_FACTOR — for a third of the cost (BENCHMARKS.md).
+ */
+export const REFRESH_TICKS = 3;
+
 export interface Watcher {
   /** Stable key of the watcher (the session id). */
   key: string;
@@ -78,11 +85,21 @@ export class SpatialGrid {
 export class InterestManager implements Interest, ZoneSystem {
   private readonly grid: SpatialGrid;
   private readonly watchers = new Map<string, Watcher>();
-  private readonly byView = new WeakMap<StateView, Watcher>();
   private readonly entities = new Map<string, Entity>();
 
-  /** @param radius view radius in pixels (Infinity: everyone sees everyone) */
-  constructor(readonly radius: number) {
+  /** Which share of the watchers the next `update()` refreshes (see `refreshTicks`). */
+  private phase = 0;
+
+  /**
+   * @param radius view radius in pixels (Infinity: everyone sees everyone)
+   * @param refreshTicks each watcher's view is brought up to date every this many ticks,
+   *   a share of the watchers on each tick (1: all of them every tick). The zone room uses
+   *   {@link REFRESH_TICKS}.
+   */
+  constructor(
+    readonly radius: number,
+    readonly refreshTicks = 1,
+  ) {
     this.grid = new SpatialGrid(Number.isFinite(radius) ? Math.max(64, radius) : 1 << 20);
   }
 
@@ -96,11 +113,11 @@ export class InterestManager implements Interest, ZoneSystem {
     if (view) {
       view.add(player);
       view.add(player, OWNER_VIEW);
-      const watcher: Watcher = { key, player, view, visible: new Map() };
-      this.watchers.set(key, watcher);
-      this.byView.set(view, watcher);
+      this.watchers.set(key, { key, player, view, visible: new Map() });
     }
-    this.update();
+    // Seen and seeing at once, whichever share of the views the next tick refreshes.
+    this.grid.place(key, player.x, player.y);
+    for (const watcher of this.watchers.values()) this.refresh(watcher);
   }
 
   /** Removes an entity from the grid and from every view. */
@@ -112,7 +129,6 @@ export class InterestManager implements Interest, ZoneSystem {
     if (watcher) {
       for (const other of watcher.visible.values()) watcher.view.remove(other);
       this.watchers.delete(key);
-      this.byView.delete(watcher.view);
     }
     if (!player) return;
     for (const other of this.watchers.values()) {
@@ -128,34 +144,46 @@ export class InterestManager implements Interest, ZoneSystem {
     this.remove(session.sessionId);
   }
 
-  /** Re-buckets moved entities and brings every view up to date. */
+  /**
+   * Re-buckets moved entities and brings views up to date: every view when `refreshTicks`
+   * is 1, else the next share of them (each view once every `refreshTicks` calls).
+   */
   update(): void {
     for (const [key, player] of this.entities) this.grid.place(key, player.x, player.y);
+    const spread = Math.max(1, Math.floor(this.refreshTicks));
+    const phase = this.phase;
+    this.phase = (phase + 1) % spread;
+    let index = 0;
+    for (const watcher of this.watchers.values()) {
+      if (spread === 1 || index++ % spread === phase) this.refresh(watcher);
+    }
+  }
+
+  /** Brings one watcher's view up to date: who left its radius, who entered it. */
+  private refresh(watcher: Watcher): void {
     const enter = this.radius * this.radius;
     const leave = (this.radius * LEAVE_FACTOR) ** 2;
-    for (const watcher of this.watchers.values()) {
-      const { x, y } = watcher.player;
-      // Leaving: visible entities now beyond the leave distance (or gone).
-      for (const [key, other] of watcher.visible) {
-        const dx = other.x - x;
-        const dy = other.y - y;
-        if (!this.entities.has(key) || dx * dx + dy * dy > leave) {
-          watcher.visible.delete(key);
-          watcher.view.remove(other);
-        }
+    const { x, y } = watcher.player;
+    // Leaving: visible entities now beyond the leave distance (or gone).
+    for (const [key, other] of watcher.visible) {
+      const dx = other.x - x;
+      const dy = other.y - y;
+      if (!this.entities.has(key) || dx * dx + dy * dy > leave) {
+        watcher.visible.delete(key);
+        watcher.view.remove(other);
       }
-      // Entering: entities in nearby cells within the radius.
-      this.grid.forEachNear(x, y, Number.isFinite(this.radius) ? this.radius : 0, (key) => {
-        if (key === watcher.key || watcher.visible.has(key)) return;
-        const other = this.entities.get(key)!;
-        const dx = other.x - x;
-        const dy = other.y - y;
-        if (dx * dx + dy * dy <= enter) {
-          watcher.visible.set(key, other);
-          watcher.view.add(other);
-        }
-      });
     }
+    // Entering: entities in nearby cells within the radius.
+    this.grid.forEachNear(x, y, Number.isFinite(this.radius) ? this.radius : 0, (key) => {
+      if (key === watcher.key || watcher.visible.has(key)) return;
+      const other = this.entities.get(key)!;
+      const dx = other.x - x;
+      const dy = other.y - y;
+      if (dx * dx + dy * dy <= enter) {
+        watcher.visible.set(key, other);
+        watcher.view.add(other);
+      }
+    });
   }
 
   /**
@@ -168,19 +196,6 @@ export class InterestManager implements Interest, ZoneSystem {
       if (keys.some((key) => key === watcher.key || watcher.visible.has(key))) result.push(watcher.key);
     }
     return result;
-  }
-
-  /**
-   * The entities a client's view shows: its own character and every entity it sees
-   * (what scoped patch encoding walks for that view), or undefined for a view this
-   * system does not keep.
-   */
-  entitiesIn(view: StateView): Entity[] | undefined {
-    const watcher = this.byView.get(view);
-    if (!watcher) return undefined;
-    const entities: Entity[] = [watcher.player];
-    for (const other of watcher.visible.values()) entities.push(other);
-    return entities;
   }
 
   /** Keys of the entities a watcher currently sees (for tests and metrics). */
