@@ -246,6 +246,8 @@ interface RunResult {
   patchesPerSecondMin: number;
   visible: number;
   rssMB: number;
+  /** The least heap used seen during the measurement (MB). */
+  heapMB: number;
   rssPerPlayerKB: number;
   heapPerPlayerKB: number;
   joinLatencyMsP99: number;
@@ -330,6 +332,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
                   const rssNow = median(rss.length ? rss : [rssBytes(server.pid)]);
                   result.rssMB = rssNow / 2 ** 20;
                   result.rssPerPlayerKB = (rssNow - base.rss) / players / 1024;
+                  result.heapMB = Math.min(heap, readGauge(text, "oatnut_process_nodejs_heap_size_used_bytes")) / 2 ** 20;
                   result.heapPerPlayerKB =
                     (Math.min(heap, readGauge(text, "oatnut_process_nodejs_heap_size_used_bytes")) - base.heap) / players / 1024;
                 }
@@ -354,6 +357,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
       patchesPerSecondMin: Math.min(...summaries.map((s) => s.patchesPerSecond.min)),
       visible: weight((s) => s.visiblePlayers),
       rssMB: result.rssMB!,
+      heapMB: result.heapMB!,
       rssPerPlayerKB: result.rssPerPlayerKB!,
       heapPerPlayerKB: result.heapPerPlayerKB!,
       joinLatencyMsP99: Math.max(...summaries.map((s) => s.joinLatencyMs.p99)),
@@ -410,6 +414,7 @@ async function runNaive(players: number, mode: "perMove" | "batched"): Promise<R
       patchesPerSecondMin: NaN,
       visible: summary.visibleAverage,
       rssMB: measured.rssMB ?? NaN,
+      heapMB: NaN,
       rssPerPlayerKB: measured.rssPerPlayerKB ?? NaN,
       heapPerPlayerKB: NaN,
       joinLatencyMsP99: NaN,
@@ -470,6 +475,16 @@ const aoi100 = at(series.aoi, 100) ?? nearest(series.aoi, 100);
 const batched100 = at(series.naiveBatched, 100) ?? nearest(series.naiveBatched, 100);
 const perPlayerCpu = (run: RunResult | undefined) => (run ? run.cpuPercent / run.players : NaN);
 const biggestAoi = series.aoi[Math.max(...plan.aoi)];
+const smallestAoi = series.aoi[Math.min(...plan.aoi)];
+/**
+ * Memory a player adds: the slope between the smallest and the largest zone measured
+ * (what the process holds anyway cancels out), or with one size, against the empty server.
+ */
+function perPlayer(total: (run: RunResult) => number, single: (run: RunResult) => number): number | null {
+  if (!biggestAoi) return null;
+  if (!smallestAoi || smallestAoi === biggestAoi) return Math.round(single(biggestAoi));
+  return Math.round((total(biggestAoi) - total(smallestAoi)) / (biggestAoi.players - smallestAoi.players));
+}
 const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() || "unknown";
 const results = {
   date: started.toISOString(),
@@ -501,8 +516,14 @@ const results = {
   },
   ratioNaiveBatchedToAoiAt100:
     aoi100 && batched100 ? +(batched100.bytesPerClientPerSecond / aoi100.bytesPerClientPerSecond).toFixed(1) : null,
-  rssPerPlayerKB: biggestAoi ? Math.round(biggestAoi.rssPerPlayerKB) : null,
-  heapPerPlayerKB: biggestAoi ? Math.round(biggestAoi.heapPerPlayerKB) : null,
+  rssPerPlayerKB: perPlayer(
+    (run) => run.rssMB * 1024,
+    (run) => run.rssPerPlayerKB,
+  ),
+  heapPerPlayerKB: perPlayer(
+    (run) => run.heapMB * 1024,
+    (run) => run.heapPerPlayerKB,
+  ),
   cpuPerPlayerVsNaiveBatched: aoi100 && batched100 ? +(perPlayerCpu(aoi100) / perPlayerCpu(batched100)).toFixed(2) : null,
   joinLatencyMsP99: biggestAoi ? Math.round(biggestAoi.joinLatencyMsP99) : null,
   runs: series,
@@ -574,6 +595,7 @@ const oatnutColumns: Array<[string, (r: RunResult) => string]> = [
   ["bytes/client/s", (r) => fmt(r.bytesPerClientPerSecond)],
   ["visible players", (r) => fmt(r.visible, 1)],
   ["RSS (MB)", (r) => fmt(r.rssMB)],
+  ["heap (MB)", (r) => fmt(r.heapMB)],
   ["RSS/player (KB)", (r) => fmt(r.rssPerPlayerKB)],
   ["heap/player (KB)", (r) => fmt(r.heapPerPlayerKB, 1)],
   ["join p99 (ms)", (r) => fmt(r.joinLatencyMsP99)],
@@ -611,8 +633,8 @@ start and end of the measurement.
 - Bytes per client per second at 100 players: OatNut ${fmt(aoi100?.bytesPerClientPerSecond ?? NaN)}, naive batched
   ${fmt(batched100?.bytesPerClientPerSecond ?? NaN)}: **${results.ratioNaiveBatchedToAoiAt100 ?? "—"}× fewer**.
 - Server CPU per player, OatNut ÷ naive batched at 100 players: **${results.cpuPerPlayerVsNaiveBatched ?? "—"}**.
-- RSS per player at ${biggestAoi ? fmt(biggestAoi.players) : "—"} players: **${results.rssPerPlayerKB ?? "—"} KB**; heap per player
-  ${results.heapPerPlayerKB ?? "—"} KB (least heap seen during the run, so mostly retained objects).
+- Memory a player adds (the slope from ${smallestAoi ? fmt(smallestAoi.players) : "—"} to ${biggestAoi ? fmt(biggestAoi.players) : "—"} players in one zone):
+  **${results.rssPerPlayerKB ?? "—"} KB of RSS**, ${results.heapPerPlayerKB ?? "—"} KB of heap (the least heap used seen during each run).
 - Join latency p99 (guest sign-in, character, play, first state) at ${biggestAoi ? fmt(biggestAoi.players) : "—"} players: ${results.joinLatencyMsP99 ?? "—"} ms.
 
 ## OatNut, one zone (3200×3200 px, view radius ${VIEW_RADIUS} px)
