@@ -152,18 +152,46 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+/**
+ * The bench world: one open 100×100-tile field; or, for several zones, a small lobby (the
+ * starting zone) with a portal to each field, so bots walk a few tiles into their own
+ * field and no walker there can stray through a portal.
+ */
 function benchZones(viewRadius: number, zones = 1): string {
-  const inner = "#" + ".".repeat(ZONE_TILES - 2) + "#";
-  const rows = ["#".repeat(ZONE_TILES), ...Array.from({ length: ZONE_TILES - 2 }, () => inner), "#".repeat(ZONE_TILES)];
+  const open = (size: number) => {
+    const inner = "#" + ".".repeat(size - 2) + "#";
+    return ["#".repeat(size), ...Array.from({ length: size - 2 }, () => inner), "#".repeat(size)];
+  };
   const centre: [number, number] = [ZONE_TILES / 2, ZONE_TILES / 2];
-  return writeZones(
-    Object.fromEntries(
-      Array.from({ length: zones }, (_, i) => [
-        i === 0 ? "field" : `field${i + 1}`,
-        { starting: i === 0, viewRadius, capacity: 1000, rows, spawns: { default: centre } },
-      ]),
-    ),
-  );
+  const field = { viewRadius, capacity: 1000, rows: open(ZONE_TILES), spawns: { default: centre } };
+  if (zones === 1) return writeZones({ field: { ...field, starting: true } });
+  const around: Array<[number, number]> = [
+    [13, 10],
+    [7, 10],
+    [10, 13],
+    [10, 7],
+    [13, 13],
+    [7, 7],
+    [13, 7],
+    [7, 13],
+  ];
+  if (zones > around.length) throw new Error(`at most ${around.length} zones`);
+  const fields = Object.fromEntries(Array.from({ length: zones }, (_, z) => [`field${z + 1}`, field]));
+  return writeZones({
+    ...fields,
+    lobby: {
+      starting: true,
+      capacity: 1000,
+      rows: open(21),
+      spawns: { default: [10, 10] },
+      portals: Array.from({ length: zones }, (_, z) => ({
+        name: `to-field${z + 1}`,
+        rect: [...around[z], 1, 1] as [number, number, number, number],
+        targetZone: `field${z + 1}`,
+        targetSpawn: "default",
+      })),
+    },
+  });
 }
 
 async function startOatNut(zonesDir: string): Promise<Server> {
@@ -286,11 +314,19 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
     const perZone = Math.ceil(players / zones);
     const catalog = loadZonesFromDisk(zonesDir);
     const summaries: SwarmSummary[] = [];
-    // Several zones: one swarm per zone, at once (each walks there through no portal: the
-    // bench zones have none, so every swarm is put in its zone by name below).
+    // Several zones: one swarm per zone, at once, each walking from the lobby into its field.
+    // Every swarm starts measuring once all of them are in their zones and scattered.
+    let ready = 0;
+    let allReady!: () => void;
+    const everyoneReady = new Promise<void>((resolve) => (allReady = resolve));
+    const barrier = async () => {
+      if (++ready === zones) allReady();
+      await everyoneReady;
+    };
     const swarms = Array.from({ length: zones }, (_, z) =>
       runSwarm({
         url: server.url,
+        zone: zones > 1 ? `field${z + 1}` : undefined,
         count: Math.min(perZone, players - z * perZone),
         durationSeconds: plan.duration,
         scatterSeconds: plan.scatter,
@@ -305,9 +341,10 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
         namePrefix: `B${z}`,
         onMeasure:
           z > 0
-            ? undefined
+            ? (phase) => (phase === "start" ? barrier() : undefined)
             : async (phase) => {
                 if (phase === "start") {
+                  await barrier();
                   const text = await scrape(server.url);
                   tick0 = readHistogram(text, "oatnut_tick_duration_seconds");
                   patch0 = readHistogram(text, "oatnut_patch_duration_seconds");
@@ -425,17 +462,28 @@ async function runNaive(players: number, mode: "perMove" | "batched"): Promise<R
 }
 
 /** Runs `once` `plan.repeat` times and keeps the median of every figure. */
-async function repeated(label: string, once: () => Promise<RunResult>): Promise<RunResult> {
+const failedRuns: string[] = [];
+
+async function repeated(label: string, once: () => Promise<RunResult>): Promise<RunResult | undefined> {
   const runs: RunResult[] = [];
   for (let i = 0; i < plan.repeat; i++) {
     log(`${label}: run ${i + 1} of ${plan.repeat}`);
-    const run = await once();
+    let run: RunResult;
+    try {
+      run = await once();
+    } catch (error) {
+      // One broken run must not lose the others: it is reported and left out.
+      log(`  failed: ${(error as Error).message.split("\n").slice(0, 3).join(" / ")}`);
+      failedRuns.push(`${label}: ${(error as Error).message.split("\n")[0]}`);
+      continue;
+    }
     log(
       `  cpu ${run.cpuPercent.toFixed(0)}%  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
         `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}  bots cpu ${run.botsCpuPercent.toFixed(0)}%`,
     );
     runs.push(run);
   }
+  if (runs.length === 0) return undefined;
   const keys = Object.keys(runs[0]) as Array<keyof RunResult>;
   return Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => run[key]))])) as unknown as RunResult;
 }
@@ -455,14 +503,51 @@ const series: Record<"aoi" | "noAoi" | "naive" | "naiveBatched" | "process", Rec
   naiveBatched: {},
   process: {},
 };
-for (const n of plan.aoi) series.aoi[n] = await repeated(`OatNut, ${n} players in one zone`, () => runOatNut(n, VIEW_RADIUS));
-for (const n of plan.noAoi) series.noAoi[n] = await repeated(`OatNut without area of interest, ${n} players`, () => runOatNut(n, 10_000));
-for (const n of plan.batched) series.naiveBatched[n] = await repeated(`naive batched, ${n} players`, () => runNaive(n, "batched"));
-for (const n of plan.naive) series.naive[n] = await repeated(`naive per move, ${n} players`, () => runNaive(n, "perMove"));
-for (const n of plan.process) series.process[n] = await repeated(`OatNut, ${n} players over 4 zones`, () => runOatNut(n, VIEW_RADIUS, 4));
+/** Measures each size of one series, keeping the sizes that gave at least one run. */
+async function measure(
+  record: Record<number, RunResult>,
+  sizes: number[],
+  label: (n: number) => string,
+  once: (n: number) => Promise<RunResult>,
+) {
+  for (const n of sizes) {
+    const result = await repeated(label(n), () => once(n));
+    if (result) record[n] = result;
+  }
+}
+await measure(
+  series.aoi,
+  plan.aoi,
+  (n) => `OatNut, ${n} players in one zone`,
+  (n) => runOatNut(n, VIEW_RADIUS),
+);
+await measure(
+  series.noAoi,
+  plan.noAoi,
+  (n) => `OatNut without area of interest, ${n} players`,
+  (n) => runOatNut(n, 10_000),
+);
+await measure(
+  series.naiveBatched,
+  plan.batched,
+  (n) => `naive batched, ${n} players`,
+  (n) => runNaive(n, "batched"),
+);
+await measure(
+  series.naive,
+  plan.naive,
+  (n) => `naive per move, ${n} players`,
+  (n) => runNaive(n, "perMove"),
+);
+await measure(
+  series.process,
+  plan.process,
+  (n) => `OatNut, ${n} players over 4 zones`,
+  (n) => runOatNut(n, VIEW_RADIUS, 4),
+);
 
 const holds = (run: RunResult) => run.failed === 0 && run.tickP99Ms <= TICK_BUDGET_MS && run.patchesPerSecondMin >= 18;
-const zoneCapacity = Math.max(0, ...plan.aoi.filter((n) => holds(series.aoi[n])));
+const zoneCapacity = Math.max(0, ...plan.aoi.filter((n) => series.aoi[n] && holds(series.aoi[n])));
 const at = (record: Record<number, RunResult>, n: number) => record[n];
 const nearest = (record: Record<number, RunResult>, n: number) => {
   const keys = Object.keys(record).map(Number);
@@ -526,6 +611,7 @@ const results = {
   ),
   cpuPerPlayerVsNaiveBatched: aoi100 && batched100 ? +(perPlayerCpu(aoi100) / perPlayerCpu(batched100)).toFixed(2) : null,
   joinLatencyMsP99: biggestAoi ? Math.round(biggestAoi.joinLatencyMsP99) : null,
+  failedRuns,
   runs: series,
 };
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
@@ -627,7 +713,7 @@ CPU is CPU time (user + system, from /proc) over the measurement, in % of one co
 start and end of the measurement.
 
 ## Summary
-
+${failedRuns.length ? `\n**Runs that failed** (left out of the medians): ${failedRuns.join("; ")}\n` : ""}
 - **Zone capacity: ${fmt(zoneCapacity)} walkers** in one zone on one core with tick + patch p99 ≤ ${TICK_BUDGET_MS} ms, every bot
   joined and the slowest client getting ≥ 18 patches/s (of the sizes measured: ${plan.aoi.join(", ")}).
 - Bytes per client per second at 100 players: OatNut ${fmt(aoi100?.bytesPerClientPerSecond ?? NaN)}, naive batched
