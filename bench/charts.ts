@@ -113,12 +113,12 @@ function axes(
   return out;
 }
 
-/** A legend box in the plot's top-left corner, one row per entry. */
-function legend(entries: Array<{ name: string; color: string }>): string[] {
-  const x = MARGIN.left + 12;
-  const y = MARGIN.top + 10;
+/** A legend box in the plot's top-right corner (where growing series rarely are), one row per entry. */
+function legend(entries: Array<{ name: string; color: string }>, width: number): string[] {
   const rowHeight = 18;
   const widest = Math.max(...entries.map((e) => e.name.length));
+  const x = width - MARGIN.right - 12 - (36 + widest * 7);
+  const y = MARGIN.top + 10;
   const out = [
     `<rect x="${x}" y="${y}" width="${36 + widest * 7}" height="${entries.length * rowHeight + 8}" fill="#FFFFFF" fill-opacity="0.9" stroke="${GRID}"/>`,
   ];
@@ -185,7 +185,12 @@ export function lineChart(options: LineChartOptions): string {
       );
     }
   });
-  body.push(...legend(series.map((s, i) => ({ name: s.name, color: COLORS[i % COLORS.length] }))));
+  body.push(
+    ...legend(
+      series.map((s, i) => ({ name: s.name, color: COLORS[i % COLORS.length] })),
+      width,
+    ),
+  );
   return svgDocument(width, height, options.title, body);
 }
 

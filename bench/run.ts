@@ -7,6 +7,7 @@
  *   options: --repeat <n> --duration <s> --aoi 100,300,500 --no-aoi 25,100 --naive 10,25
  *            --batched 25,100 --process 1000 --out <dir> --server-env KEY=VALUE (repeatable)
  *            --profile (a CPU profile of each OatNut server run, under <out>/profiles)
+ *            --from <results.json> (write the report and charts again from saved results)
  *
  * Each server runs in its own process, pinned to CPU 0 with taskset where the machine has
  * two CPUs or more; this process (the bots) moves itself to CPU 1. Servers: the OatNut
@@ -22,6 +23,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -52,6 +54,8 @@ const { values: args } = parseArgs({
     batched: { type: "string" },
     process: { type: "string" },
     out: { type: "string" },
+    /** Write the report again from a saved results.json, without measuring. */
+    from: { type: "string" },
     /** Write a CPU profile of each OatNut server run (node --cpu-prof) under <out>/profiles. */
     profile: { type: "boolean" },
     /** KEY=VALUE for the OatNut server's environment (repeatable): to measure a lever off and on. */
@@ -194,8 +198,20 @@ function benchZones(viewRadius: number, zones = 1): string {
   });
 }
 
+/** A port nothing listens on now (the system picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 async function startOatNut(zonesDir: string): Promise<Server> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-bench-"));
   const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.join(outDir, "profiles")}`] : [];
   const child = spawn(
@@ -490,12 +506,14 @@ async function repeated(label: string, once: () => Promise<RunResult>): Promise<
 
 // ---------------------------------------------------------------- the comparison
 
-if (!fs.existsSync(SERVER_BUNDLE)) {
+if (!args.from && !fs.existsSync(SERVER_BUNDLE)) {
   console.error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first (npm run bench does)`);
   process.exit(1);
 }
-const loadBefore = os.loadavg();
-const started = new Date();
+/** A saved comparison (--from): its report is written again, nothing is measured. */
+const saved = args.from ? JSON.parse(fs.readFileSync(args.from, "utf8")) : undefined;
+const loadBefore: number[] = saved?.loadAverage.before ?? os.loadavg();
+const started = saved ? new Date(saved.date) : new Date();
 const series: Record<"aoi" | "noAoi" | "naive" | "naiveBatched" | "process", Record<number, RunResult>> = {
   aoi: {},
   noAoi: {},
@@ -515,36 +533,46 @@ async function measure(
     if (result) record[n] = result;
   }
 }
-await measure(
-  series.aoi,
-  plan.aoi,
-  (n) => `OatNut, ${n} players in one zone`,
-  (n) => runOatNut(n, VIEW_RADIUS),
-);
-await measure(
-  series.noAoi,
-  plan.noAoi,
-  (n) => `OatNut without area of interest, ${n} players`,
-  (n) => runOatNut(n, 10_000),
-);
-await measure(
-  series.naiveBatched,
-  plan.batched,
-  (n) => `naive batched, ${n} players`,
-  (n) => runNaive(n, "batched"),
-);
-await measure(
-  series.naive,
-  plan.naive,
-  (n) => `naive per move, ${n} players`,
-  (n) => runNaive(n, "perMove"),
-);
-await measure(
-  series.process,
-  plan.process,
-  (n) => `OatNut, ${n} players over 4 zones`,
-  (n) => runOatNut(n, VIEW_RADIUS, 4),
-);
+if (saved) {
+  Object.assign(series, saved.runs);
+  plan.aoi = Object.keys(series.aoi).map(Number);
+  Object.assign(
+    plan,
+    saved.settings && { repeat: saved.settings.repeat, duration: saved.settings.durationSeconds, scatter: saved.settings.scatterSeconds },
+  );
+  failedRuns.push(...(saved.failedRuns ?? []));
+} else {
+  await measure(
+    series.aoi,
+    plan.aoi,
+    (n) => `OatNut, ${n} players in one zone`,
+    (n) => runOatNut(n, VIEW_RADIUS),
+  );
+  await measure(
+    series.noAoi,
+    plan.noAoi,
+    (n) => `OatNut without area of interest, ${n} players`,
+    (n) => runOatNut(n, 10_000),
+  );
+  await measure(
+    series.naiveBatched,
+    plan.batched,
+    (n) => `naive batched, ${n} players`,
+    (n) => runNaive(n, "batched"),
+  );
+  await measure(
+    series.naive,
+    plan.naive,
+    (n) => `naive per move, ${n} players`,
+    (n) => runNaive(n, "perMove"),
+  );
+  await measure(
+    series.process,
+    plan.process,
+    (n) => `OatNut, ${n} players over 4 zones`,
+    (n) => runOatNut(n, VIEW_RADIUS, 4),
+  );
+}
 
 const holds = (run: RunResult) => run.failed === 0 && run.tickP99Ms <= TICK_BUDGET_MS && run.patchesPerSecondMin >= 18;
 const zoneCapacity = Math.max(0, ...plan.aoi.filter((n) => series.aoi[n] && holds(series.aoi[n])));
@@ -570,11 +598,12 @@ function perPlayer(total: (run: RunResult) => number, single: (run: RunResult) =
   if (!smallestAoi || smallestAoi === biggestAoi) return Math.round(single(biggestAoi));
   return Math.round((total(biggestAoi) - total(smallestAoi)) / (biggestAoi.players - smallestAoi.players));
 }
-const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() || "unknown";
+const commit: string =
+  saved?.commit ?? (spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() || "unknown");
 const results = {
   date: started.toISOString(),
   commit,
-  machine: {
+  machine: saved?.machine ?? {
     cpus: os.cpus().length,
     model: os.cpus()[0]?.model ?? "unknown",
     memoryGB: Math.round(os.totalmem() / 2 ** 30),
@@ -582,7 +611,7 @@ const results = {
     os: `${os.type()} ${os.release()}`,
     pinned,
   },
-  loadAverage: { before: loadBefore.map((v) => +v.toFixed(2)), after: os.loadavg().map((v) => +v.toFixed(2)) },
+  loadAverage: saved?.loadAverage ?? { before: loadBefore.map((v) => +v.toFixed(2)), after: os.loadavg().map((v) => +v.toFixed(2)) },
   settings: {
     zonePx: ZONE_TILES * TILE_SIZE,
     viewRadius: VIEW_RADIUS,
@@ -705,7 +734,7 @@ Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)} at commit 
 [bench/results.json](${path.relative(outDir, resultsFile)}). Rerun it to check them on your machine.
 
 Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGB} GB, ${results.machine.os}, Node ${results.machine.node}.
-${pinned ? "Each server ran alone on CPU 0 (`taskset -c 0`), the bots on CPU 1." : "**Not pinned** (taskset or a second CPU missing): servers and bots shared the CPUs."}
+${results.machine.pinned ? "Each server ran alone on CPU 0 (`taskset -c 0`), the bots on CPU 1." : "**Not pinned** (taskset or a second CPU missing): servers and bots shared the CPUs."}
 Load average before and after: ${results.loadAverage.before.join(", ")} → ${results.loadAverage.after.join(", ")}.
 Each figure is the median of ${plan.repeat} run(s) of ${plan.duration} s, after the bots joined and scattered for ${plan.scatter} s.
 CPU is CPU time (user + system, from /proc) over the measurement, in % of one core. Tick + patch p99 is

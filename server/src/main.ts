@@ -65,7 +65,14 @@ const server = await createGameServer({ config, engine, saves }).catch(async (er
   await engine.stop();
   return cannotStart(`the zones in ${config.zonesDir} have problems (run npm run zones:check):\n${error.message}`);
 });
-await server.listen(config.port);
+// Colyseus logs a failed listen (a port in use) and waits forever: stop instead, saying why.
+const httpServer = (server.transport as unknown as { server?: import("node:http").Server }).server;
+const listenFailed = new Promise<never>((_, reject) => httpServer?.once("error", reject));
+await Promise.race([server.listen(config.port), listenFailed]).catch(async (error: NodeJS.ErrnoException) => {
+  await engine.stop().catch(() => {});
+  const why = error.code === "EADDRINUSE" ? "another program (another OatNut?) uses it; stop it or set PORT" : error.message;
+  await cannotStart(`cannot listen on port ${config.port}: ${why}`);
+});
 logger.info(`OatNut is listening on http://localhost:${config.port} (${config.nodeEnv})`);
 const liveness = startLivenessMonitor({ watchdogSeconds: config.watchdogSeconds, errorLog: path.join(config.logDir, "errors.log") });
 if (!liveness.watchdog) logger.info("event-loop watchdog off (WATCHDOG_SECONDS=0, or a debugger is attached)");

@@ -9,6 +9,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
@@ -343,5 +344,23 @@ describe("failing loudly", () => {
     const broken = await startExpectingFailure({ MONGODB_ENGINE: "jongodb", DATA_DIR: dataDir });
     assert.equal(broken.code, 1);
     assert.match(broken.output, /OatNut cannot start: no database: no whole snapshot in .*embedded .*Move the damaged files away/);
+  });
+
+  it("stops start-up with status 1 and says so when its port is taken, instead of waiting forever", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-fail-"));
+    dirs.push(dataDir);
+    const taken = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, resolve));
+    try {
+      const result = await startExpectingFailure({ PORT: String(port), DATA_DIR: dataDir });
+      assert.equal(result.code, 1, result.output);
+      assert.match(
+        result.output,
+        new RegExp(`OatNut cannot start: cannot listen on port ${port}: another program \\(another OatNut\\?\\) uses it`),
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
