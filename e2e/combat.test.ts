@@ -344,7 +344,14 @@ describe("fighting in the browser", () => {
     const eid = (await snapshot(carol)).self!.eid;
     const dead = await waitForSnapshot(carol, (s) => s.self!.dead && s.deathScreen, "Carol dies", 90_000);
     assert.equal(dead.self!.hp, 0);
-    assert.equal(dead.self!.xp, 8 - Math.floor(8 * DEATH_XP_PENALTY), "the death penalty took its share of this level's XP");
+    // On a slow machine the first death screen can come and go between two looks, and the
+    // forest's spawn is a short walk from the den (issue 14): Carol may be seen at her second
+    // death. The penalty is taken at each, from what was left.
+    const deaths = dead.lastEvents.filter((e) => e.type === "death" && e.eid === eid).length;
+    assert.ok(deaths >= 1, "a death cue");
+    let expectedXp = 8;
+    for (let i = 0; i < deaths; i++) expectedXp -= Math.floor(expectedXp * DEATH_XP_PENALTY);
+    assert.equal(dead.self!.xp, expectedXp, `the death penalty took its share of this level's XP at each of ${deaths} death(s)`);
     assert.equal(dead.self!.level, 1, "never a level");
     await carol.locator("#death-screen").waitFor({ state: "visible" });
     assert.match(await carol.locator("#death-screen h2").innerText(), /You died/);
