@@ -23,12 +23,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { TILE_SIZE } from "@oatnut/shared";
-import { loadZonesFromDisk } from "@oatnut/shared/node";
+import { freePort, loadZonesFromDisk } from "@oatnut/shared/node";
 import { writeZones } from "../server/test/zoneFixtures.ts";
 import { barChart, lineChart } from "./charts.ts";
 import { cpuSeconds, histogramDelta, median, quantile, readGauge, readHistogram, rssBytes, type Histogram } from "./measure.ts";
@@ -195,18 +194,6 @@ function benchZones(viewRadius: number, zones = 1): string {
         targetSpawn: "default",
       })),
     },
-  });
-}
-
-/** A port nothing listens on now (the system picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 

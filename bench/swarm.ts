@@ -17,10 +17,10 @@ import {
   Skill,
   SKILLS,
   TICK_RATE,
-  isSolidTile,
+  seededRandom,
+  tilePath,
   type CharacterSummary,
   type ZoneCatalog,
-  type ZoneMap,
 } from "@oatnut/shared";
 
 export interface SwarmOptions {
@@ -102,18 +102,6 @@ function frameBytes(data: unknown): number {
   return 0;
 }
 
-/** A small seeded PRNG (mulberry32): the same seed, the same walks. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -146,55 +134,6 @@ async function request(url: string, method: string, path: string, token?: string
     throw new SwarmError(`${method} ${path}: ${response.status} ${error}`);
   }
   return parsed;
-}
-
-/** Tile steps from `from` to any tile inside one of `goals` (breadth-first), as tile centres. */
-function pathTo(
-  map: ZoneMap,
-  from: { x: number; y: number },
-  goals: ReadonlyArray<{ x: number; y: number; width: number; height: number }>,
-): Array<{ x: number; y: number }> | null {
-  const size = map.tileSize;
-  const cols = map.width;
-  const rows = map.height;
-  const start = Math.floor(from.y / size) * cols + Math.floor(from.x / size);
-  const isGoal = (col: number, row: number) =>
-    goals.some(
-      (g) =>
-        (col + 0.5) * size >= g.x &&
-        (col + 0.5) * size <= g.x + g.width &&
-        (row + 0.5) * size >= g.y &&
-        (row + 0.5) * size <= g.y + g.height,
-    );
-  const previous = new Int32Array(cols * rows).fill(-2);
-  previous[start] = -1;
-  const queue = [start];
-  for (let head = 0; head < queue.length; head++) {
-    const cell = queue[head];
-    const col = cell % cols;
-    const row = Math.floor(cell / cols);
-    if (isGoal(col, row)) {
-      const path = [];
-      for (let at = cell; at !== -1; at = previous[at])
-        path.push({ x: ((at % cols) + 0.5) * size, y: (Math.floor(at / cols) + 0.5) * size });
-      return path.reverse();
-    }
-    for (const [dc, dr] of [
-      [1, 0],
-      [-1, 0],
-      [0, 1],
-      [0, -1],
-    ]) {
-      const c = col + dc;
-      const r = row + dr;
-      if (c < 0 || r < 0 || c >= cols || r >= rows) continue;
-      const next = r * cols + c;
-      if (previous[next] !== -2 || isSolidTile(map, c, r)) continue;
-      previous[next] = cell;
-      queue.push(next);
-    }
-  }
-  return null;
 }
 
 /** The first portal hop of the shortest zone-to-zone route, or null when there is none. */
@@ -417,7 +356,7 @@ class Bot {
       if (!hop) throw new SwarmError(`no way through portals from ${this.zone} to ${this.options.zone}`);
       const map = zones.get(this.zone).map;
       this.route =
-        pathTo(
+        tilePath(
           map,
           me,
           map.portals.filter((p) => p.targetZone === hop),
@@ -463,9 +402,9 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
     );
   }
   const settings = { ...options, zones };
-  const random = rng(options.seed ?? Date.now());
+  const random = seededRandom(options.seed ?? Date.now());
   const progress = options.onProgress ?? (() => {});
-  const bots = Array.from({ length: options.count }, (_, i) => new Bot(i, settings, rng(Math.floor(random() * 2 ** 32) + i)));
+  const bots = Array.from({ length: options.count }, (_, i) => new Bot(i, settings, seededRandom(Math.floor(random() * 2 ** 32) + i)));
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   let failed = 0;

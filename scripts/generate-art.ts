@@ -20,10 +20,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ITEMS, MONSTERS } from "@oatnut/shared";
+import { ITEMS, MONSTERS, seededRandom } from "@oatnut/shared";
 import { paintFirebolt, paintItemIcon, paintMonsterSheet } from "./creatureArt.ts";
 import { encodePng } from "./png.ts";
-import { Img, makeRng, mix, seedOf, shade, tileNoise, type Rgb } from "./pixels.ts";
+import { Img, mix, seedOf, shade, tileNoise, type Rgb } from "./pixels.ts";
 import { COLUMNS, EDGE, TILE_SIZE, TILES, tileId, type TileDef } from "./tileset.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -56,7 +56,7 @@ const CLIFF = { outline: 0x2e261f, dark: 0x594a3b, mid: 0x74624e, light: 0x8f7c6
 function noiseFill(img: Img, seed: number, colors: Rgb[], thresholds: number[], grain = 0.12): void {
   const coarse = tileNoise(seed, 32, 4);
   const fine = tileNoise(seed ^ 0x5bd1e995, 32, 8);
-  const rng = makeRng(seed ^ 0x1234567);
+  const rng = seededRandom(seed ^ 0x1234567);
   for (let y = 0; y < S; y++) {
     for (let x = 0; x < S; x++) {
       const v = coarse(x, y) * 0.65 + fine(x, y) * 0.35 + (rng() - 0.5) * grain;
@@ -172,7 +172,7 @@ function paintWater(frame: number): Painter {
   return (img) => {
     img.wrap = true;
     noiseFill(img, 4242, [WATER.deep, WATER.mid, WATER.light], [0.32, 0.78], 0.06);
-    const crests = makeRng(777);
+    const crests = seededRandom(777);
     const phase = (frame / 3) * Math.PI * 2;
     for (let i = 0; i < 7; i++) {
       const x0 = Math.floor(crests() * 32);
@@ -184,7 +184,7 @@ function paintWater(frame: number): Painter {
       for (let k = 0; k < len; k++) img.px(x0 + dx + k, y0 + dy, WATER.light);
       for (let k = 1; k < len - 1; k++) img.px(x0 + dx + k, y0 + dy - 1, WATER.crest);
     }
-    const sparkle = makeRng(31 + frame * 17);
+    const sparkle = seededRandom(31 + frame * 17);
     for (let i = 0; i < 3; i++) img.px(Math.floor(sparkle() * 32), Math.floor(sparkle() * 32), WATER.sparkle, 0.9);
     img.wrap = false;
   };
@@ -1178,7 +1178,7 @@ const paintCobweb: Painter = (img) => {
 /** Forest canopy: a seamless mass of clumps, carved where a side is open (mask bits). */
 function paintForest(mask: number): Painter {
   return (img) => {
-    const rng = makeRng(8080);
+    const rng = seededRandom(8080);
     const fill = new Img(S, S);
     fill.wrap = true;
     fill.rect(0, 0, S, S, LEAF.deep);
@@ -1389,7 +1389,7 @@ export function paintTileset(): Img {
   const done = new Set<string>();
   for (const { top, bottom, paint } of Object.values(TALL)) {
     const tall = new Img(S, 2 * S);
-    paint(tall, makeRng(seedOf(top)));
+    paint(tall, seededRandom(seedOf(top)));
     place(tileId(top), tall.crop(0, 0, S, S));
     place(tileId(bottom), tall.crop(0, S, S, S));
     done.add(top).add(bottom);
@@ -1399,7 +1399,7 @@ export function paintTileset(): Img {
     const painter = PAINTERS[tile.name];
     if (!painter) throw new Error(`no painter for tile "${tile.name}"`);
     const img = new Img(S, S);
-    painter(img, makeRng(seedOf(tile.name)));
+    painter(img, seededRandom(seedOf(tile.name)));
     place(id, img);
   });
   return atlas;

@@ -1,23 +1,12 @@
 /**
  * Pixel-art drawing helpers for the art generator: an RGBA image with alpha blending,
- * shapes that land on whole pixels, an auto-outline, colour maths, a seeded PRNG and
- * tileable value noise. Everything is deterministic.
+ * shapes that land on whole pixels, an auto-outline, colour maths and tileable value noise
+ * (seeded by the shared `seededRandom`). Everything is deterministic.
  */
+import { seededRandom } from "@oatnut/shared";
 
 /** 0xRRGGBB */
 export type Rgb = number;
-
-/** mulberry32: a small, fast, deterministic PRNG returning [0, 1). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stable seed from a string (FNV-1a). */
 export function seedOf(text: string): number {
@@ -53,7 +42,7 @@ export function shade(color: Rgb, factor: number): Rgb {
  * `period`-pixel square, smoothly interpolated; wraps, so tiles built with it tile.
  */
 export function tileNoise(seed: number, period = 32, cells = 4): (x: number, y: number) => number {
-  const rng = makeRng(seed);
+  const rng = seededRandom(seed);
   const lattice = Array.from({ length: cells * cells }, () => rng());
   const at = (cx: number, cy: number) => lattice[(((cy % cells) + cells) % cells) * cells + (((cx % cells) + cells) % cells)];
   const smooth = (t: number) => t * t * (3 - 2 * t);

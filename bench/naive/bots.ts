@@ -18,11 +18,10 @@
  *
  *   node --import tsx bench/naive/bots.ts --url http://127.0.0.1:PORT --count 25 --duration 10 [--seed 1] [--ramp N]
  */
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { seededRandom } from "@oatnut/shared";
 import { io, type Socket } from "socket.io-client";
-import { mulberry32, randomInt } from "./random.ts";
+import { isMain, randomInt } from "./util.ts";
 
 export interface NaiveBotsOptions {
   url: string;
@@ -179,7 +178,7 @@ class Bot {
 export async function runNaiveBots(options: NaiveBotsOptions): Promise<NaiveBotsResult> {
   const { url, count, durationSeconds, onProgress = () => {} } = options;
   const seed = options.seed ?? 1;
-  const bots = Array.from({ length: count }, (_, i) => new Bot(url, `Bot_${i}`, mulberry32(seed * 100_003 + i)));
+  const bots = Array.from({ length: count }, (_, i) => new Bot(url, `Bot_${i}`, seededRandom(seed * 100_003 + i)));
   const outcomes: Array<Promise<boolean>> = [];
   try {
     if (options.rampPerSecond && options.rampPerSecond > 0) {
@@ -234,17 +233,7 @@ export async function runNaiveBots(options: NaiveBotsOptions): Promise<NaiveBots
   }
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       url: { type: "string" },

@@ -23,9 +23,7 @@
  * and closes cleanly on SIGTERM/SIGINT.
  */
 import http from "node:http";
-import { realpathSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Server } from "socket.io";
 import {
@@ -36,10 +34,11 @@ import {
   isWalkable,
   maxHpForLevel,
   parseTextMap,
+  seededRandom,
   stepMovement,
   type MoveIntent,
 } from "@oatnut/shared";
-import { mulberry32, randomInt } from "./random.ts";
+import { isMain, randomInt } from "./util.ts";
 
 export type NaiveMode = "perMove" | "batched";
 
@@ -87,7 +86,8 @@ const MAX_NAME_LENGTH = 32;
 /** How a state message starts, as engine.io gets it from Socket.IO (EVENT packet, main namespace). */
 const STATE_PACKET_PREFIX = '2["state",';
 
-interface NaivePlayer {
+/** A player as the naive server holds it and sends it (the whole state is an array of these). */
+export interface NaivePlayer {
   id: number;
   name: string;
   x: number;
@@ -128,7 +128,7 @@ export async function startNaiveServer(options: NaiveServerOptions): Promise<Nai
   const { mode } = options;
   if (mode !== "perMove" && mode !== "batched") throw new Error(`unknown mode ${String(mode)}`);
   const map = openZone();
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const players = new Map<string, NaivePlayer>();
   let nextId = 1;
   const counters = { emits: 0, bytesEmitted: 0, moves: 0, rejectedMoves: 0 };
@@ -277,17 +277,7 @@ export async function startNaiveServer(options: NaiveServerOptions): Promise<Nai
   };
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       mode: { type: "string", default: "perMove" },

@@ -9,11 +9,10 @@
  * the embedded database. Counts every WebSocket frame a client receives after the
  * first state (patches, messages), divided by the measured time.
  */
-import { TILE_SIZE } from "@oatnut/shared";
+import { TILE_SIZE, seededRandom } from "@oatnut/shared";
 import { startTestGame } from "../test/helpers.ts";
 import { joinBots } from "./bots.ts";
 import { writeZones } from "../test/zoneFixtures.ts";
-import { makeRng } from "../../scripts/pixels.ts";
 
 const bots = Number(process.argv[2] ?? 50);
 const seconds = Number(process.argv[3] ?? 10);
@@ -28,7 +27,7 @@ function world(viewRadius: number): string {
 
 async function run(viewRadius: number): Promise<{ bytesPerClientPerSecond: number; visibleAverage: number }> {
   const game = await startTestGame({ ZONES_DIR: world(viewRadius), AUTOSAVE_SECONDS: "3600" });
-  const random = makeRng(42); // the same seed in both runs: the same placements and walks
+  const random = seededRandom(42); // the same seed in both runs: the same placements and walks
   const rooms = await joinBots(game, bots, "Bot", () => ({
     x: (2 + random() * (SIZE - 4)) * TILE_SIZE,
     y: (2 + random() * (SIZE - 4)) * TILE_SIZE,

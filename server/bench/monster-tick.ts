@@ -10,12 +10,11 @@
  * the whole tick (all systems) is reported next to it. Players are healed every second
  * so the fights go on for the whole run.
  */
-import { TILE_SIZE } from "@oatnut/shared";
+import { TILE_SIZE, seededRandom } from "@oatnut/shared";
 import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
 import { startTestGame } from "../test/helpers.ts";
 import { joinBots } from "./bots.ts";
 import { writeZones } from "../test/zoneFixtures.ts";
-import { makeRng } from "../../scripts/pixels.ts";
 
 const counts = String(process.argv[2] ?? "50,200,800")
   .split(",")
@@ -47,7 +46,7 @@ function world(monsters: number): string {
 
 async function run(monsters: number) {
   const game = await startTestGame({ ZONES_DIR: world(monsters), AUTOSAVE_SECONDS: "3600" });
-  const random = makeRng(7);
+  const random = seededRandom(7);
   const rooms = await joinBots(game, players, "Hunter", () => ({
     x: (4 + random() * (SIZE - 8)) * TILE_SIZE,
     y: (4 + random() * (SIZE - 8)) * TILE_SIZE,

@@ -2,13 +2,13 @@
  * Test helpers: a database per test file (the embedded jongodb engine, or the MongoDB of
  * MONGODB_URI with a fresh database name), a booted game server, and HTTP shortcuts.
  */
-import net from "node:net";
 import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 import { ColyseusTestServer } from "@colyseus/testing";
 import { matchMaker } from "@colyseus/core";
 import mongoose from "mongoose";
+import { freePort } from "@oatnut/shared/node";
 import { loadConfig, type Config } from "../src/config.ts";
 import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
 import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
@@ -20,17 +20,8 @@ import { testWorld } from "./zoneFixtures.ts";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-0123456789";
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on loopback (tests import it from here). */
+export { freePort };
 
 /** Replaces the database name in a MongoDB URI. */
 export function withDatabaseName(uri: string, name: string): string {

@@ -6,19 +6,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { io, type Socket } from "socket.io-client";
-import { startNaiveServer, type NaiveMode, type NaiveStats } from "../../bench/naive/server.ts";
+import { startNaiveServer, type NaiveMode, type NaivePlayer, type NaiveStats } from "../../bench/naive/server.ts";
 import { runNaiveBots, type NaiveBotsResult } from "../../bench/naive/bots.ts";
-
-interface WirePlayer {
-  id: number;
-  name: string;
-  x: number;
-  y: number;
-  facing: number;
-  hp: number;
-  maxHp: number;
-  level: number;
-}
 
 async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -39,8 +28,8 @@ async function stats(port: number): Promise<NaiveStats> {
 /** A plain Socket.IO client keeping the last state it received. */
 function connect(port: number) {
   const socket: Socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], reconnection: false, forceNew: true });
-  const client = { socket, states: 0, last: undefined as { players: WirePlayer[] } | undefined };
-  socket.on("state", (state: { players: WirePlayer[] }) => {
+  const client = { socket, states: 0, last: undefined as { players: NaivePlayer[] } | undefined };
+  socket.on("state", (state: { players: NaivePlayer[] }) => {
     client.states++;
     client.last = state;
   });

@@ -7,3 +7,4 @@ export * from "./movement.ts";
 export * from "./rules.ts";
 export * from "./actions.ts";
 export * from "./zones/index.ts";
+export * from "./random.ts";

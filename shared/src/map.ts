@@ -26,6 +26,73 @@ export function lineOfSight(map: CollisionMap, a: { x: number; y: number }, b: {
   return true;
 }
 
+/** The four tiles a character can step to from a tile. */
+const NEIGHBOURS = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+] as const;
+
+/**
+ * Walks the walkable tiles (4-connected) from the tile under `from`, breadth first. Answers,
+ * for each tile (index `row * width + col`), the tile it was first reached from: -1 for the
+ * start, -2 for a tile not reached. With `isGoal`, stops at the first tile it accepts (the
+ * nearest) and answers its index as `found`; otherwise `found` is -1. Nothing is reached from
+ * a solid tile.
+ */
+export function searchTiles(
+  map: CollisionMap,
+  from: { x: number; y: number },
+  isGoal?: (col: number, row: number) => boolean,
+): { previous: Int32Array; found: number } {
+  const previous = new Int32Array(map.width * map.height).fill(-2);
+  const startCol = Math.floor(from.x / map.tileSize);
+  const startRow = Math.floor(from.y / map.tileSize);
+  if (isSolidTile(map, startCol, startRow)) return { previous, found: -1 };
+  const start = startRow * map.width + startCol;
+  previous[start] = -1;
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const cell = queue[head];
+    const col = cell % map.width;
+    const row = (cell - col) / map.width;
+    if (isGoal?.(col, row)) return { previous, found: cell };
+    for (const [dc, dr] of NEIGHBOURS) {
+      const c = col + dc;
+      const r = row + dr;
+      if (isSolidTile(map, c, r) || previous[r * map.width + c] !== -2) continue;
+      previous[r * map.width + c] = cell;
+      queue.push(r * map.width + c);
+    }
+  }
+  return { previous, found: -1 };
+}
+
+/**
+ * A shortest walk over tiles from `from` to a tile whose centre lies in one of `areas` (world
+ * pixels, e.g. portals), as the centres of the tiles on the way; null when none can be reached.
+ */
+export function tilePath(
+  map: CollisionMap,
+  from: { x: number; y: number },
+  areas: ReadonlyArray<{ x: number; y: number; width: number; height: number }>,
+): Array<{ x: number; y: number }> | null {
+  const size = map.tileSize;
+  const inside = (col: number, row: number) =>
+    areas.some((a) => {
+      const x = (col + 0.5) * size;
+      const y = (row + 0.5) * size;
+      return x >= a.x && x <= a.x + a.width && y >= a.y && y <= a.y + a.height;
+    });
+  const { previous, found } = searchTiles(map, from, inside);
+  if (found < 0) return null;
+  const path = [];
+  for (let at = found; at !== -1; at = previous[at])
+    path.push({ x: ((at % map.width) + 0.5) * size, y: (Math.floor(at / map.width) + 0.5) * size });
+  return path.reverse();
+}
+
 /** A small map written as text: collision and one spawn point. */
 export interface TextMap extends CollisionMap {
   readonly spawn: { readonly x: number; readonly y: number };

@@ -2,6 +2,7 @@
  * Node-only helpers of the shared workspace (never imported by the browser client).
  */
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { loadZoneCatalog, type ZoneCatalog, type ZoneFiles } from "./zones/catalog.ts";
 
@@ -27,4 +28,16 @@ export function zoneFilesFromDisk(dir: string): ZoneFiles {
 /** Loads the zone catalog of a folder on disk. */
 export function loadZonesFromDisk(dir: string = SHIPPED_ZONES_DIR): ZoneCatalog {
   return loadZoneCatalog(zoneFilesFromDisk(dir));
+}
+
+/** A TCP port nothing listens on now on loopback (the system picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -23,6 +23,7 @@ import {
   TICK_RATE,
   TICK_SECONDS,
   ZoneState,
+  seededRandom,
   type CombatEvent,
   type MoveInput,
   type Position,
@@ -162,18 +163,6 @@ function buildZone(options: StubZoneOptions): ZoneDefinition {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A small seedable random source (mulberry32): the same seed, the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class StubZone implements ZoneContext {

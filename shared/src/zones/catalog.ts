@@ -6,6 +6,7 @@
  *   tilesets/overworld.tsj, overworld.png
  *   town/zone.json, town/map.tmj      (the zone id is the folder name)
  */
+import { searchTiles } from "../map.ts";
 import { isWalkable } from "../movement.ts";
 import { readMonsterArea } from "../actions.ts";
 import {
@@ -224,34 +225,9 @@ export function checkZoneCatalog(catalog: ZoneCatalog): ZoneProblem[] {
   return problems;
 }
 
-/** Tiles a character can walk to from a point (4-connected walkable tiles). */
+/** Tiles a character can walk to from a point (4-connected walkable tiles): 1 each, else 0. */
 function reachableTiles(map: ZoneMap, from: { x: number; y: number }): Uint8Array {
-  const seen = new Uint8Array(map.width * map.height);
-  const start = Math.floor(from.y / map.tileSize) * map.width + Math.floor(from.x / map.tileSize);
-  if (map.solid[start]) return seen;
-  const stack = [start];
-  seen[start] = 1;
-  while (stack.length > 0) {
-    const cell = stack.pop()!;
-    const col = cell % map.width;
-    const row = (cell - col) / map.width;
-    for (const [dc, dr] of [
-      [1, 0],
-      [-1, 0],
-      [0, 1],
-      [0, -1],
-    ]) {
-      const c = col + dc;
-      const r = row + dr;
-      if (c < 0 || r < 0 || c >= map.width || r >= map.height) continue;
-      const next = r * map.width + c;
-      if (!seen[next] && !map.solid[next]) {
-        seen[next] = 1;
-        stack.push(next);
-      }
-    }
-  }
-  return seen;
+  return Uint8Array.from(searchTiles(map, from).previous, (previous) => (previous === -2 ? 0 : 1));
 }
 
 /** What is wrong with a monsterArea's properties (the rule is shared/src/actions.ts `readMonsterArea`). */

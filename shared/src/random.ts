@@ -1,0 +1,15 @@
+/**
+ * A seedable random source (mulberry32): the same seed, the same sequence. For whatever must
+ * repeat itself exactly — generated art and maps, system tests, benchmark bots; the game
+ * itself draws from `Math.random` unless a zone is given this instead.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
