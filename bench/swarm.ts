@@ -183,6 +183,8 @@ class Bot {
   private routeZone = "";
   private lastAttack = 0;
   private stuckSince = 0;
+  /** After being stuck: a random direction held until then, before finding the way again. */
+  private unstick = { until: 0, dx: 0, dy: 0 };
   private lastPosition = { x: 0, y: 0 };
   private transferring = false;
   arrived: Promise<void>;
@@ -368,9 +370,13 @@ class Bot {
       this.lastPosition = { x: me.x, y: me.y };
       this.stuckSince = now;
     } else if (now - this.stuckSince > 3000) {
-      this.route = []; // find the way again from here
-      return [Math.floor(this.random() * 3) - 1, Math.floor(this.random() * 3) - 1];
+      // Caught on a corner (or put back after a failed transfer): a second in a random
+      // direction, then the way is found again from wherever that led.
+      this.unstick = { until: now + 1000, dx: Math.floor(this.random() * 3) - 1, dy: Math.floor(this.random() * 3) - 1 };
+      this.route = [];
+      this.stuckSince = now;
     }
+    if (now < this.unstick.until) return [this.unstick.dx, this.unstick.dy];
     const next = this.route[0];
     if (!next) return [0, 0];
     const tolerance = Math.max(1, 16 - PLAYER_HALF_SIZE);
