@@ -3,6 +3,8 @@
  *
  *   npm run bots -- --url http://localhost:2567 --count 200 --duration 60
  *   npm run bots -- --url https://game.example --zone forest --count 50 --duration 120 --ramp 10
+ *   npm run bots -- --url http://10.0.0.1:8080,http://10.0.0.2:8080 --count 200 --duration 30 --ramp 20
+ *     (a cluster: bot i signs in through the i-th address, in turn; seats go wherever the cluster puts them)
  *
  * Each bot signs in as a guest, creates a character, enters, walks to --zone through the
  * portals, then walks and fights like a player (20 inputs a second). A progress line a
@@ -14,7 +16,7 @@ import { parseArgs } from "node:util";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { runSwarm, SwarmError } from "./swarm.ts";
 
-const USAGE = `usage: npm run bots -- --url <server> [--zone <zone>] --count <n> --duration <seconds>
+const USAGE = `usage: npm run bots -- --url <server>[,<server>…] [--zone <zone>] --count <n> --duration <seconds>
                          [--ramp <joins per second>] [--parallel <n>] [--scatter <seconds>] [--decoders <n>]
                          [--no-fight] [--keep] [--zones-dir <folder>] [--seed <n>] [--prefix <name>]`;
 
@@ -55,11 +57,13 @@ function main(): Promise<number> | number {
   };
   try {
     if (!values.url) throw new SwarmError("--url is required");
-    const url = new URL(values.url).origin;
+    const urls = values.url.split(",").map((each) => new URL(each.trim()).origin);
+    const url = urls[0]!;
     const prefix = values.prefix ?? "Bot";
     if (!/^[A-Za-z][A-Za-z0-9_]{0,9}$/.test(prefix)) throw new SwarmError("--prefix must be 1 to 10 letters, digits or underscores");
     return runSwarm({
       url,
+      urls,
       zone: values.zone,
       count: Math.floor(number("count", values.count)),
       durationSeconds: number("duration", values.duration),

@@ -26,6 +26,11 @@ import {
 export interface SwarmOptions {
   /** The server's base URL (http or https). */
   url: string;
+  /**
+   * Every process of a cluster to sign in through (each one's HTTP side): bot i uses
+   * urls[i % urls.length]. Default: [url].
+   */
+  urls?: string[];
   /** The zone the bots play in; they walk there through portals from where they enter. */
   zone?: string;
   count: number;
@@ -199,10 +204,16 @@ class Bot {
     this.arrived = new Promise((resolve) => (this.arrive = resolve));
   }
 
+  /** The server this bot signs in through. */
+  private get url(): string {
+    const urls = this.options.urls?.length ? this.options.urls : [this.options.url];
+    return urls[this.index % urls.length]!;
+  }
+
   /** Signs in, creates a character and joins; resolves with the join latency (ms). */
   async join(): Promise<number> {
     const started = performance.now();
-    const { url } = this.options;
+    const url = this.url;
     const guest = (await request(url, "POST", "/auth/anonymous")) as { token?: string };
     if (typeof guest?.token !== "string") throw new SwarmError("POST /auth/anonymous: no token in the answer");
     this.token = guest.token;
@@ -217,7 +228,7 @@ class Bot {
   }
 
   private async enter(reservation: unknown, zone: string): Promise<void> {
-    const room = await new Client(this.options.url).consumeSeatReservation<any>(reservation as never);
+    const room = await new Client(this.url).consumeSeatReservation<any>(reservation as never);
     for (const type of Object.values(ServerMessage)) if (type !== ServerMessage.Transfer) room.onMessage(type, () => {});
     room.onMessage(ServerMessage.Transfer, (offer: { zone?: unknown; reservation?: unknown }) => void this.transfer(offer));
     await new Promise<void>((resolve, reject) => {
@@ -389,7 +400,7 @@ class Bot {
   async leave(cleanUp: boolean): Promise<void> {
     await this.room?.leave().catch(() => {});
     if (cleanUp && this.characterId) {
-      await request(this.options.url, "DELETE", `/api/characters/${this.characterId}`, this.token).catch(() => {});
+      await request(this.url, "DELETE", `/api/characters/${this.characterId}`, this.token).catch(() => {});
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { RECONNECT_SECONDS } from "@oatnut/shared";
 
@@ -61,6 +62,16 @@ export interface Config {
   rateLimitMultiplier: number;
   /** First lockout after repeated failed sign-ins to one email; doubles per further failure. */
   loginLockoutSeconds: number;
+  /** Redis shared by the processes of a cluster (presence and matchmaking); unset = this process alone. */
+  redisUrl: string | undefined;
+  /**
+   * The address clients reach this process's WebSockets at (`host[:port][/path]`, no
+   * scheme): seat reservations carry it. Unset = the page's own server (one process), or
+   * `<hostname>:<port>` in a cluster.
+   */
+  publicAddress: string | undefined;
+  /** Zones whose rooms this process hosts (empty = any): pins zones to processes in a cluster. */
+  hostZones: string[];
 }
 
 /** Raised when one or more variables are invalid; `problems` has one message per variable. */
@@ -187,6 +198,26 @@ export function loadConfig(
   const rateLimitMultiplier = integer("RATE_LIMIT_MULTIPLIER", 1, 1, 100_000);
   const loginLockoutSeconds = integer("LOGIN_LOCKOUT_SECONDS", 30, 1, 900);
 
+  const redisUrl = value("REDIS_URL");
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\/\S+$/.test(redisUrl)) problems.push("REDIS_URL must start with redis:// or rediss:// (got a value that does not)");
+    else if (mongodbUri === undefined) {
+      problems.push(
+        "REDIS_URL joins this process to a cluster, whose processes must share one database: set MONGODB_URI too " +
+          "(the embedded engine belongs to one process)",
+      );
+    }
+  }
+  let publicAddress = value("PUBLIC_ADDRESS");
+  if (publicAddress !== undefined && !/^[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~-]+)*$/.test(publicAddress)) {
+    problems.push(`PUBLIC_ADDRESS must be host[:port][/path] without a scheme, e.g. game.example.com/g1 (got "${publicAddress}")`);
+  }
+  if (publicAddress === undefined && redisUrl !== undefined) publicAddress = `${os.hostname()}:${port}`;
+  const hostZones = (value("HOST_ZONES") ?? "")
+    .split(",")
+    .map((zone) => zone.trim())
+    .filter(Boolean);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -215,6 +246,9 @@ export function loadConfig(
     trustProxy,
     rateLimitMultiplier,
     loginLockoutSeconds,
+    redisUrl,
+    publicAddress,
+    hostZones,
   };
 }
 

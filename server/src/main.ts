@@ -2,6 +2,7 @@
  * OatNut server entry point: configuration, logging, database, game server, shutdown.
  */
 import fs from "node:fs";
+import { ZoneFormatError } from "@oatnut/shared";
 import path from "node:path";
 import dotenv from "dotenv";
 import mongoose from "mongoose";
@@ -11,6 +12,7 @@ import { redactUri, startDatabaseEngine, type DatabaseEngine } from "./db/engine
 import { createGameServer } from "./game.ts";
 import { closeLogger, configureLogger, logger } from "./logger.ts";
 import { SaveService } from "./persistence/saveService.ts";
+import { connectRedis, redactRedisUrl } from "./world/cluster.ts";
 import { startLivenessMonitor } from "./watchdog.ts";
 
 const envFile = path.join(PROJECT_ROOT, ".env");
@@ -47,6 +49,9 @@ if (config.jwtSecretGenerated) {
   );
 }
 
+const cluster = config.redisUrl ? await connectRedis(config.redisUrl).catch((error: Error) => cannotStart(error.message)) : undefined;
+if (cluster) logger.info(`cluster: Redis at ${redactRedisUrl(config.redisUrl!)}; this process's public address is ${config.publicAddress}`);
+
 const engine: DatabaseEngine = await startDatabaseEngine(config).catch((error: Error) => cannotStart(`no database: ${error.message}`));
 logger.log(engine.durable ? "info" : "warn", engine.description);
 try {
@@ -61,9 +66,13 @@ try {
 }
 
 const saves = new SaveService();
-const server = await createGameServer({ config, engine, saves }).catch(async (error: Error) => {
+const server = await createGameServer({ config, engine, saves, cluster }).catch(async (error: Error) => {
   await engine.stop();
-  return cannotStart(`the zones in ${config.zonesDir} have problems (run npm run zones:check):\n${error.message}`);
+  return cannotStart(
+    error instanceof ZoneFormatError
+      ? `the zones in ${config.zonesDir} have problems (run npm run zones:check):\n${error.message}`
+      : error.message,
+  );
 });
 // Colyseus logs a failed listen (a port in use) and waits forever: stop instead, saying why.
 const httpServer = (server.transport as unknown as { server?: import("node:http").Server }).server;

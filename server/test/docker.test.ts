@@ -4,6 +4,8 @@
  *   every profile) and its settings, with npm packages only; then, where a compose binary
  *   is installed, as `docker compose config` (or the Debian v1 `docker-compose config`)
  *   resolves it, per profile, in a temporary copy with a `.env` made from `.env.example`;
+ * - its `scale` profile (several game processes, Redis, an nginx proxy) against
+ *   deploy/nginx/scale.conf: every gameN service has its `location /gN/` there;
  * - the Dockerfile, statically (stages, base image, user, health check, command);
  * - `.env.example` documents every variable server/src/config.ts reads, with the real defaults.
  */
@@ -22,6 +24,8 @@ import { loadConfig, PROJECT_ROOT } from "../src/config.ts";
 import { DOCKER_COMPOSE, need } from "./prerequisites.ts";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+/** docker-compose.yml as compose reads it: YAML merge keys (`<<: *game`) are resolved. */
+const parseCompose = (text: string) => YAML.parse(text, { merge: true });
 
 // ---------------------------------------------------------------------------------------
 // Dockerfile parsing (enough for our own file: comments, line continuations, stages)
@@ -219,8 +223,58 @@ function volume(entry: string | { source: string; target: string }): { source: s
   return { source, target };
 }
 
+/** The JWT_SECRET of the `.env` the compose binary tests write. */
+const JWT_MARKER = "compose-test-secret-from-the-env-file-0123456789";
+
+/**
+ * Runs `fn` in a temporary copy of the deployment files, with the `.env` a newcomer makes:
+ * cp .env.example .env, then set JWT_SECRET. The extra lines prove that compose's own
+ * values win over the file's.
+ */
+function withComposeCopy(fn: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
+  try {
+    for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore", "deploy/nginx/scale.conf"]) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
+    }
+    const example = read(".env.example").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
+    fs.writeFileSync(
+      path.join(dir, ".env"),
+      `${example}\nMONGODB_URI=mongodb://somewhere-else:1/other\nNODE_ENV=development\nREDIS_URL=redis://somewhere-else:1\nTRUST_PROXY=3\n`,
+    );
+    fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `<compose> [--profile p] -f docker-compose.yml config` in `dir`, parsed; fails the test when it fails. */
+function composeConfig(command: string[], dir: string, profile?: string, env: Record<string, string> = {}) {
+  const args: string[] = [...command.slice(1), ...(profile ? ["--profile", profile] : []), "-f", "docker-compose.yml", "config"];
+  const result: SpawnSyncReturns<string> = spawnSync(command[0], args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...env },
+  });
+  assert.equal(result.status, 0, `${[command[0], ...args].join(" ")} failed:\n${result.stderr}`);
+  return YAML.parse(result.stdout);
+}
+
+/**
+ * The services `up` would start with these profiles active: those with no `profiles` and
+ * those naming an active one. (docker-compose v1's `config` prints every service, with its
+ * `profiles`; v2's prints only the active ones.)
+ */
+function activeServices(resolved: { services: Record<string, { profiles?: string[] }> }, active: string[]): string[] {
+  return Object.entries(resolved.services)
+    .filter(([, s]) => !s.profiles || s.profiles.some((p) => active.includes(p)))
+    .map(([name]) => name)
+    .sort();
+}
+
 describe("docker-compose.yml", () => {
-  const compose = YAML.parse(read("docker-compose.yml"));
+  const compose = parseCompose(read("docker-compose.yml"));
   const services = () => compose.services;
   /** Every profile a service names (services without profiles run in all of them). */
   const profiles = () => [...new Set(Object.values<{ profiles?: string[] }>(compose.services).flatMap((s) => s.profiles ?? []))].sort();
@@ -228,7 +282,7 @@ describe("docker-compose.yml", () => {
   it("validates against the Compose Specification schema, every service of every profile (no Docker needed)", () => {
     assert.deepEqual(composeProblems(compose), []);
     // The validator is live: it reports a broken file.
-    const broken = YAML.parse(read("docker-compose.yml"));
+    const broken = parseCompose(read("docker-compose.yml"));
     broken.services.app.restart = 42;
     broken.services.app.helthcheck = {};
     assert.equal(composeProblems(broken).length, 2, composeProblems(broken).join("\n"));
@@ -304,33 +358,316 @@ describe("docker-compose.yml", () => {
   it("resolves with the docker compose binary too, for every profile, with .env copied from .env.example", (t) => {
     const command = need(t, DOCKER_COMPOSE);
     if (!command) return;
-    const JWT_MARKER = "compose-test-secret-from-the-env-file-0123456789";
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-compose-"));
-    try {
-      for (const file of ["docker-compose.yml", "Dockerfile", ".dockerignore"])
-        fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
-      // What a newcomer does: cp .env.example .env, then set JWT_SECRET. The extra lines
-      // prove that compose's own values win over the file's.
-      const example = read(".env.example").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${JWT_MARKER}`);
-      fs.writeFileSync(path.join(dir, ".env"), `${example}\nMONGODB_URI=mongodb://somewhere-else:1/other\nNODE_ENV=development\n`);
+    withComposeCopy((dir) => {
       for (const profile of [undefined, ...profiles()]) {
-        const args: string[] = [...command.slice(1), ...(profile ? ["--profile", profile] : []), "-f", "docker-compose.yml", "config"];
-        const result: SpawnSyncReturns<string> = spawnSync(command[0], args, {
-          cwd: dir,
-          encoding: "utf8",
-          env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
-        });
-        assert.equal(result.status, 0, `${[command[0], ...args].join(" ")} failed:\n${result.stderr}`);
-        const resolved = YAML.parse(result.stdout);
+        const resolved = composeConfig(command, dir, profile);
         const env = resolved.services.app.environment;
         assert.equal(env.JWT_SECRET, JWT_MARKER, "JWT_SECRET comes from .env through env_file");
         assert.equal(env.NODE_ENV, "production", "NODE_ENV=development in .env must not win");
         assert.equal(new URL(env.MONGODB_URI).hostname, "mongo");
         assert.equal(path.resolve(resolved.services.app.build.context), fs.realpathSync(dir));
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+/** One nginx directive: its name, its arguments, and its block's directives if it has one. */
+interface NginxDirective {
+  name: string;
+  args: string[];
+  block?: NginxDirective[];
+}
+
+/** Parses nginx configuration text (comments, quoted strings, nested blocks) into directives. */
+function parseNginx(text: string): NginxDirective[] {
+  const tokens: string[] = [];
+  for (const match of text.matchAll(/#[^\n]*|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([{};])|([^\s{};"'#]+)/g)) {
+    if (match[0].startsWith("#")) continue;
+    tokens.push(match[1] ?? match[2] ?? match[3] ?? match[4]);
+  }
+  let at = 0;
+  const parseBlock = (nested: boolean): NginxDirective[] => {
+    const directives: NginxDirective[] = [];
+    let words: string[] = [];
+    while (at < tokens.length) {
+      const token = tokens[at++];
+      if (token === ";") {
+        assert.ok(words.length > 0, "nginx: an empty directive (a stray ;)");
+        directives.push({ name: words[0], args: words.slice(1) });
+        words = [];
+      } else if (token === "{") {
+        assert.ok(words.length > 0, "nginx: a block without a directive name");
+        directives.push({ name: words[0], args: words.slice(1), block: parseBlock(true) });
+        words = [];
+      } else if (token === "}") {
+        assert.ok(nested, "nginx: an unmatched }");
+        assert.deepEqual(words, [], `nginx: "${words.join(" ")}" is missing its ;`);
+        return directives;
+      } else {
+        words.push(token);
+      }
     }
+    assert.ok(!nested, "nginx: a block is not closed");
+    assert.deepEqual(words, [], `nginx: "${words.join(" ")}" is missing its ;`);
+    return directives;
+  };
+  return parseBlock(false);
+}
+
+/** nginx time (`90`, `90s`, `5m`, `1h`, `1h 30m`) in seconds. */
+function nginxSeconds(value: string): number {
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 };
+  let total = 0;
+  for (const part of value.split(/\s+/)) {
+    const match = /^(\d+)(ms|s|m|h|d)?$/.exec(part);
+    assert.ok(match, `not an nginx time: ${value}`);
+    total += Number(match[1]) * units[match[2] ?? "s"];
+  }
+  return total;
+}
+
+type Services = Record<string, Record<string, any>>;
+
+/** The game processes of docker-compose.yml: services named gameN, in order. */
+const gameServices = (services: Services) =>
+  Object.keys(services)
+    .filter((name) => /^game\d+$/.test(name))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+
+/**
+ * What is wrong between docker-compose.yml's game processes and the proxy's configuration:
+ * each gameN needs a `location /gN/` proxying (WebSockets included) to gameN:8080 with the
+ * prefix stripped, and a place in the HTTP upstream; the proxy proxies to no other service.
+ */
+function proxyProblems(services: Services, conf: string): string[] {
+  const problems: string[] = [];
+  const http = parseNginx(conf);
+  const servers = http.filter((d) => d.name === "server");
+  if (servers.length !== 1) return [`expected one server block, found ${servers.length}`];
+  const server = servers[0].block!;
+  const locations = new Map(server.filter((d) => d.name === "location").map((d) => [d.args.join(" "), d.block!]));
+  const one = (block: NginxDirective[], name: string) => block.filter((d) => d.name === name).map((d) => d.args);
+  const headers = (block: NginxDirective[]) => new Map(one(block, "proxy_set_header").map(([name, value]) => [name.toLowerCase(), value]));
+
+  const upgrade = http.find((d) => d.name === "map" && d.args[0] === "$http_upgrade");
+  if (upgrade?.args[1] !== "$connection_upgrade") problems.push("no `map $http_upgrade $connection_upgrade { ... }`");
+  else {
+    const entries = new Map(upgrade.block!.map((d) => [d.name, d.args[0]]));
+    if (entries.get("default") !== "upgrade" || entries.get("") !== "close")
+      problems.push('the $connection_upgrade map must be { default upgrade; "" close; }');
+  }
+
+  const games = gameServices(services);
+  if (games.length === 0) problems.push("docker-compose.yml has no gameN service");
+  const upstreams = new Map(http.filter((d) => d.name === "upstream").map((d) => [d.args[0], d.block!]));
+  const root = locations.get("/");
+  const rootTarget = root && one(root, "proxy_pass")[0]?.[0];
+  const upstream = rootTarget && upstreams.get(rootTarget.replace(/^http:\/\//, ""));
+  if (!upstream) problems.push(`location / must proxy_pass to an upstream block (got ${rootTarget ?? "none"})`);
+  else {
+    if (one(upstream, "least_conn").length !== 1) problems.push("the HTTP upstream balances with least_conn");
+    const members = one(upstream, "server").map(([address]) => address);
+    const expected = games.map((game) => `${game}:8080`);
+    if (JSON.stringify([...members].sort()) !== JSON.stringify([...expected].sort()))
+      problems.push(`the HTTP upstream must list ${expected.join(", ")} (lists ${members.join(", ")})`);
+  }
+  for (const [name, block] of [...locations].filter(([name]) => name !== "/")) {
+    const target = one(block, "proxy_pass")[0]?.[0] ?? "";
+    const host = /^http:\/\/([^:/]+)/.exec(target)?.[1];
+    if (!host || !games.includes(host))
+      problems.push(`location ${name} proxies to ${target || "nothing"}, not to a gameN service of docker-compose.yml`);
+  }
+
+  for (const game of games) {
+    const n = game.slice(4);
+    const prefix = `/g${n}/`;
+    const address = String(services[game].environment?.PUBLIC_ADDRESS ?? "");
+    if (!address.endsWith(`/g${n}`)) problems.push(`${game}'s PUBLIC_ADDRESS must end in /g${n} (got "${address}")`);
+    const location = locations.get(prefix);
+    if (!location) {
+      problems.push(`${game} has no \`location ${prefix}\` in the proxy's configuration`);
+      continue;
+    }
+    const passes = one(location, "proxy_pass");
+    if (passes.length !== 1 || passes[0][0] !== `http://${game}:8080/`)
+      problems.push(
+        `location ${prefix} must proxy_pass http://${game}:8080/ (the trailing / strips ${prefix.slice(0, -1)}), got ${passes.map((a) => a.join(" ")).join("; ")}`,
+      );
+    const version = one(location, "proxy_http_version")[0] ?? one(server, "proxy_http_version")[0];
+    if (version?.[0] !== "1.1") problems.push(`location ${prefix} needs proxy_http_version 1.1 (WebSockets)`);
+    const set = headers(location);
+    const want: Record<string, string> = {
+      upgrade: "$http_upgrade",
+      connection: "$connection_upgrade",
+      host: "$http_host",
+      "x-forwarded-for": "$proxy_add_x_forwarded_for",
+      "x-forwarded-proto": "$scheme",
+    };
+    for (const [header, value] of Object.entries(want)) {
+      if (set.get(header) !== value)
+        problems.push(`location ${prefix} must set ${header} to ${value} (got ${set.get(header) ?? "nothing"})`);
+    }
+    const timeout = one(location, "proxy_read_timeout")[0] ?? one(server, "proxy_read_timeout")[0];
+    if (!timeout || nginxSeconds(timeout.join(" ")) < 600)
+      problems.push(`location ${prefix} needs a long proxy_read_timeout for WebSockets (10 min or more; nginx's default is 60 s)`);
+  }
+  if (root) {
+    const set = headers(root);
+    for (const [header, value] of Object.entries({
+      host: "$http_host",
+      "x-forwarded-for": "$proxy_add_x_forwarded_for",
+      "x-forwarded-proto": "$scheme",
+    })) {
+      if (set.get(header) !== value) problems.push(`location / must set ${header} to ${value} (got ${set.get(header) ?? "nothing"})`);
+    }
+  }
+  return problems;
+}
+
+describe("the scale profile: game processes, Redis and an nginx proxy (docker-compose.yml, deploy/nginx/scale.conf)", () => {
+  const compose = parseCompose(read("docker-compose.yml"));
+  const services: Services = compose.services;
+  const conf = read("deploy/nginx/scale.conf");
+  const games = gameServices(services);
+
+  it("puts redis, the gameN services and proxy in the scale profile, and nothing else there", () => {
+    assert.ok(games.length >= 2, `at least two game processes (found ${games.join(", ") || "none"})`);
+    const scale = Object.entries(services)
+      .filter(([, s]) => s.profiles)
+      .map(([name, s]) => {
+        assert.deepEqual(s.profiles, ["scale"], `${name}'s profiles`);
+        return name;
+      })
+      .sort();
+    assert.deepEqual(scale, ["proxy", "redis", ...games].sort());
+    // Every other image built from this repository would be a game process without a location.
+    for (const [name, s] of Object.entries(services)) {
+      if (s.build !== undefined) assert.ok(name === "app" || games.includes(name), `${name} is built from this repository: call it gameN`);
+    }
+  });
+
+  it("keeps the default app on its own: no Redis, no public address from .env", () => {
+    const app = services.app;
+    assert.equal(app.environment.REDIS_URL, "");
+    assert.equal(app.environment.PUBLIC_ADDRESS, "");
+    assert.deepEqual(Object.keys(app.depends_on), ["mongo"]);
+  });
+
+  it("runs every game process like app, with the shared mongo and redis, a distinct PUBLIC_ADDRESS ending in /gN and its own logs", () => {
+    const app = services.app;
+    const addresses = new Set<string>();
+    for (const game of games) {
+      const service = services[game];
+      const env = service.environment;
+      const n = game.slice(4);
+      assert.deepEqual(service.build, app.build, `${game} is built like app`);
+      assert.deepEqual([service.env_file].flat(), [".env"], `${game} reads .env`);
+      assert.equal(env.NODE_ENV, "production");
+      assert.equal(String(env.PORT), "8080");
+      assert.equal(env.MONGODB_URI, app.environment.MONGODB_URI, `${game} uses the database app uses`);
+      assert.equal(env.REDIS_URL, "redis://redis:6379");
+      assert.equal(String(env.TRUST_PROXY), "1", "one proxy in front");
+      assert.match(env.PUBLIC_ADDRESS, new RegExp(`^\\$\\{PUBLIC_HOST:-localhost:8090\\}/g${n}$`));
+      addresses.add(env.PUBLIC_ADDRESS);
+      assert.equal(env.LOG_DIR, `logs/${game}`, "each process rotates its own log files");
+      assert.equal(service.ports, undefined, `${game} is reached through the proxy only`);
+      assert.deepEqual(service.depends_on, { mongo: { condition: "service_healthy" }, redis: { condition: "service_healthy" } });
+      assert.deepEqual(service.healthcheck, app.healthcheck, `${game} is health-checked like app`);
+      assert.equal(service.stop_grace_period, app.stop_grace_period);
+      assert.equal(service.restart, "unless-stopped");
+      assert.deepEqual(service.volumes, app.volumes);
+    }
+    assert.equal(addresses.size, games.length, "every process has its own PUBLIC_ADDRESS");
+  });
+
+  it("runs redis:7 with an append-only file on a named volume, health-checked with redis-cli ping", () => {
+    const redis = services.redis;
+    assert.equal(redis.image, "redis:7");
+    assert.equal(redis.restart, "unless-stopped");
+    assert.equal(redis.ports, undefined, "Redis is reachable only from the game processes");
+    assert.match([redis.command].flat().join(" "), /--appendonly yes\b/);
+    const data = redis.volumes.map(volume).find((v: { target: string }) => v.target === "/data");
+    assert.ok(data && Object.hasOwn(compose.volumes ?? {}, data.source), "/data is a named volume");
+    assert.deepEqual(redis.healthcheck.test, ["CMD", "redis-cli", "ping"]);
+  });
+
+  it("runs the nginx proxy on ${SCALE_PORT:-8090}, with deploy/nginx/scale.conf, once every game process is healthy", () => {
+    const proxy = services.proxy;
+    assert.equal(proxy.image, "nginx:1.27-alpine");
+    assert.deepEqual(proxy.ports.map(String), ["${SCALE_PORT:-8090}:80"]);
+    assert.deepEqual(proxy.volumes, ["./deploy/nginx/scale.conf:/etc/nginx/conf.d/default.conf:ro"]);
+    assert.deepEqual(
+      proxy.depends_on,
+      Object.fromEntries(games.map((game) => [game, { condition: "service_healthy" }])),
+      "nginx resolves the game services' names when it starts",
+    );
+  });
+
+  it("routes /gN/ to gameN (WebSockets, prefix stripped) for every gameN service, and the rest to all of them", () => {
+    assert.deepEqual(proxyProblems(services, conf), []);
+  });
+
+  it("fails a game service without its location, and a location without its service", () => {
+    // The check is live: a fourth process added to docker-compose.yml alone is caught…
+    const more = structuredClone(services);
+    more.game4 = structuredClone(more[games.at(-1)!]);
+    more.game4.environment.PUBLIC_ADDRESS = "${PUBLIC_HOST:-localhost:8090}/g4";
+    const problems = proxyProblems(more, conf);
+    assert.ok(
+      problems.some((p) => /game4 has no `location \/g4\/`/.test(p)),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => /upstream must list/.test(p)),
+      problems.join("\n"),
+    );
+    // …and so is one removed from it while the proxy still routes to it.
+    const fewer = structuredClone(services);
+    delete fewer[games.at(-1)!];
+    assert.ok(proxyProblems(fewer, conf).some((p) => p.includes(`not to a gameN service`)));
+    // A location without WebSocket upgrade headers is caught too.
+    const noUpgrade = conf.replace(/\n\s*proxy_set_header Upgrade \$http_upgrade;/, "");
+    assert.ok(proxyProblems(services, noUpgrade).some((p) => /must set upgrade/.test(p)));
+    assert.throws(() => parseNginx("server { listen 80 }"), /missing its ;/);
+  });
+
+  it("resolves with the docker compose binary: --profile scale starts redis, the game processes and the proxy besides app and mongo", (t) => {
+    const command = need(t, DOCKER_COMPOSE);
+    if (!command) return;
+    withComposeCopy((dir) => {
+      // Without the profile: only app and mongo, as before.
+      assert.deepEqual(activeServices(composeConfig(command, dir), []), ["app", "mongo"]);
+
+      for (const [env, host] of [
+        [{}, "localhost:8090"],
+        [{ PUBLIC_HOST: "game.example.com" }, "game.example.com"],
+      ] as const) {
+        const resolved = composeConfig(command, dir, "scale", env);
+        const active = activeServices(resolved, ["scale"]);
+        assert.deepEqual(active, ["app", "mongo", "proxy", "redis", ...games].sort());
+        for (const name of ["redis", "game1", "game2", "game3", "proxy", "mongo"]) assert.ok(active.includes(name), `${name} runs`);
+        assert.equal(resolved.services.app.environment.REDIS_URL, "", "REDIS_URL in .env does not reach app");
+        const addresses = new Set<string>();
+        for (const game of games) {
+          const e = resolved.services[game].environment;
+          assert.equal(e.REDIS_URL, "redis://redis:6379", `${game}: REDIS_URL from .env must not win`);
+          assert.equal(new URL(e.MONGODB_URI).hostname, "mongo");
+          assert.equal(e.NODE_ENV, "production");
+          assert.equal(String(e.TRUST_PROXY), "1");
+          assert.equal(e.JWT_SECRET, JWT_MARKER, "every process signs with the same secret");
+          assert.equal(e.PUBLIC_ADDRESS, `${host}/g${game.slice(4)}`);
+          addresses.add(e.PUBLIC_ADDRESS);
+        }
+        assert.equal(addresses.size, games.length);
+        assert.deepEqual(proxyProblems(resolved.services, conf), [], "the resolved file matches the proxy's configuration");
+        const ports = resolved.services.proxy.ports.map((p: string | { published: number | string; target: number }) =>
+          typeof p === "string" ? p : `${p.published}:${p.target}`,
+        );
+        assert.deepEqual(ports, ["8090:80"]);
+      }
+    });
   });
 });
 

@@ -12,7 +12,7 @@
  * hears. Saving: the character's record (persistence/characters.ts) on every way out,
  * every AUTOSAVE_SECONDS, and at the end of a tick after progress worth keeping.
  */
-import { type Client, type Deferred, Room, ServerError } from "@colyseus/core";
+import { type Client, type Deferred, matchMaker, Room, ServerError } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import {
   ClientMessage,
@@ -48,7 +48,7 @@ import { REWIND_MS } from "./systems/combat.ts";
 import { createZoneSystems, type ZoneSystems } from "./systems/index.ts";
 import { InterestManager, REFRESH_TICKS } from "./systems/interest.ts";
 import { watchTraffic } from "./traffic.ts";
-import { abandonTransfer, beginTransfer, settleTransfer, type TransferState } from "./transfer.ts";
+import { abandonTransfer, beginTransfer, portalTarget, settleTransfer, type TransferState, type TransferTarget } from "./transfer.ts";
 
 export type { PlayerSession, MessageParser } from "./context.ts";
 
@@ -307,7 +307,11 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.sessions.set(client.sessionId, session);
     this.enterWorld(session);
     this.watchClientTraffic(client);
-    await markLive(this.presence, session.characterId, { roomId: this.roomId, sessionId: client.sessionId });
+    await markLive(this.presence, session.characterId, {
+      roomId: this.roomId,
+      sessionId: client.sessionId,
+      processId: matchMaker.processId,
+    });
     logger.info("player joined", { zone: this.zone.id, roomId: this.roomId, characterId: session.characterId, name: player.name });
     await this.onPlayerEnter?.(session, client);
   }
@@ -403,7 +407,14 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   enterPortal(session: PlayerSession, portal: Portal): void {
     const connected = this.sessions.get(session.sessionId);
     if (!connected || connected.transfer) return;
-    void beginTransfer(this, connected, portal);
+    let target: TransferTarget;
+    try {
+      target = portalTarget(portal);
+    } catch (error) {
+      logger.error("portal leads nowhere", { zone: this.zone.id, error });
+      return;
+    }
+    void beginTransfer(this, connected, target);
   }
 
   // ---------------------------------------------------------------- saving
@@ -469,6 +480,37 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
         saved[i] && durable
           ? "Your progress is saved."
           : "Your progress since your last save could not be written: the database did not answer.",
+      ),
+    );
+  }
+
+  // ---------------------------------------------------------------- clusters
+
+  /**
+   * Hands every player in the world to a room of this zone on another process (this
+   * process is draining: a rolling restart). Each is saved where it stands and carried
+   * like a portal transfer, so its client switches rooms without signing in again; one
+   * whose hand-over fails is put back here and saved by the shutdown that follows.
+   * @returns how many hand-overs started
+   */
+  handOverPlayers(): number {
+    const moving = [...this.players.values()].map((player) => this.sessions.get(player.sessionId)).filter((s) => s && !s.transfer);
+    for (const session of moving) {
+      this.notify(session!, "This server is restarting: moving you to another one…");
+      void beginTransfer(this, session!, { zone: this.zone.id, at: { x: session!.player.x, y: session!.player.y }, via: "handoff" });
+    }
+    return moving.length;
+  }
+
+  /** Writes this room's live characters again (the cluster's Redis lost them). */
+  async reannounce(): Promise<void> {
+    await Promise.all(
+      [...this.players.values()].map((session) =>
+        markLive(this.presence, session.characterId, {
+          roomId: this.roomId,
+          sessionId: session.sessionId,
+          processId: matchMaker.processId,
+        }),
       ),
     );
   }

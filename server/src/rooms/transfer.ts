@@ -28,7 +28,6 @@ import type { ConnectedSession, ZoneRoom } from "./ZoneRoom.ts";
 
 export interface TransferState {
   targetZone: string;
-  targetSpawn: string;
   /** Where the character goes back to if the transfer fails. */
   safe: Position;
   /** The entry ticket of the reservation sent; unset until it is issued. */
@@ -39,28 +38,36 @@ export interface TransferState {
   settled?: Promise<"arrived" | "returned">;
 }
 
-/** Starts carrying a character through a portal. */
-export async function beginTransfer(room: ZoneRoom, session: ConnectedSession, portal: Portal): Promise<void> {
-  const transfer: TransferState = {
-    targetZone: portal.targetZone,
-    targetSpawn: portal.targetSpawn,
-    safe: { x: session.safe.x, y: session.safe.y },
-  };
+/** Where a transfer takes a character, and why. */
+export interface TransferTarget {
+  zone: string;
+  at: Position;
+  /** Through a portal, or handed to another process's room of the same zone (a draining process). */
+  via: "portal" | "handoff";
+}
+
+/** The target of a portal: its zone's spawn. */
+export function portalTarget(portal: Portal): TransferTarget {
+  const spawn = getZone(portal.targetZone).map.spawns.get(portal.targetSpawn);
+  if (!spawn) throw new Error(`zone ${portal.targetZone} has no spawn "${portal.targetSpawn}"`);
+  return { zone: portal.targetZone, at: { x: spawn.x, y: spawn.y }, via: "portal" };
+}
+
+/** Starts carrying a character to another room (through a portal, or handed over). */
+export async function beginTransfer(room: ZoneRoom, session: ConnectedSession, target: TransferTarget): Promise<void> {
+  const transfer: TransferState = { targetZone: target.zone, safe: { x: session.safe.x, y: session.safe.y } };
   session.transfer = transfer;
   room.leaveWorld(session); // out of every system: whispers, combat, interest… go to the target room from now on
-  const log = { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, to: portal.targetZone };
+  const log = { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, to: target.zone, via: target.via };
   try {
-    const target = getZone(portal.targetZone);
-    const spawn = target.map.spawns.get(portal.targetSpawn);
-    if (!spawn) throw new Error(`zone ${portal.targetZone} has no spawn "${portal.targetSpawn}"`);
     // The database first: from here on the character is in the target zone.
-    if (!(await room.saveCharacterAt(session, { zone: target.id, x: spawn.x, y: spawn.y }))) {
+    if (!(await room.saveCharacterAt(session, { zone: target.zone, x: target.at.x, y: target.at.y }))) {
       throw new Error("the character could not be saved");
     }
     if (session.transfer !== transfer) return; // taken over meanwhile
     const seat = await reserveZoneSeat(
-      { accountId: session.accountId, characterId: session.characterId, zone: target.id },
-      { via: "portal", characterId: session.characterId, sourceRoomId: room.roomId, now: Date.now() },
+      { accountId: session.accountId, characterId: session.characterId, zone: target.zone },
+      { via: target.via, characterId: session.characterId, sourceRoomId: room.roomId, now: Date.now() },
     );
     transfer.ticket = seat.ticket;
     if (session.transfer !== transfer) {
@@ -78,7 +85,7 @@ export async function beginTransfer(room: ZoneRoom, session: ConnectedSession, p
       await abandonTransfer(room, session, "disconnected");
       return;
     }
-    client.send(ServerMessage.Transfer, { zone: target.id, reservation: seat.reservation });
+    client.send(ServerMessage.Transfer, { zone: target.zone, reservation: seat.reservation });
     logger.info("transfer started", log);
   } catch (error) {
     logger.error("transfer could not start", { ...log, error });

@@ -18,9 +18,10 @@ import { roomTypeClass } from "./roomRegistry.ts";
 
 /** How a character is entering a zone (room types may place it by this, e.g. instances). */
 export interface EntryContext {
-  via: "play" | "portal";
+  /** Entering the game, through a portal, or handed over by a draining process (same zone). */
+  via: "play" | "portal" | "handoff";
   characterId: string;
-  /** The room it comes from, for portals. */
+  /** The room it comes from, for portals and hand-overs. */
   sourceRoomId?: string;
   now: number;
 }
@@ -40,6 +41,9 @@ export async function takeOverLiveCharacter(characterId: string, reason: string,
         roomId: live.roomId,
         error: (error as Error).message,
       });
+      // A process that does not answer loses its rooms now (Colyseus's own health check),
+      // so the seat reserved next is not offered in one of them.
+      if (live.processId) await matchMaker.healthCheckProcessId(live.processId);
     }
     const after = await findLive(matchMaker.presence, characterId);
     if (after && after.sessionId === live.sessionId) await forgetLive(matchMaker.presence, characterId);
