@@ -399,6 +399,10 @@ describe("a cluster: Redis trouble", () => {
       const x0 = field.state.players.get(field.sessionId).x;
       await walk(field, 1, 0, 6);
       await waitFor(() => field.state.players.get(field.sessionId).x > x0, "the room runs on without Redis");
+      // A request that needs Redis meanwhile gets a clear 503, not a crash or a 500.
+      const during = await api(a.url, "POST", `/api/characters/${dave.id}/play`, { token: dave.token });
+      assert.equal(during.status, 503, JSON.stringify(during.body));
+      assert.match(during.body.error, /try again in a moment/);
 
       await cluster.redis.restart();
       await waitFor(

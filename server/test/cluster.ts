@@ -73,8 +73,8 @@ export interface Cluster {
   redis: RedisServer;
   database: DatabaseEngine;
   processes: ServerProcess[];
-  /** Starts one more game process (extra environment on top of the cluster's). */
-  addProcess(env?: Record<string, string>): Promise<ServerProcess>;
+  /** Starts one more game process (extra environment on top of the cluster's; on `port` when given). */
+  addProcess(env?: Record<string, string>, port?: number): Promise<ServerProcess>;
   stop(): Promise<void>;
 }
 
@@ -91,8 +91,8 @@ export async function startCluster(
   const redis = await startRedis(redisCommand);
   const database = await startTestDatabase();
   const processes: ServerProcess[] = [];
-  const addProcess = async (extra: Record<string, string> = {}) => {
-    const port = await freePort();
+  const addProcess = async (extra: Record<string, string> = {}, fixedPort?: number) => {
+    const port = fixedPort ?? (await freePort());
     const started = await startServerProcess(
       {
         REDIS_URL: redis.url,
@@ -146,4 +146,72 @@ export async function admin<T = unknown>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };
+}
+
+export interface Proxy {
+  port: number;
+  url: string;
+  /** The PUBLIC_ADDRESS of the n-th process behind it (1-based), as in deploy/nginx/scale.conf. */
+  addressOf(n: number): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A small reverse proxy with the routes of deploy/nginx/scale.conf, for tests in a browser
+ * (whose page may only open WebSockets to its own origin): `/gN/…` goes to backend N with
+ * the `/gN` prefix stripped (HTTP and WebSocket upgrades), everything else to the backends
+ * in turn. Host and every other header pass unchanged, as nginx is set up to.
+ * @param backends the backends' ports, by 1-based position (a port may be set later with `route`)
+ */
+export async function startProxy(backends: () => number[]): Promise<Proxy> {
+  const http = await import("node:http");
+  const net = await import("node:net");
+  let turn = 0;
+  const target = (url: string): { port: number; path: string } | undefined => {
+    const ports = backends();
+    const match = /^\/g(\d+)(\/.*)?$/.exec(url);
+    if (match) {
+      const port = ports[Number(match[1]) - 1];
+      return port ? { port, path: match[2] ?? "/" } : undefined;
+    }
+    return ports.length ? { port: ports[turn++ % ports.length]!, path: url } : undefined;
+  };
+  const server = http.createServer((req, res) => {
+    const to = target(req.url ?? "/");
+    if (!to) return void res.writeHead(502).end();
+    const upstream = http.request(
+      { host: "127.0.0.1", port: to.port, method: req.method, path: to.path, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.headersSent || res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  server.on("upgrade", (req, socket, head) => {
+    const to = target(req.url ?? "/");
+    if (!to) return socket.destroy();
+    const upstream = net.connect(to.port, "127.0.0.1", () => {
+      const lines = [`${req.method} ${to.path} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(lines.join("\r\n") + "\r\n\r\n");
+      if (head.length) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    addressOf: (n) => `127.0.0.1:${port}/g${n}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }

@@ -21,6 +21,8 @@ export class HttpError extends Error {
 
 /** The 503 answer of a request that needs a database that does not answer. */
 export const DATABASE_UNAVAILABLE = "the database is not answering; try again in a moment";
+/** The 503 answer of a request that needs the cluster's Redis while it does not answer. */
+export const REDIS_UNAVAILABLE = "the game's shared store (Redis) is not answering; try again in a moment";
 /** The 503 answer of a request that took too long for another reason. */
 export const TOO_SLOW = "the server took too long to answer; try again in a moment";
 /** Seconds a client is asked to wait before trying again after a 503. */
@@ -158,8 +160,25 @@ export const apiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => 
       error: (error as Error).message,
     });
     res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: DATABASE_UNAVAILABLE });
+  } else if (isRedisUnavailable(error)) {
+    logger.warn("answered 503: Redis did not answer", {
+      method: req.method,
+      path: req.originalUrl.split("?")[0],
+      error: (error as Error).message,
+    });
+    res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: REDIS_UNAVAILABLE });
   } else {
     logger.error("unhandled error in HTTP request", { method: req.method, path: req.originalUrl.split("?")[0], error });
     res.status(500).json({ error: "internal server error" });
   }
 };
+
+/** ioredis giving up on a command while Redis is away (it reconnects by itself meanwhile). */
+export function isRedisUnavailable(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return (
+    name === "MaxRetriesPerRequestError" ||
+    message === "Connection is closed." ||
+    (typeof message === "string" && message.startsWith("Stream isn't writeable"))
+  );
+}
