@@ -12,7 +12,7 @@
 import { Client, type InputHandle, type Room } from "@colyseus/sdk";
 import { Protocol } from "@colyseus/shared-types";
 import {
-  PLAYER_HALF_SIZE,
+  PLAYER_SPEED,
   ServerMessage,
   Skill,
   SKILLS,
@@ -190,7 +190,8 @@ class Bot {
   private stuckSince = 0;
   /** After being stuck: a random direction held until then, before finding the way again. */
   private unstick = { until: 0, dx: 0, dy: 0 };
-  private lastPosition = { x: 0, y: 0 };
+  /** Progress along the route: how many waypoints were left, and the closest it came to the next one. */
+  private progress = { left: 0, closest: Infinity };
   private transferring = false;
   arrived: Promise<void>;
   private arrive!: () => void;
@@ -376,23 +377,30 @@ class Bot {
         ) ?? [];
       this.stuckSince = now;
     }
-    while (this.route.length > 1 && Math.abs(this.route[0].x - me.x) < 3 && Math.abs(this.route[0].y - me.y) < 3) this.route.shift();
-    if (Math.hypot(me.x - this.lastPosition.x, me.y - this.lastPosition.y) > 1) {
-      this.lastPosition = { x: me.x, y: me.y };
+    // One step is PLAYER_SPEED / TICK_RATE px: within half a step of a waypoint on an axis
+    // is as close as steps get, so it counts as there (no see-saw across it).
+    const halfStep = PLAYER_SPEED / TICK_RATE / 2;
+    const near = (point: { x: number; y: number }) => Math.abs(point.x - me.x) <= halfStep && Math.abs(point.y - me.y) <= halfStep;
+    while (this.route.length > 1 && near(this.route[0]!)) this.route.shift();
+    // Stuck means no progress, not no movement: a bot sliding back and forth along a wall
+    // moves without getting anywhere.
+    const next = this.route[0];
+    const distance = next ? Math.hypot(next.x - me.x, next.y - me.y) : Infinity;
+    if (this.route.length !== this.progress.left || distance < this.progress.closest - 1) {
+      this.progress = { left: this.route.length, closest: distance };
       this.stuckSince = now;
     } else if (now - this.stuckSince > 3000) {
       // Caught on a corner (or put back after a failed transfer): a second in a random
       // direction, then the way is found again from wherever that led.
       this.unstick = { until: now + 1000, dx: Math.floor(this.random() * 3) - 1, dy: Math.floor(this.random() * 3) - 1 };
       this.route = [];
+      this.progress = { left: 0, closest: Infinity };
       this.stuckSince = now;
     }
     if (now < this.unstick.until) return [this.unstick.dx, this.unstick.dy];
-    const next = this.route[0];
     if (!next) return [0, 0];
-    const tolerance = Math.max(1, 16 - PLAYER_HALF_SIZE);
-    const dx = Math.abs(next.x - me.x) <= tolerance / 2 ? 0 : Math.sign(next.x - me.x);
-    const dy = Math.abs(next.y - me.y) <= tolerance / 2 ? 0 : Math.sign(next.y - me.y);
+    const dx = Math.abs(next.x - me.x) <= halfStep ? 0 : Math.sign(next.x - me.x);
+    const dy = Math.abs(next.y - me.y) <= halfStep ? 0 : Math.sign(next.y - me.y);
     if (dx === 0 && dy === 0 && this.route.length > 1) this.route.shift();
     return [dx, dy];
   }
