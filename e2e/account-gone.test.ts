@@ -9,6 +9,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ACCOUNT_GONE_MESSAGE } from "../client/src/network/errors.ts";
+import { AUTH_ERRORS } from "../server/src/auth/routes.ts";
 import { Account } from "../server/src/db/models.ts";
 import { createCharacterInBrowser, openGame, signUpInBrowser, startBrowserWorld, stopBrowserWorld, type BrowserWorld } from "./browser.ts";
 
@@ -45,11 +46,11 @@ describe("a saved sign-in whose account is gone", () => {
     assert.equal(await page.locator("#characters-panel").isVisible(), false);
     assert.equal(await page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY), null, "the stale token is gone");
 
-    // The form keeps one answer for an email without an account and a wrong password.
+    // The form keeps one answer for an email without an account and a wrong password: the server's, as it words it.
     await page.fill("#email", EMAIL);
     await page.fill("#password", PASSWORD);
     await page.click("#signin-btn");
-    await error.filter({ hasText: "Wrong email or password." }).waitFor();
+    await error.filter({ hasText: AUTH_ERRORS.invalidCredentials }).waitFor();
 
     // As the message says: signing up again lets the player play.
     await signUpInBrowser(page, EMAIL, PASSWORD);

@@ -6,9 +6,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { PLAYER_SPEED, TICK_SECONDS, useZoneCatalog, zoneCatalog } from "@oatnut/shared";
+import { PLAYER_SPEED, TICK_SECONDS, useZoneCatalog, validateCharacterName, zoneCatalog } from "@oatnut/shared";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { Character } from "../server/src/db/models.ts";
+import { NAME_TAKEN } from "../server/src/http/characters.ts";
 import { startServerProcess } from "../server/test/process.ts";
 import {
   createCharacterInBrowser,
@@ -168,11 +169,14 @@ describe("playing in the browser", () => {
     await page.locator("#characters-panel").waitFor({ state: "visible" });
     await page.fill("#new-character-name", "x");
     await page.click("#create-character-btn");
-    await page.locator("#characters-error").filter({ hasText: "name must be 3 to 16 letters, digits or underscores" }).waitFor();
+    await page
+      .locator("#characters-error")
+      .filter({ hasText: validateCharacterName("x")! })
+      .waitFor();
     await createCharacterInBrowser(page, "Taken_e2e");
     await page.fill("#new-character-name", "TAKEN_E2E");
     await page.click("#create-character-btn");
-    await page.locator("#characters-error").filter({ hasText: "that name is taken" }).waitFor();
+    await page.locator("#characters-error").filter({ hasText: NAME_TAKEN }).waitFor();
   });
 
   it("finds the character where it was left after the server restarts", async () => {

@@ -81,24 +81,14 @@ async function serverPosition(page: Page): Promise<{ x: number; y: number; zone:
 }
 
 /**
- * Holds a key for exactly one game frame — one movement input, one 8 px step: the key goes
- * down in one frame's callback (after the game's own, which was requested first) and up
- * in the next one's, so the game's frame in between sees it held once.
+ * Taps a key: down and up at once — one movement input, one 8 px step, whatever the frame
+ * rate (the game walks a step per 50 ms a key is held, and at least one for a tap).
  */
 async function tap(page: Page, key: string): Promise<void> {
-  await page.evaluate(
-    (code) =>
-      new Promise<void>((resolve) => {
-        requestAnimationFrame(() => {
-          window.dispatchEvent(new KeyboardEvent("keydown", { code, key: code }));
-          requestAnimationFrame(() => {
-            window.dispatchEvent(new KeyboardEvent("keyup", { code, key: code }));
-            resolve();
-          });
-        });
-      }),
-    key,
-  );
+  await page.evaluate((code) => {
+    window.dispatchEvent(new KeyboardEvent("keydown", { code, key: code }));
+    window.dispatchEvent(new KeyboardEvent("keyup", { code, key: code }));
+  }, key);
 }
 
 /** Moves along one axis until the server position is on `target` (within 4 px). */

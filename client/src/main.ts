@@ -22,6 +22,7 @@ import { ChatPanel } from "./ui/chatPanel.ts";
 import { CharactersPanel } from "./ui/charactersPanel.ts";
 import { byId } from "./ui/dom.ts";
 import { GameHud } from "./ui/gameHud.ts";
+import { Guidance } from "./ui/guidance.ts";
 import { Hud } from "./ui/hud.ts";
 import { Screens } from "./ui/screens.ts";
 
@@ -45,6 +46,8 @@ installTestHook(() => {
     clockSettled: zone?.clockSettled ?? false,
     serverTimeMs: zone?.serverTimeMs ?? 0,
     ...fightSnapshot(zone, gameHud.deathScreenShown),
+    nameLabels: zone?.nameLabels ?? [],
+    guidance: guidance.snapshot(),
   };
 });
 
@@ -73,6 +76,7 @@ const charactersPanel = new CharactersPanel({
 const hud = new Hud(() => void session?.leave());
 const chat = new ChatPanel((text, to) => session?.say(text, to));
 const gameHud = new GameHud({ run: (action) => controls.handle(action), useItem: (item) => controls.useItem(item) });
+const guidance = new Guidance((dx, dy) => keyboard.setHeldDirection(dx, dy));
 const controls = new CombatControls(() => session?.actions ?? null, {
   hint: (text) => gameHud.hint(text),
   toggleInventory: () => gameHud.toggleInventory(),
@@ -93,7 +97,10 @@ async function play(character: CharacterSummary): Promise<void> {
   try {
     await stageReady;
   } catch (error) {
-    throw new Error(`The game cannot start in this browser (${errorMessage(error, "no WebGL")}).`, { cause: error });
+    throw new Error(
+      `This browser cannot draw the game (${errorMessage(error, "no WebGL")}). Try another browser, or turn on hardware acceleration in this one.`,
+      { cause: error },
+    );
   }
   const reservation = await playCharacter(character.id);
   const room = await enterZone(reservation);
@@ -111,6 +118,7 @@ async function play(character: CharacterSummary): Promise<void> {
     },
     ended: (message) => {
       session = null;
+      guidance.close();
       chat.setActive(false);
       keyboard.setEnabled(false);
       showCharacters(message ?? "");
@@ -118,6 +126,7 @@ async function play(character: CharacterSummary): Promise<void> {
   });
   hud.open(character.name);
   gameHud.open();
+  guidance.open(character.id);
   controls.cooldowns.clear();
   chat.setActive(true);
   keyboard.setEnabled(true);
@@ -126,7 +135,9 @@ async function play(character: CharacterSummary): Promise<void> {
 
 stage.onFrame((now) => session?.frame(now));
 stage.onFrame((now) => {
-  if (screens.screen === "game") gameHud.update(now, session, controls.cooldowns);
+  if (screens.screen !== "game") return;
+  gameHud.update(now, session, controls.cooldowns);
+  guidance.update(session?.world.scene ?? null, stage.width, stage.height);
 });
 // A click on the view selects a target or picks up loot.
 void stageReady.then(

@@ -14,6 +14,48 @@ export interface Point {
   y: number;
 }
 
+/** A box in CSS pixels of the game view (x, y: its top-left corner). */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A name label drawn over a character or a monster, where it is on screen. */
+export interface NameLabelSnapshot {
+  text: string;
+  box: Box;
+}
+
+/** A portal's marker: its label over the portal, or at the screen edge with an arrow toward it. */
+export interface PortalMarkerSnapshot {
+  /** The zone it leads to (its id), and the name the marker shows. */
+  zone: string;
+  label: string;
+  /** Where the portal's centre is drawn (may be off screen). */
+  portal: Point;
+  /** Whether the portal's centre is on screen (then the label sits over it). */
+  onScreen: boolean;
+  /** The nearest portal to the own character: its marker is the pointer. */
+  nearest: boolean;
+  /** The marker's box, or null when it is not shown (no free place for it). */
+  box: Box | null;
+  /** Where its arrow points: radians in screen axes (0 right, π/2 down), from the own character toward the portal. */
+  angle: number;
+  /** The screen edge an off-screen marker sits at; null on screen. */
+  edge: "left" | "right" | "top" | "bottom" | null;
+}
+
+/** What guides a new player: the controls hint, the portal markers, the touch controls. */
+export interface GuidanceSnapshot {
+  /** Whether the controls hint is shown. */
+  controlsHint: boolean;
+  /** Whether the touch controls (stick, large action bar) are on. */
+  touchControls: boolean;
+  portals: PortalMarkerSnapshot[];
+}
+
 /** The screen on show (ui/screens.ts switches between them). */
 export type Screen = "auth" | "characters" | "game";
 
@@ -103,4 +145,7 @@ export interface OatnutSnapshot extends FightSnapshot {
   clockSettled: boolean;
   /** Server time (ms since the room started) of the last state patch received; 0 before one. */
   serverTimeMs: number;
+  /** The name labels drawn over characters and monsters on screen. */
+  nameLabels: NameLabelSnapshot[];
+  guidance: GuidanceSnapshot;
 }

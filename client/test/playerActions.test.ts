@@ -10,6 +10,8 @@ import { LootDrop, PICKUP_REACH, Skill, SKILLS } from "@oatnut/shared";
 import {
   PlayerActions,
   RANGE_SLACK,
+  TARGET_DROP_DISTANCE,
+  TARGET_DROP_MARGIN,
   type ActionOutcome,
   type ActionScene,
   type ActionWorld,
@@ -61,6 +63,13 @@ class StubScene implements ActionScene {
 
   setTarget(target: Picked | null) {
     this.ring = target;
+  }
+
+  /** Entity positions drawn off screen (by x); everything else is on screen. */
+  offScreenX = Infinity;
+
+  inView(point: { x: number; y: number }) {
+    return point.x < this.offScreenX;
   }
 }
 
@@ -255,5 +264,66 @@ describe("attacking and targeting", () => {
     const next = new StubScene();
     actions.frame(next);
     assert.deepEqual(next.ring, { kind: "monster", key: "20" });
+  });
+
+  it("drops a target that gets out of reach: beyond the longest range by a margin, or off screen", () => {
+    assert.equal(TARGET_DROP_DISTANCE, SKILLS[Skill.Bolt].range + TARGET_DROP_MARGIN);
+    world.monsters = [monster(20, 140, 100)];
+    scene.under = { kind: "monster", key: "20" };
+    actions.click(0, 0);
+    // The player walks away: kept while within reach, dropped past it.
+    world.own!.x = 140 - TARGET_DROP_DISTANCE;
+    actions.frame(scene);
+    assert.equal(actions.selected, 20, "at the edge of reach, kept");
+    world.own!.x -= 2;
+    actions.frame(scene);
+    assert.equal(actions.selected, null, "past it, dropped");
+    assert.equal(scene.ring, null);
+
+    // One selected far away (a click across a large screen) is kept until the gap widens.
+    world.own!.x = 100;
+    world.monsters = [monster(21, 100 + TARGET_DROP_DISTANCE + 100, 100)];
+    scene.under = { kind: "monster", key: "21" };
+    actions.click(0, 0);
+    actions.frame(scene);
+    assert.equal(actions.selected, 21, "not dropped at once");
+    world.own!.x -= TARGET_DROP_MARGIN - 1;
+    actions.frame(scene);
+    assert.equal(actions.selected, 21);
+    world.own!.x -= 2;
+    actions.frame(scene);
+    assert.equal(actions.selected, null, "dropped once it is the margin farther than when selected");
+
+    // Off screen: dropped, however close.
+    world.own!.x = 100;
+    world.monsters = [monster(22, 150, 100)];
+    scene.under = { kind: "monster", key: "22" };
+    actions.click(0, 0);
+    scene.offScreenX = 140;
+    actions.frame(scene);
+    assert.equal(actions.selected, null, "drawn off screen: dropped");
+    assert.equal(refusedFor(actions.attack(Skill.Melee)), "noTarget", "and an attack does not pick a monster off screen");
+  });
+
+  it("targets a monster that bites, unless the target is being fought in melee", () => {
+    const melee = SKILLS[Skill.Melee].range;
+    world.monsters = [monster(20, 100 + 150, 100), monster(21, 100 + 20, 100), monster(22, 100 - 20, 100)];
+    actions.attackedBy(21);
+    assert.equal(actions.selected, 21, "no target: the biter is selected");
+    scene.under = { kind: "monster", key: "20" };
+    actions.click(0, 0);
+    assert.equal(actions.selected, 20, "the player chose one out of melee reach");
+    actions.attackedBy(21);
+    assert.equal(actions.selected, 21, "bitten by another while the target is out of reach: the biter");
+    assert.deepEqual(scene.ring, { kind: "monster", key: "21" });
+    assert.ok(20 < melee, "21 is in melee reach");
+    actions.attackedBy(22);
+    assert.equal(actions.selected, 21, "the target is in melee reach: kept");
+    actions.attackedBy(99);
+    assert.equal(actions.selected, 21, "a biter not in view changes nothing");
+    world.own!.hp = 0;
+    actions.clearTarget();
+    actions.attackedBy(21);
+    assert.equal(actions.selected, null, "nothing is selected for the dead");
   });
 });

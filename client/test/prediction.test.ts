@@ -28,8 +28,9 @@ import {
 } from "@oatnut/shared";
 import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
 import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
-import { MovePump, type MoveInputData } from "../src/game/movePump.ts";
+import { MovePump, STEP_MS, type MoveInputData } from "../src/game/movePump.ts";
 import { createPredict, predictSelf, SELF_SMOOTH_MS, SNAP_DISTANCE, type SelfReconciler } from "../src/game/prediction.ts";
+import { FakeWindow } from "./fakeWindow.ts";
 
 /** One step of walking, in px. */
 const STEP = PLAYER_SPEED * TICK_SECONDS;
@@ -313,15 +314,17 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
     assert.equal(rig.player.x, beforeDeath.x);
   });
 
-  it("paces the move pump with the driver's due steps: the key press at once, then one input per step", async () => {
+  it("paces the move pump on real time: a key press at once, then one input per step held, each predicted once", async () => {
     const rig = await enterZone();
     // This test's clock runs seconds of frames in milliseconds: the inputs of those seconds
     // reach the server at once, far over a client's real-time rate limit. Lift its room's.
     rig.serverRoom().boundary.setFrameLimit("input", { perSecond: 1000, burst: 1000 });
-    let intent: MoveIntent = STILL;
-    const pump = new MovePump(rig.input, () => intent);
-    const frame = () => {
-      const due = rig.frame();
+    const page = new FakeWindow();
+    const keyboard = page.keyboard();
+    const pump = new MovePump(rig.input, keyboard);
+    const frame = (ms = FRAME_MS) => {
+      const due = rig.frame(ms);
+      page.now = rig.now;
       pump.update(rig.now, due);
       return due;
     };
@@ -339,30 +342,35 @@ describe("own character prediction (real room, SDK reconciler, shared step)", ()
     assert.ok(rig.input.sentCount - sent <= 2, "idle after the warm-up: a beacon a second");
     const start = rig.predicted();
 
-    // The press frame sends (and predicts) one step whatever the budget; then one per due step.
-    intent = RIGHT;
+    // The key goes down between two frames: the next frame sends (and predicts) its first step.
+    const pressedAt = rig.now + 5;
+    page.key("keydown", "ArrowRight", pressedAt);
     sent = rig.input.sentCount;
     frame();
     assert.equal(rig.input.sentCount - sent, 1, "the key press is sent on its frame");
     assert.equal(rig.me.state.x, start.x + STEP, "and predicted on its frame");
-    due = 0;
-    for (let t = 0; t < 1000; t += FRAME_MS) due += frame();
-    assert.equal(rig.input.sentCount - sent, 1 + due, "then one input per due step");
-    assert.equal(rig.me.state.x, start.x + (1 + due) * STEP, "each of them predicted");
+    // Held through a second at 60 fps, then a second at 5 fps: one step per 50 ms either way.
+    for (let t = 0; t < 1000; t += FRAME_MS) frame();
+    const at60 = rig.input.sentCount - sent;
+    for (let t = 0; t < 1000; t += 200) frame(200);
+    const at5 = rig.input.sentCount - sent - at60;
+    assert.equal(at60, Math.floor((rig.now - 1000 - pressedAt) / STEP_MS) + 1, "60 fps: one input per 50 ms held");
+    assert.equal(at5, 20, "5 fps: four inputs a frame, twenty a second");
 
-    // Release: one zero input at the next due step, then nothing.
-    intent = STILL;
-    sent = rig.input.sentCount;
-    while (frame() === 0) assert.equal(rig.input.sentCount, sent, "the zero input waits for its step");
-    assert.equal(rig.input.sentCount - sent, 1, "one zero input after the release");
+    // Released between frames: the steps due before the release go right, then one zero input.
+    const releasedAt = rig.now + 130;
+    page.key("keyup", "ArrowRight", releasedAt);
+    frame(200);
+    const steps = Math.ceil((releasedAt - pressedAt) / STEP_MS);
+    assert.equal(rig.input.sentCount - sent, steps + 1, `${steps} steps for ${releasedAt - pressedAt} ms held, and the zero input`);
+    assert.equal(rig.me.state.x, start.x + steps * STEP, "each of them predicted once");
     for (let t = 0; t < 500; t += FRAME_MS) frame();
-    assert.equal(rig.input.sentCount - sent, 1, "then nothing");
+    assert.equal(rig.input.sentCount - sent, steps + 1, "then nothing");
 
-    // A one-frame tap is exactly one step.
+    // A one-frame tap at 60 fps is exactly one step.
     const beforeTap = rig.me.state.x;
-    intent = LEFT;
-    frame();
-    intent = STILL;
+    page.key("keydown", "ArrowLeft", rig.now + 2);
+    page.key("keyup", "ArrowLeft", rig.now + 14);
     for (let t = 0; t < 200; t += FRAME_MS) frame();
     assert.equal(rig.me.state.x, beforeTap - STEP, "a tap moves one step");
 

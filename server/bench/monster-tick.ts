@@ -34,7 +34,7 @@ function world(monsters: number): string {
       starting: true,
       viewRadius: 480,
       rows,
-      spawns: { default: [60, 60] },
+      spawns: { default: [SIZE - 5, 60] }, // east of the stripes: no area may reach into a spawn point's safe circle
       monsterAreas: Array.from({ length: areas }, (_, i) => ({
         name: `area ${i}`,
         rect: [2 + i * width, 2, width, SIZE - 4] as [number, number, number, number],

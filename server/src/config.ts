@@ -72,6 +72,8 @@ export interface Config {
   publicAddress: string | undefined;
   /** Zones whose rooms this process hosts (empty = any): pins zones to processes in a cluster. */
   hostZones: string[];
+  /** Guest accounts whose characters were not played for this many days are deleted with them (0 = kept). */
+  guestRetentionDays: number;
 }
 
 /** Raised when one or more variables are invalid; `problems` has one message per variable. */
@@ -197,6 +199,7 @@ export function loadConfig(
   const trustProxy = integer("TRUST_PROXY", 0, 0, 10);
   const rateLimitMultiplier = integer("RATE_LIMIT_MULTIPLIER", 1, 1, 100_000);
   const loginLockoutSeconds = integer("LOGIN_LOCKOUT_SECONDS", 30, 1, 900);
+  const guestRetentionDays = integer("GUEST_RETENTION_DAYS", 7, 0, 3650);
 
   const redisUrl = value("REDIS_URL");
   if (redisUrl !== undefined) {
@@ -249,6 +252,7 @@ export function loadConfig(
     redisUrl,
     publicAddress,
     hostZones,
+    guestRetentionDays,
   };
 }
 

@@ -13,12 +13,14 @@ import { configureHttp } from "./http/app.ts";
 import { createGatedServer } from "./http/gate.ts";
 import { OriginPolicy } from "./http/origins.ts";
 import { colyseusLogger } from "./logger.ts";
+import { GuestSweeper } from "./persistence/guests.ts";
 import { SaveService } from "./persistence/saveService.ts";
 import { liveRooms } from "./metrics.ts";
 import { loadRoomTypes } from "./rooms/roomTypes.ts";
 import type { ZoneRoom } from "./rooms/ZoneRoom.ts";
 import { processSelector, ProcessLease } from "./world/cluster.ts";
 import { drainProcess } from "./world/drain.ts";
+import { findLive } from "./world/liveCharacters.ts";
 import { registerRoomTypes } from "./world/roomRegistry.ts";
 import { setGameServices } from "./world/services.ts";
 
@@ -55,7 +57,11 @@ export async function createGameServer({ config, engine, saves = new SaveService
   }
   const roomTypes = await loadRoomTypes(catalog);
   registerRoomTypes(roomTypes);
-  setGameServices({ config, saves, flushDurable: engine.flush?.bind(engine) });
+  // Guest accounts not played for GUEST_RETENTION_DAYS are released, now and every hour.
+  const guests = new GuestSweeper(config.guestRetentionDays, {
+    isLive: async (characterId) => (await findLive(matchMaker.presence, characterId)) !== null,
+  });
+  setGameServices({ config, saves, flushDurable: engine.flush?.bind(engine), guests });
   configureAuth(config.jwtSecret);
   const rooms = Object.fromEntries([...roomTypes].map(([name, roomClass]) => [name, defineRoom(roomClass).filterBy(["zone", "instance"])]));
   // Our own http.Server, so every request meets the body limit and CORS gate before any
@@ -96,6 +102,8 @@ export async function createGameServer({ config, engine, saves = new SaveService
     },
   );
   await lease.start();
+  guests.start();
+  game.onShutdown(() => guests.stop());
   // A stopping process of a cluster hands its players to the others first (world/drain.ts).
   game.onBeforeShutdown(async () => {
     const withinMs = Math.max(1000, Math.min(config.transferSeconds * 1000 + 2000, config.shutdownSeconds * 1000 - 3000));

@@ -1,9 +1,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { JWT } from "@colyseus/auth";
-import { getZoneMap, MAX_CHARACTERS_PER_ACCOUNT, zoneCatalog } from "@oatnut/shared";
-import { Account } from "../src/db/models.ts";
+import { getZoneMap, MAX_CHARACTERS_PER_ACCOUNT, MIN_PASSWORD_LENGTH, zoneCatalog } from "@oatnut/shared";
+import { AUTH_ERRORS } from "../src/auth/routes.ts";
+import { Account, Character } from "../src/db/models.ts";
+import { CHARACTER_NOT_FOUND, MALFORMED_CHARACTER_ID, NAME_TAKEN, TOO_MANY_CHARACTERS } from "../src/http/characters.ts";
 import { api, createCharacter, signUp, startTestGame, type TestGame } from "./helpers.ts";
+
+/** What a player reads: a whole sentence (a capital first, a full stop last) that says what to do. */
+function assertSentence(text: unknown, what: string): void {
+  assert.equal(typeof text, "string", what);
+  assert.match(text as string, /^[A-Z\p{Lu}].{8,}[.]$/u, `${what}: ${JSON.stringify(text)} is a complete sentence`);
+}
 
 let game: TestGame;
 let url: string;
@@ -42,25 +50,43 @@ describe("accounts", () => {
     await signUp(url, "bob.case@example.com");
     const wrong = await api(url, "POST", "/auth/login", { body: { email: "bob.case@example.com", password: "not-the-password" } });
     assert.equal(wrong.status, 401);
-    assert.equal(wrong.body.error, "invalid_credentials");
+    assert.deepEqual(wrong.body, {
+      error: "That email and password do not match an account. Check them and try again.",
+      code: "invalid_credentials",
+    });
     const dup = await api(url, "POST", "/auth/register", { body: { email: "BOB.CASE@example.com", password: "whatever123" } });
-    assert.notEqual(dup.status, 200);
-    assert.equal(dup.body.error, "email_already_in_use");
+    assert.equal(dup.status, 409);
+    assert.deepEqual(dup.body, {
+      error: "An account with this email already exists. Sign in instead, or use another email.",
+      code: "email_already_in_use",
+    });
     assert.equal(await Account.countDocuments({ emailKey: "bob.case@example.com" }), 1);
   });
 
-  it("rejects malformed sign-up input with a clear error", async () => {
+  it("rejects malformed sign-up input with a sentence that says what to do", async () => {
     const badEmail = await api(url, "POST", "/auth/register", { body: { email: "not-an-email", password: "long enough" } });
     assert.equal(badEmail.status, 400);
+    assert.equal(badEmail.body.error, "That email address does not look right. Check it and try again.");
     const shortPassword = await api(url, "POST", "/auth/register", { body: { email: "short@example.com", password: "123" } });
     assert.equal(shortPassword.status, 400);
+    assert.equal(MIN_PASSWORD_LENGTH, 6);
+    assert.equal(shortPassword.body.error, "That password is too short: use at least 6 characters.");
     assert.equal(await Account.countDocuments({ emailKey: "short@example.com" }), 0);
+    const missing = await api(url, "POST", "/auth/register", { body: { email: "short@example.com" } });
+    assert.deepEqual([missing.status, missing.body], [400, { error: "Enter an email address and a password." }]);
+    for (const text of Object.values(AUTH_ERRORS)) assertSentence(text, "an auth refusal");
   });
 
   it("plays as a guest: an anonymous account that can own characters", async () => {
     const guest = await api(url, "POST", "/auth/anonymous", { body: {} });
     assert.equal(guest.status, 200);
     assert.equal(guest.body.user.anonymous, true);
+    // It is told how long its characters are kept without play (GUEST_RETENTION_DAYS, 7 by default).
+    assert.equal(guest.body.guestRetentionDays, 7);
+    assert.equal(
+      guest.body.notice,
+      "Guest characters are deleted, and their names freed, after 7 days without play. Sign up to keep yours.",
+    );
     const created = await createCharacter(url, guest.body.token, "GuestHero");
     assert.equal(created.name, "GuestHero");
     const account = await Account.findById(guest.body.user.id).lean();
@@ -92,8 +118,9 @@ describe("a saved sign-in whose account is gone", () => {
     // an email without an account from a wrong password.
     const gone = await api(url, "POST", "/auth/login", { body: { email, password: "correct horse battery" } });
     const wrong = await api(url, "POST", "/auth/login", { body: { email: (await signUp(url)).email, password: "not the password" } });
-    assert.deepEqual([gone.status, gone.body], [401, { error: "invalid_credentials" }]);
-    assert.deepEqual([wrong.status, wrong.body], [401, { error: "invalid_credentials" }]);
+    const invalid = { error: AUTH_ERRORS.invalidCredentials, code: "invalid_credentials" };
+    assert.deepEqual([gone.status, gone.body], [401, invalid]);
+    assert.deepEqual([wrong.status, wrong.body], [401, invalid]);
 
     // Nor do tokens that prove nothing: expired, or with an id that is no account id.
     const expired = (await JWT.sign({ id, anonymous: false, roles: [] }, { expiresIn: -10 })) as string;
@@ -102,6 +129,7 @@ describe("a saved sign-in whose account is gone", () => {
       const res = await api(url, "GET", "/auth/userdata", { token: bad });
       assert.equal(res.status, 401);
       assert.notEqual(res.body.error, "account_not_found");
+      assertSentence(res.body.error, "a token that proves nothing");
     }
   });
 });
@@ -139,18 +167,27 @@ describe("characters API", () => {
     assert.deepEqual(empty.body, []);
   });
 
-  it("validates names: 3-16 letters, digits or underscore → 400", async () => {
+  it("validates names: 3-16 letters, digits or underscore → 400 with a sentence that says what to do", async () => {
     const { token } = await signUp(url);
-    for (const name of ["ab", "a".repeat(17), "has space", "semi;colon", "", 42, null]) {
+    for (const name of ["ab", "a".repeat(17), "has space", "semi;colon", "", 42, null, "Ivаn", "ᚠᚢᚦᚨ", "Ａｌｉｃｅ"]) {
       const res = await api(url, "POST", "/api/characters", { token, body: { name } });
       assert.equal(res.status, 400, `name ${JSON.stringify(name)}`);
-      assert.match(res.body.error, /name/);
+      assert.match(res.body.error, /name/i);
+      assertSentence(res.body.error, `the refusal of ${JSON.stringify(name)}`);
     }
+    const tooShort = await api(url, "POST", "/api/characters", { token, body: { name: "ab" } });
+    assert.equal(tooShort.body.error, "That name is too short: use 3 to 16 letters, digits or underscores.");
+    const mixed = await api(url, "POST", "/api/characters", { token, body: { name: "Ivаn" } }); // a Cyrillic "а"
+    assert.equal(
+      mixed.body.error,
+      "A name must be written in one script, and this one mixes Latin and Cyrillic letters: use letters of one of them only.",
+    );
     const missing = await api(url, "POST", "/api/characters", { token, body: {} });
     assert.equal(missing.status, 400);
+    assert.equal(missing.body.error, "Choose a name for your character: 3 to 16 letters, digits or underscores.");
     const notJson = await api(url, "POST", "/api/characters", { token, rawBody: "{name:" });
     assert.equal(notJson.status, 400);
-    assert.equal(notJson.body.error, "request body is not valid JSON");
+    assert.equal(notJson.body.error, "The request body is not valid JSON. Send it as JSON.");
     const list = await api(url, "GET", "/api/characters", { token });
     assert.deepEqual(list.body, []);
   });
@@ -161,7 +198,29 @@ describe("characters API", () => {
     await createCharacter(url, first.token, "Unique_Name");
     const res = await api(url, "POST", "/api/characters", { token: second.token, body: { name: "unique_NAME" } });
     assert.equal(res.status, 409);
-    assert.equal(res.body.error, "that name is taken");
+    assert.equal(res.body.error, "That name is taken. Choose another one.");
+    assert.equal(NAME_TAKEN, res.body.error);
+  });
+
+  it("accepts letters of any language, one script per name, kept NFC-normalized and unique whatever their case or form", async () => {
+    const first = await signUp(url);
+    const second = await signUp(url);
+    // "Zoë" typed with a combining diaeresis is kept precomposed (NFC).
+    const zoe = await api(url, "POST", "/api/characters", { token: first.token, body: { name: "Zoe\u0308" } });
+    assert.equal(zoe.status, 201, JSON.stringify(zoe.body));
+    assert.equal(zoe.body.name, "Zo\u00eb");
+    const saved = await Character.findById(zoe.body.id).lean();
+    assert.deepEqual({ name: saved?.name, nameKey: saved?.nameKey }, { name: "Zo\u00eb", nameKey: "zo\u00eb" });
+    for (const name of ["Иван", "Ο_Δυσσέας", "山田たろう", "Straße"]) {
+      const res = await api(url, "POST", "/api/characters", { token: first.token, body: { name } });
+      assert.equal(res.status, 201, `${name}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.name, name);
+    }
+    // The same names in another case, or in another Unicode form, are taken.
+    for (const name of ["ZOË", "zoe\u0308", "иВАН", "ο_δυσσέασ", "STRASSE"]) {
+      const res = await api(url, "POST", "/api/characters", { token: second.token, body: { name } });
+      assert.deepEqual([res.status, res.body.error], [409, NAME_TAKEN], name);
+    }
   });
 
   it(`allows at most ${MAX_CHARACTERS_PER_ACCOUNT} characters per account → 409`, async () => {
@@ -169,7 +228,8 @@ describe("characters API", () => {
     for (let i = 0; i < MAX_CHARACTERS_PER_ACCOUNT; i++) await createCharacter(url, token, `Many_${i}`);
     const res = await api(url, "POST", "/api/characters", { token, body: { name: "One_Too_Many" } });
     assert.equal(res.status, 409);
-    assert.match(res.body.error, /at most 5 characters/);
+    assert.equal(res.body.error, "You already have 5 characters, the most an account may have. Delete one to create another.");
+    assert.equal(res.body.error, TOO_MANY_CHARACTERS);
     const list = await api(url, "GET", "/api/characters", { token });
     assert.equal(list.body.length, MAX_CHARACTERS_PER_ACCOUNT);
   });
@@ -179,11 +239,13 @@ describe("characters API", () => {
     const other = await signUp(url);
     const character = await createCharacter(url, owner.token, "Not_Yours");
     const del = await api(url, "DELETE", `/api/characters/${character.id}`, { token: other.token });
-    assert.equal(del.status, 404);
+    assert.deepEqual([del.status, del.body.error], [404, CHARACTER_NOT_FOUND]);
     const play = await api(url, "POST", `/api/characters/${character.id}/play`, { token: other.token });
-    assert.equal(play.status, 404);
+    assert.deepEqual([play.status, play.body.error], [404, CHARACTER_NOT_FOUND]);
     const malformed = await api(url, "POST", "/api/characters/not-an-id/play", { token: other.token });
     assert.equal(malformed.status, 400, "a malformed id is a bad request, never a lookup");
+    assert.equal(malformed.body.error, MALFORMED_CHARACTER_ID);
+    for (const text of [CHARACTER_NOT_FOUND, MALFORMED_CHARACTER_ID]) assertSentence(text, "a characters API refusal");
     const list = await api(url, "GET", "/api/characters", { token: owner.token });
     assert.equal(list.body.length, 1);
   });
@@ -204,7 +266,7 @@ describe("characters API", () => {
     const { token } = await signUp(url);
     const res = await api(url, "GET", "/api/does-not-exist", { token });
     assert.equal(res.status, 404);
-    assert.equal(res.body.error, "no API route GET /api/does-not-exist");
+    assert.equal(res.body.error, "There is no API route GET /api/does-not-exist. Check the address.");
   });
 });
 

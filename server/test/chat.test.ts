@@ -67,7 +67,10 @@ describe("chat", () => {
     assert.deepEqual(bystander.lines, [], "nobody else hears it");
 
     sender.room.send(ClientMessage.Whisper, { to: "Nobody_Here", text: "hello?" });
-    await waitFor(() => sender.notices.some((n) => n === "Nobody_Here is not online."), "told the addressee is offline");
+    await waitFor(
+      () => sender.notices.some((n) => n === "Nobody_Here is not online. Check the name, or whisper again later."),
+      "told the addressee is offline",
+    );
   });
 
   it("refuses lines that are empty, too long or not text, and limits the rate", async () => {
@@ -85,6 +88,8 @@ describe("chat", () => {
     assert.equal(listener.lines.length, CHAT_BURST, `only ${CHAT_BURST} lines get through`);
     // The four bad lines were told once (the first), not four times: a notice per window.
     const refusals = talker.notices.filter((n) => /Message "chat" was refused/.test(n));
-    assert.deepEqual(refusals, [`Message "chat" was refused: text is longer than ${CHAT_MAX_LENGTH} characters.`]);
+    assert.deepEqual(refusals, [
+      `Message "chat" was refused: text is longer than ${CHAT_MAX_LENGTH} characters. Reload the page if this keeps happening.`,
+    ]);
   });
 });

@@ -26,6 +26,7 @@ describe("configuration", () => {
     assert.equal(config.mongodbEngine, "auto");
     assert.equal(config.logDir, path.join(PROJECT_ROOT, "logs"));
     assert.equal(config.shutdownSeconds, 10);
+    assert.equal(config.guestRetentionDays, 7);
   });
 
   it("uses the development secret in development and says so", () => {
@@ -62,6 +63,7 @@ describe("configuration", () => {
       NODE_ENV: "staging",
       MONGODB_URI: "postgres://x",
       JWT_SECRET: "short",
+      GUEST_RETENTION_DAYS: "a week",
     });
     assert.deepEqual(problems, [
       'NODE_ENV must be one of development, production, test (got "staging")',
@@ -70,6 +72,7 @@ describe("configuration", () => {
       'LOG_LEVEL must be one of error, warn, info, http, verbose, debug, silly (got "loud")',
       "MONGODB_URI must start with mongodb:// or mongodb+srv:// (got a value that does not)",
       "JWT_SECRET must be at least 16 characters long",
+      'GUEST_RETENTION_DAYS must be a whole number from 0 to 3650 (got "a week")',
     ]);
     assert.ok(!problems.join(" ").includes("short"), "the secret's value is never echoed");
   });
@@ -85,6 +88,7 @@ describe("configuration", () => {
       LOG_LEVEL: "debug",
       SHUTDOWN_SECONDS: "3",
       RECONNECT_SECONDS: "7",
+      GUEST_RETENTION_DAYS: "30",
     });
     assert.equal(config.port, 9000);
     assert.equal(config.mongodbUri, "mongodb://db:27017/game");
@@ -93,6 +97,8 @@ describe("configuration", () => {
     assert.equal(config.logLevel, "debug");
     assert.equal(config.shutdownSeconds, 3);
     assert.equal(config.reconnectSeconds, 7);
+    assert.equal(config.guestRetentionDays, 30);
+    assert.equal(loadConfig({ GUEST_RETENTION_DAYS: "0" }).guestRetentionDays, 0, "0 keeps guests");
   });
 });
 

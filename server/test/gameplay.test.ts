@@ -20,6 +20,7 @@ import {
   MONSTERS,
   PLAYER_RESPAWN_SECONDS,
   ServerMessage,
+  SPAWN_PROTECTION_SECONDS,
   Skill,
   SKILLS,
   skillDamage,
@@ -52,6 +53,7 @@ function arenaWorld(): string {
       rows,
       displayName: "Arena",
       viewRadius: 2000,
+      safeRadius: 96, // the dummy stands 112 px from the spawn point
       spawns: { default: [2, 2], fromCamp: [26, 4] },
       portals: [{ name: "toCamp", rect: [28, 6, 1, 1], targetZone: "camp", targetSpawn: "fromArena" }],
       monsterAreas: [
@@ -293,11 +295,19 @@ describe("combat", () => {
     assert.deepEqual(await useSkill(alice, Skill.Melee, bobEid), { type: "refused", skill: Skill.Melee, reason: "target" });
     assert.equal(session(bob).player.hp, session(bob).player.maxHp);
   });
-  it("lets players fight each other in a pvp zone", async () => {
+  it("lets players fight each other in a pvp zone, once their spawn protection is over", async () => {
     const alice = await play(await newCharacter(tileCentre(3, 2), "camp"));
     const bob = await play(await newCharacter(tileCentre(4, 2), "camp"));
     assert.equal(serverRoom(alice).map.pvp, true);
     const target = session(bob).player;
+    assert.deepEqual(
+      await useSkill(alice, Skill.Melee, target.eid),
+      { type: "refused", skill: Skill.Melee, reason: "target" },
+      "Bob just arrived",
+    );
+    assert.equal(target.hp, target.maxHp);
+    await advance(serverRoom(alice), SPAWN_PROTECTION_SECONDS * 1000);
+    await waitFor(() => !target.spawnProtected, "Bob's protection is over");
     const hit = await useSkill(alice, Skill.Melee, target.eid);
     assert.equal(hit.type, "hit");
     assert.equal(target.hp, target.maxHp - skillDamage(SKILLS[Skill.Melee], 1));
@@ -365,6 +375,14 @@ describe("monsters and progression", () => {
     const wolf = mobIn(room, "den");
     const home = { x: wolf.monster.x, y: wolf.monster.y };
     const me = session(alice).player;
+    // Just arrived: protected, and her client knows it. The wolf leaves her alone until it is over.
+    assert.equal(alice.room.state.players.get(alice.room.sessionId).spawnProtected, true);
+    room.teleport(session(alice), { x: home.x - 120, y: home.y });
+    const from = room.now;
+    await waitFor(() => room.now >= from + 500, "half a second of the room's time");
+    assert.equal(wolf.state, "idle", "a protected player is not noticed");
+    await advance(room, SPAWN_PROTECTION_SECONDS * 1000);
+    await waitFor(() => alice.room.state.players.get(alice.room.sessionId).spawnProtected === false, "the client sees the protection end");
     me.hp = MONSTERS.wolf.damage * 2;
     room.teleport(session(alice), { x: home.x - 120, y: home.y }); // within notice range, out of reach
     await waitFor(() => wolf.state === "chase", "the wolf notices", 3000);
@@ -380,6 +398,7 @@ describe("monsters and progression", () => {
     await waitFor(() => wolf.state === "return" || wolf.state === "idle", "the wolf loses interest in the dead");
     await waitFor(() => me.hp > 0, "respawned", PLAYER_RESPAWN_SECONDS * 1000 + 3000);
     assert.deepEqual({ x: me.x, y: me.y }, room.map.spawn, "at the zone's spawn");
+    assert.equal(me.spawnProtected, true, "protected again");
     assert.equal(me.hp, Math.round(me.maxHp / 2));
     await waitFor(() => alice.events.some((e) => e.type === "respawn" && e.eid === me.eid), "the respawn is announced");
     await waitFor(async () => (await Character.findById(character.id).lean())?.xp === 6, "the penalty is saved");

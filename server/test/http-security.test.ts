@@ -100,11 +100,12 @@ async function register(ip = newClientIp()): Promise<{ email: string; token: str
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
-/** Asserts a rate limit's answer: 429, a positive Retry-After, `{ error: "too_many_requests" }`. */
+/** Asserts a rate limit's answer: 429, a positive Retry-After, `{ error: "Too many requests: try again in …", code: "too_many_requests" }`. */
 function assertLimited(res: Answer, what: string): void {
   assert.equal(res.status, 429, `${what}: ${JSON.stringify(res.body)}`);
   assert.ok(Number(res.headers.get("retry-after")) > 0, `${what}: Retry-After is ${res.headers.get("retry-after")}`);
-  assert.equal(res.body.error, "too_many_requests", what);
+  assert.equal(res.body.code, "too_many_requests", what);
+  assert.match(res.body.error, /^Too many requests: try again in \d+ (seconds?|minutes)\.$/, what);
 }
 
 /** A raw request whose headers declare what the test wants, whatever the body really is. */
@@ -174,7 +175,7 @@ describe("request bodies", () => {
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
     assert.equal(res.status, 415);
-    assert.match(res.body.error, /must be JSON/);
+    assert.equal(res.body.error, "Send the request body as JSON (Content-Type: application/json).");
     const text = await call("POST", "/auth/login", { rawBody: "{}", headers: { "content-type": "text/plain" } });
     assert.equal(text.status, 415);
     assert.equal(await Account.countDocuments({ emailKey: email }), 0);
@@ -188,9 +189,13 @@ describe("request bodies", () => {
       }
     }
     const malformed = await call("POST", "/auth/register", { body: { email: "not-an-email", password: PASSWORD } });
-    assert.deepEqual(malformed.body, { error: "email_malformed" }, "the code the SDK client words");
+    assert.deepEqual(
+      malformed.body,
+      { error: "That email address does not look right. Check it and try again.", code: "email_malformed" },
+      "a sentence for the player, @colyseus/auth's code for programs",
+    );
     const short = await call("POST", "/auth/register", { body: { email: "short.pw@example.com", password: "12345" } });
-    assert.deepEqual(short.body, { error: "password_too_short" });
+    assert.deepEqual(short.body, { error: "That password is too short: use at least 6 characters.", code: "password_too_short" });
   });
 });
 
@@ -268,7 +273,8 @@ describe("sign-in lockout", () => {
     for (let i = 0; i < LOGIN_LOCKOUT.failures; i++) assert.equal((await login("wrong-password")).status, 401);
     const locked = await login(PASSWORD, email.toUpperCase());
     assert.equal(locked.status, 429, "any capitalization of the email is the same lock");
-    assert.equal(locked.body.error, "too_many_failed_logins");
+    assert.equal(locked.body.code, "too_many_failed_logins");
+    assert.match(locked.body.error, /^Too many failed sign-ins for this email\. Try again in \d+ seconds?\.$/);
     assert.ok(Number(locked.headers.get("retry-after")) >= 1);
 
     // LOGIN_LOCKOUT_SECONDS=1 here: the lock runs out and the right password gets in.
@@ -350,7 +356,10 @@ describe("sign-in answers", () => {
       { status: unknownEmail.status, body: unknownEmail.body, type: unknownEmail.headers.get("content-type") },
       { status: wrongPassword.status, body: wrongPassword.body, type: wrongPassword.headers.get("content-type") },
     );
-    assert.deepEqual(wrongPassword.body, { error: "invalid_credentials" });
+    assert.deepEqual(wrongPassword.body, {
+      error: "That email and password do not match an account. Check them and try again.",
+      code: "invalid_credentials",
+    });
     assert.equal(wrongPassword.status, 401);
   });
 
@@ -361,7 +370,13 @@ describe("sign-in answers", () => {
     assert.deepEqual(login.body.user, { id, email, anonymous: false, roles: [] });
     assert.equal(typeof login.body.token, "string");
     const taken = await call("POST", "/auth/register", { body: { email: email.toUpperCase(), password: PASSWORD } });
-    assert.deepEqual({ status: taken.status, body: taken.body }, { status: 409, body: { error: "email_already_in_use" } });
+    assert.deepEqual(
+      { status: taken.status, body: taken.body },
+      {
+        status: 409,
+        body: { error: "An account with this email already exists. Sign in instead, or use another email.", code: "email_already_in_use" },
+      },
+    );
     const userdata = await call("GET", "/auth/userdata", { token });
     assert.deepEqual(userdata.body, { user: { id, email, anonymous: false, roles: [] } });
     assert.equal((await call("GET", "/auth/userdata")).status, 401);
@@ -374,7 +389,16 @@ describe("endpoints OatNut does not offer", () => {
     const size = () => (fs.existsSync(errorsLog) ? fs.statSync(errorsLog).size : 0);
     const before = size();
     const res = await call("POST", "/auth/forgot-password", { body: { email: "someone@example.com" } });
-    assert.deepEqual({ status: res.status, body: res.body }, { status: 501, body: { error: "password_reset_unavailable" } });
+    assert.deepEqual(
+      { status: res.status, body: res.body },
+      {
+        status: 501,
+        body: {
+          error: "Password reset is not available on this server. Ask the game's operator to reset your password.",
+          code: "password_reset_unavailable",
+        },
+      },
+    );
     assert.equal(size(), before);
   });
 

@@ -1,17 +1,26 @@
 /**
  * What the logs say, read from the files a real server process writes: one app.log line
  * per HTTP request, room joins and leaves, errors with stacks in errors.log, and never a
- * password or a token.
+ * password or a token. And the level of each request's line, from the HTTP side alone:
+ * the client's own files at debug, API calls at info.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { get as httpGet } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
 import { Client } from "@colyseus/sdk";
+import express from "express";
+import winston from "winston";
+import { configureAuth } from "../src/auth/accounts.ts";
 import { startJongodb, type DatabaseEngine } from "../src/db/engine.ts";
+import { configureHttp } from "../src/http/app.ts";
 import { DATABASE_UNAVAILABLE } from "../src/http/errors.ts";
-import { api, waitFor } from "./helpers.ts";
+import { logger } from "../src/logger.ts";
+import { api, testConfig, waitFor } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./process.ts";
 
 const PASSWORD = "very-secret-password-42";
@@ -103,5 +112,71 @@ describe("logs", () => {
       () => readLines("app.log").some((entry) => entry.message.startsWith("answered 503") && entry.path === "/api/characters"),
       "the request's 503 in app.log",
     );
+  });
+});
+
+describe("request log levels", () => {
+  /** Every log entry, while `transport` is added to the logger. */
+  function recorder() {
+    const entries: Array<Record<string, any>> = [];
+    const stream = new Writable({
+      objectMode: true,
+      write(info: Record<string, any>, _encoding, done) {
+        entries.push(info);
+        done();
+      },
+    });
+    return { entries, transport: new winston.transports.Stream({ stream, level: "debug" }) };
+  }
+
+  it("logs requests for the client's files (the page, scripts, assets) at debug, and API calls and misses at info", async () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-dist-"));
+    fs.mkdirSync(path.join(dist, "assets"));
+    fs.writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>OatNut</title>");
+    fs.writeFileSync(path.join(dist, "assets", "app.js"), "console.log('hello');");
+    const config = testConfig({ CLIENT_DIST: dist });
+    configureAuth(config.jwtSecret);
+    const app = express();
+    await configureHttp(app, { config, engine: { kind: "external", durable: true } });
+    const http = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => http.once("listening", resolve));
+    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const recorded = recorder();
+    const level = logger.level;
+    logger.level = "debug";
+    logger.add(recorded.transport);
+    try {
+      const page = await fetch(`${base}/`);
+      assert.equal(page.status, 200);
+      const script = await fetch(`${base}/assets/app.js`);
+      assert.equal(script.status, 200);
+      const etag = script.headers.get("etag");
+      assert.ok(etag);
+      // A reload's conditional request (not through fetch, which adds Cache-Control: no-cache to it).
+      const revalidated = await new Promise<number>((resolve, reject) =>
+        httpGet(`${base}/assets/app.js`, { headers: { "if-none-match": etag } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on("error", reject),
+      );
+      assert.equal(revalidated, 304);
+      assert.equal((await fetch(`${base}/api/characters`)).status, 401);
+      assert.equal((await fetch(`${base}/assets/missing.js`)).status, 404);
+      const levelOf = (route: string, status: number) =>
+        waitFor(
+          () => recorded.entries.find((entry) => entry.message === "http" && entry.path === route && entry.status === status)?.level,
+          `the line of ${route} ${status}`,
+        );
+      assert.equal(await levelOf("/", 200), "debug");
+      assert.equal(await levelOf("/assets/app.js", 200), "debug");
+      assert.equal(await levelOf("/assets/app.js", 304), "debug");
+      assert.equal(await levelOf("/api/characters", 401), "info", "an API call stays at info");
+      assert.equal(await levelOf("/assets/missing.js", 404), "info", "a miss stays at info");
+    } finally {
+      logger.remove(recorded.transport);
+      logger.level = level;
+      await new Promise((resolve) => http.close(resolve));
+      fs.rmSync(dist, { recursive: true, force: true });
+    }
   });
 });

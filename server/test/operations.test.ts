@@ -87,19 +87,50 @@ describe("admin access", () => {
     assert.equal((await get("/admin/playground/", basic(ADMIN_USER, ADMIN_PASSWORD))).status, 404, "no playground in production");
   });
 
-  it("lets the operator in and shows the zone rooms and their clients in the monitor", async () => {
-    const { room } = await playAs("Monitored");
+  it("lets the operator in and shows each zone room with its zone and characters, and each client with its character, in the monitor", async () => {
+    const { room, characterId } = await playAs("Monitored");
     const page = await get("/admin/monitor/", basic(ADMIN_USER, ADMIN_PASSWORD));
     assert.equal(page.status, 200);
     assert.match(page.text, /<html/i);
-    const api = JSON.parse((await get("/admin/monitor/api", basic(ADMIN_USER, ADMIN_PASSWORD))).text);
-    const zoneRoom = api.rooms.find((r: { roomId: string }) => r.roomId === room.roomId);
-    assert.ok(zoneRoom, "the zone room is listed");
-    assert.equal(zoneRoom.name, "zone");
+    const listing = async () => JSON.parse((await get("/admin/monitor/api", basic(ADMIN_USER, ADMIN_PASSWORD))).text);
+    // The room list: the room type in `name`, the zone, its instance and the characters in it as columns.
+    const monitor = await listing();
+    assert.deepEqual(monitor.columns, [
+      "roomId",
+      "name",
+      { metadata: "zone" },
+      { metadata: "instance" },
+      { metadata: "characters" },
+      "clients",
+      "maxClients",
+      "locked",
+      "elapsedTime",
+    ]);
+    const zoneRoom = await waitFor(async () => {
+      const listed = (await listing()).rooms.find((r: { roomId: string }) => r.roomId === room.roomId);
+      return listed?.metadata?.characters === "Monitored" ? listed : undefined;
+    }, "the room listed with its character");
+    assert.equal(zoneRoom.name, "zone", "the room type");
+    assert.deepEqual(zoneRoom.metadata, { zone: "plaza", displayName: "Plaza", characters: "Monitored" }, "which zone the room runs");
     assert.equal(zoneRoom.clients, 1);
+    // A room's clients: each session with the character it plays.
     const inspect = JSON.parse((await get(`/admin/monitor/api/room?roomId=${room.roomId}`, basic(ADMIN_USER, ADMIN_PASSWORD))).text);
-    assert.equal(inspect.clients.length ?? inspect.clientList?.length ?? 1, 1);
+    assert.deepEqual(
+      inspect.clients.map((client: { sessionId: string; name: string; characterId: string }) => [
+        client.sessionId,
+        client.name,
+        client.characterId,
+      ]),
+      [[room.sessionId, "Monitored", characterId]],
+    );
     await room.leave();
+    await waitFor(
+      async () =>
+        (await listing()).rooms.every(
+          (r: { roomId: string; metadata?: { characters?: string } }) => r.roomId !== room.roomId || r.metadata?.characters === "",
+        ),
+      "the character gone from the listing",
+    );
   });
 
   it("admits accounts made admin with npm run admin:create, by password and by token", async () => {

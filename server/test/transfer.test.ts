@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
-import { ClientMessage, CloseCode, getZoneMap, ServerMessage, TILE_SIZE } from "@oatnut/shared";
+import { ARRIVAL_SPACING, ClientMessage, CloseCode, distance, getZoneMap, ServerMessage, TILE_SIZE } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
 import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
 import { findLive } from "../src/world/liveCharacters.ts";
@@ -233,6 +233,24 @@ describe("instanced dungeon", () => {
     const cryptB = await follow(fieldB, toB);
     assert.equal(cryptA.roomId, cryptB.roomId, "same group, same instance");
     await waitFor(() => cryptA.state.players.size === 2, "they see each other");
+    // Both arrived at the crypt's entrance: one on it, the other on a free spot beside it.
+    const entrance = getZoneMap("crypt").spawns.get("entrance")!;
+    const [meA, meB] = [cryptA.state.players.get(cryptA.sessionId), cryptB.state.players.get(cryptB.sessionId)];
+    assert.ok(distance(meA, meB) >= ARRIVAL_SPACING, `not on top of each other: ${JSON.stringify([meA.x, meA.y, meB.x, meB.y])}`);
+    assert.ok(
+      [meA, meB].some((me) => me.x === entrance.x && me.y === entrance.y),
+      "one of them on the entrance",
+    );
+    // The instance's listing (what the monitor shows): its zone, its instance key, its characters.
+    const listed = await waitFor(async () => {
+      const [room] = await matchMaker.query({ roomId: cryptA.roomId });
+      return room?.metadata?.characters?.split(", ").length === 2 ? room : undefined;
+    }, "the instance listed with both characters");
+    assert.equal(listed.name, "dungeon");
+    assert.equal(listed.metadata.zone, "crypt");
+    assert.equal(listed.metadata.displayName, "Crypt");
+    assert.match(listed.metadata.instance, new RegExp(`^${fieldA.roomId}:\\d+$`), "the group's instance key (its source room and time)");
+    assert.deepEqual(listed.metadata.characters.split(", ").sort(), [a.name, b.name].sort());
 
     // Someone re-entering the game inside the crypt gets an instance of their own.
     const c = await newCharacter("crypt", [6, 2]);

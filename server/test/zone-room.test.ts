@@ -5,8 +5,10 @@ import path from "node:path";
 import { matchMaker } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import {
+  ARRIVAL_SPACING,
   CLIENT_RATE_LIMITS,
   CloseCode,
+  distance,
   getZoneMap,
   INPUT_BUFFER_SIZE,
   INPUT_CATCH_UP,
@@ -121,7 +123,11 @@ describe("zone room", () => {
     await waitFor(() => roomA.state.players.size === 2, "A sees B");
     const bSeenByA = roomA.state.players.get(roomB.sessionId);
     assert.equal(bSeenByA.name, b.name);
-    assert.equal(bSeenByA.x, town.spawn.x);
+    // Both new characters arrive at the spawn point: A stands on it, B on a free spot beside it.
+    const bSelf = roomB.state.players.get(roomB.sessionId);
+    assert.deepEqual({ x: bSeenByA.x, y: bSeenByA.y }, { x: bSelf.x, y: bSelf.y });
+    assert.deepEqual({ x: roomA.state.players.get(roomA.sessionId).x, y: roomA.state.players.get(roomA.sessionId).y }, town.spawn);
+    assert.equal(distance(bSeenByA, town.spawn), ARRIVAL_SPACING, "B is one tile from A, not on top of A");
     assert.equal(bSeenByA.characterId, undefined, "B's character id never reaches A");
     assert.equal(bSeenByA.speed, undefined, "B's speed never reaches A");
     assert.equal(roomB.state.players.get(roomB.sessionId).characterId, b.id);

@@ -23,6 +23,8 @@ export interface FixtureZone {
   monsterAreas?: Array<{ name: string; rect: [number, number, number, number]; properties: Record<string, string | number | boolean> }>;
   /** The map's `pvp` property. */
   pvp?: boolean;
+  /** zone.json's `safeRadius` (the default when omitted). */
+  safeRadius?: number;
 }
 
 function crc32(bytes: Buffer): number {
@@ -159,6 +161,7 @@ export function writeZone(dir: string, id: string, zone: FixtureZone): void {
       ...(zone.roomType ? { roomType: zone.roomType } : {}),
       ...(zone.capacity ? { capacity: zone.capacity } : {}),
       ...(zone.viewRadius ? { viewRadius: zone.viewRadius } : {}),
+      ...(zone.safeRadius !== undefined ? { safeRadius: zone.safeRadius } : {}),
       ...(zone.starting ? { starting: true } : {}),
     }),
   );

@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { DEFAULT_SAFE_RADIUS, MAX_SAFE_RADIUS, MIN_SAFE_RADIUS } from "@oatnut/shared";
 import { PROJECT_ROOT } from "../src/config.ts";
 import { checkZonesFolder } from "../src/tools/zonesCheck.ts";
 import { testWorld, writeZone } from "./zoneFixtures.ts";
@@ -102,7 +103,7 @@ describe("zones:check", () => {
           id: 900 + objects.length,
           name,
           type: "monsterArea",
-          x: 64,
+          x: 640, // far from every spawn point's safe circle
           y: 64,
           width: 64,
           height: 64,
@@ -125,6 +126,59 @@ describe("zones:check", () => {
       'field/map.tmj monsterArea "crowd": behaviour must be aggressive, defensive or passive, not "shy"',
       'field/map.tmj monsterArea "crowd": wander must be true or false, not "yes"',
     ]);
+  });
+
+  it("finds a monster area reaching into the safe circle around a spawn point, and a safeRadius out of range", async () => {
+    /** A wolf den in tiles 20–21 of row 8 of the field: 112 px from the spawn point "fromCrypt" (816, 272). */
+    const denNearArrival = (dir: string) =>
+      editJson(path.join(dir, "field", "map.tmj"), (map) => {
+        map.layers[1].objects.push({
+          id: 900,
+          name: "den",
+          type: "monsterArea",
+          x: 640,
+          y: 256,
+          width: 64,
+          height: 32,
+          properties: [{ name: "monster", type: "string", value: "wolf" }],
+        });
+      });
+    const dir = testWorld();
+    denNearArrival(dir);
+    const { code, output } = await zonesCheck(dir);
+    assert.equal(code, 1, output);
+    assert.match(
+      output,
+      new RegExp(
+        '✗ field/map\\.tmj monsterArea "den": reaches within 112 px of spawn "fromCrypt" \\(816, 272\\), inside its safe radius of ' +
+          `${DEFAULT_SAFE_RADIUS} px where monsters may not go: move or shrink the area by 16 px or more, or lower "safeRadius" in field/zone\\.json`,
+      ),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    // The zone's own, smaller radius keeps the same den out of it.
+    assert.deepEqual(
+      await problemsOf((dir) => {
+        denNearArrival(dir);
+        editJson(path.join(dir, "field", "zone.json"), (zone) => {
+          zone.safeRadius = 96;
+        });
+      }),
+      [],
+    );
+    for (const safeRadius of [10, 5000, "wide"]) {
+      assert.deepEqual(
+        await problemsOf((dir) =>
+          editJson(path.join(dir, "field", "zone.json"), (zone) => {
+            zone.safeRadius = safeRadius;
+          }),
+        ),
+        [
+          `field/zone.json: "safeRadius" must be a number of pixels from ${MIN_SAFE_RADIUS} to ${MAX_SAFE_RADIUS} (got ${JSON.stringify(safeRadius)}): ` +
+            `it is the circle around each spawn point that monsters keep out of (default ${DEFAULT_SAFE_RADIUS})`,
+        ],
+      );
+    }
   });
 
   it("finds missing files, bad JSON, bad definitions and unknown room types", async () => {

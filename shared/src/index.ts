@@ -8,3 +8,4 @@ export * from "./rules.ts";
 export * from "./actions.ts";
 export * from "./zones/index.ts";
 export * from "./random.ts";
+export * from "./safety.ts";

@@ -177,17 +177,110 @@ export const FLOOD_STRIKES = 60;
 /** See FLOOD_STRIKES. */
 export const REFUSAL_WINDOW_SECONDS = 10;
 
-/** Character names: 3 to 16 letters, digits or underscores. Unique, case-insensitive. */
-export const CHARACTER_NAME_PATTERN = /^[A-Za-z0-9_]{3,16}$/;
+/** Shortest password an account may have (@colyseus/auth's minimum); sign-up refuses shorter ones. */
+export const MIN_PASSWORD_LENGTH = 6;
+
+/** Shortest character name, in characters (Unicode code points, once normalized). */
+export const CHARACTER_NAME_MIN_LENGTH = 3;
+/** Longest character name, in characters (Unicode code points, once normalized). */
+export const CHARACTER_NAME_MAX_LENGTH = 16;
 
 /**
- * Checks a character name against the naming rule.
- * @returns `null` when valid, otherwise a message fit to show the player.
+ * The writing systems a character name may use — one per name, so that look-alike letters
+ * of two alphabets (a Cyrillic "а" in a Latin "Ivan") cannot make a name that looks like
+ * another player's. Each is a set of Unicode scripts used together: the scripts Unicode
+ * recommends for identifiers (UAX #31, table 5), and Japanese, Chinese and Korean, which
+ * mix Han with their own scripts.
+ */
+export const NAME_WRITING_SYSTEMS: Readonly<Record<string, readonly string[]>> = {
+  Latin: ["Latin"],
+  Greek: ["Greek"],
+  Cyrillic: ["Cyrillic"],
+  Armenian: ["Armenian"],
+  Hebrew: ["Hebrew"],
+  Arabic: ["Arabic"],
+  Thaana: ["Thaana"],
+  Devanagari: ["Devanagari"],
+  Bengali: ["Bengali"],
+  Gurmukhi: ["Gurmukhi"],
+  Gujarati: ["Gujarati"],
+  Oriya: ["Oriya"],
+  Tamil: ["Tamil"],
+  Telugu: ["Telugu"],
+  Kannada: ["Kannada"],
+  Malayalam: ["Malayalam"],
+  Sinhala: ["Sinhala"],
+  Thai: ["Thai"],
+  Lao: ["Lao"],
+  Tibetan: ["Tibetan"],
+  Myanmar: ["Myanmar"],
+  Georgian: ["Georgian"],
+  Ethiopic: ["Ethiopic"],
+  Khmer: ["Khmer"],
+  Japanese: ["Han", "Hiragana", "Katakana"],
+  Chinese: ["Han", "Bopomofo"],
+  Korean: ["Han", "Hangul"],
+};
+
+const SCRIPT_PATTERNS = new Map(
+  [...new Set(Object.values(NAME_WRITING_SYSTEMS).flat())].map((script) => [script, new RegExp(`\\p{scx=${script}}`, "u")]),
+);
+/** Characters every writing system shares (digits, the underscore) or takes from the letter before (accents). */
+const SHARED_BY_ALL = /^[\p{scx=Zyyy}\p{scx=Zinh}]$/u;
+
+/**
+ * A name as it is kept: Unicode NFC, so "Zoë" typed as "Zoe" plus a combining diaeresis
+ * is the same name as "Zoë" typed with the precomposed letter.
+ */
+export function normalizeCharacterName(name: string): string {
+  return name.normalize("NFC");
+}
+
+/**
+ * The key names are unique by (the database's unique `nameKey`): compatibility forms
+ * folded into plain ones (NFKC: a full-width "Ａ" is an "A"), then case-folded (upper-
+ * then lower-cased, so "ß" and "SS", "Σ" and "σ", "Zoë" and "ZOË" meet). For ASCII names it
+ * is the lower-cased name.
+ */
+export function characterNameKey(name: string): string {
+  return name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
+}
+
+/**
+ * Checks a character name against the naming rule: 3 to 16 letters of one writing system
+ * (any language's: see NAME_WRITING_SYSTEMS), digits 0–9 and underscores, compared once
+ * NFC-normalized. Server and client apply this one rule.
+ * @returns `null` when valid, otherwise a sentence fit to show the player, saying what to do
  */
 export function validateCharacterName(name: unknown): string | null {
-  if (typeof name !== "string") return "name is required";
-  if (!CHARACTER_NAME_PATTERN.test(name)) {
-    return "name must be 3 to 16 letters, digits or underscores";
+  const lengths = `${CHARACTER_NAME_MIN_LENGTH} to ${CHARACTER_NAME_MAX_LENGTH} letters, digits or underscores`;
+  if (typeof name !== "string" || name.trim() === "") return `Choose a name for your character: ${lengths}.`;
+  const normal = normalizeCharacterName(name);
+  const characters = Array.from(normal);
+  if (characters.length < CHARACTER_NAME_MIN_LENGTH) return `That name is too short: use ${lengths}.`;
+  if (characters.length > CHARACTER_NAME_MAX_LENGTH) return `That name is too long: use ${lengths}.`;
+  if (!/^[\p{L}\p{M}0-9_]+$/u.test(normal)) {
+    return "A name may hold only letters, digits (0–9) and underscores: remove spaces, punctuation and other signs.";
+  }
+  if (/^\p{M}/u.test(normal)) return "A name cannot begin with an accent on its own: begin it with a letter, a digit or an underscore.";
+  if (normal !== normal.normalize("NFKC")) {
+    return "That name uses special forms of letters (full-width, ligatures, superscripts…): type them as plain letters.";
+  }
+  let systems: string[] | undefined;
+  const seen = new Set<string>();
+  for (const character of characters) {
+    if (SHARED_BY_ALL.test(character)) continue;
+    const scripts = [...SCRIPT_PATTERNS].filter(([, pattern]) => pattern.test(character)).map(([script]) => script);
+    const own = Object.keys(NAME_WRITING_SYSTEMS).filter((system) => NAME_WRITING_SYSTEMS[system].some((s) => scripts.includes(s)));
+    if (own.length === 0) return `The letter "${character}" cannot be used in names: use the letters of a common alphabet.`;
+    systems = systems ? systems.filter((system) => own.includes(system)) : own;
+    if (systems.length === 0) {
+      return (
+        `A name must be written in one script, and this one mixes ${[...seen].join(", ")} and ${scripts.join(", ")} letters: ` +
+        "use letters of one of them only."
+      );
+    }
+    scripts.forEach((script) => seen.add(script));
   }
   return null;
 }

@@ -96,6 +96,32 @@ export const DEATH_XP_PENALTY = 0.25;
 /** HP a player comes back with, as a share of its maximum. */
 export const RESPAWN_HP_SHARE = 0.5;
 
+/**
+ * Spawn protection: for this long after a player arrives — entering the world, coming
+ * through a portal, respawning after death — monsters neither notice nor bite it and no
+ * player can hurt it. It ends early when the player uses a skill. The state says who is
+ * protected (`Player.spawnProtected`).
+ */
+export const SPAWN_PROTECTION_SECONDS = 5;
+
+/**
+ * Safe circles: monsters never enter a circle of the zone's `safeRadius` (zone.json)
+ * around any of its spawn points — where characters enter, arrive through portals and
+ * respawn. They stop at its edge, and give up a chase whose prey stands inside.
+ */
+export const DEFAULT_SAFE_RADIUS = 128;
+/** Smallest `safeRadius` a zone may set, in pixels (four tiles across). */
+export const MIN_SAFE_RADIUS = 64;
+/** Largest `safeRadius` a zone may set, in pixels. */
+export const MAX_SAFE_RADIUS = 1024;
+
+/**
+ * Players arriving at a spawn point are placed at least this far (px, centre to centre)
+ * from every other player, on a free spot near it, so nobody stands — and no name is
+ * drawn — on top of another.
+ */
+export const ARRIVAL_SPACING = 32;
+
 /** What lies on the ground or in an inventory. */
 export interface ItemRule {
   readonly id: string;

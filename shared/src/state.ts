@@ -3,7 +3,7 @@
  *
  * The one explicit list of what is public and what only the owner sees:
  * - public (everyone near enough — area of interest): a player's `eid`, `name`, `x`, `y`,
- *   `facing`, `hp`, `maxHp`, `level`; every field of monsters and loot;
+ *   `facing`, `hp`, `maxHp`, `level`, `spawnProtected`; every field of monsters and loot;
  * - owner only (fields tagged with {@link OWNER_VIEW}): `characterId`, `speed`, `xp`,
  *   `inventory`.
  * Entities that can be attacked (players, monsters) carry an `eid`: a number unique in
@@ -37,6 +37,12 @@ export const Player = schema(
     hp: t.uint16(),
     maxHp: t.uint16(),
     level: t.uint8(),
+    /**
+     * True for the first SPAWN_PROTECTION_SECONDS after the player arrived (entered the
+     * world, came through a portal, respawned), until it attacks: monsters leave it alone
+     * and nobody can hurt it.
+     */
+    spawnProtected: t.boolean(),
     /** Database id of the character this session plays (owner only). */
     characterId: t.string().view(OWNER_VIEW),
     /** Walking speed in pixels per second (owner only; used by prediction). */

@@ -55,6 +55,8 @@ export interface CombatCuesOptions {
   cue(cue: GameplayCue): void;
   /** The entity `eid` died (a selected target is dropped at once, before the state says so). */
   died(eid: number): void;
+  /** The monster `source` bit the own character (the targeting may switch to it). */
+  bitten?(source: number): void;
 }
 
 export class CombatCues {
@@ -101,6 +103,7 @@ export class CombatCues {
       case "hit":
       case "bite": {
         if (event.type === "hit" && event.source === selfEid) this.options.cue({ type: "skillUsed", skill: event.skill });
+        if (event.type === "bite" && event.target === selfEid && selfEid !== undefined) this.options.bitten?.(event.source);
         if (!scene) return;
         const source = this.world.actorOf(event.source);
         const target = this.world.actorOf(event.target);

@@ -5,11 +5,21 @@
  * sent to the server as an intent. The server judges every intent again and has the
  * last word; its refusals come back as cues (combatCues.ts).
  *
+ * The target does not outstay its use:
+ * - it is dropped when it dies, leaves the state (area of interest), goes off screen
+ *   (more than `TARGET_VIEW_MARGIN` past the edge), or gets out of reach: farther than
+ *   `TARGET_DROP_DISTANCE` (the longest skill's range and a margin) and than
+ *   `TARGET_DROP_MARGIN` beyond the closest it has been since it was selected (so a
+ *   monster clicked far away is not dropped at once, only once the gap widens);
+ * - when a monster other than the target bites the own character, the biter becomes the
+ *   target — unless the target is within melee reach (a fight under way is not switched).
+ *   With no target, the biter is selected too: the player sees what hits it.
+ *
  * It reads the world through the narrow view it declares (`ActionWorld`, which the state
  * mirror implements) and the scene through another (`ActionScene`), and touches no DOM,
  * so the unit tests drive it with stubs.
  */
-import { checkItemUse, checkPickUp, distance, PICKUP_REACH, skillRule, type DropLike } from "@oatnut/shared";
+import { checkItemUse, checkPickUp, distance, PICKUP_REACH, Skill, SKILLS, skillRule, type DropLike } from "@oatnut/shared";
 import type { ActorKind, Picked } from "../render/actorRefs.ts";
 import type { InventorySlot, Point } from "../snapshot.ts";
 import type { Refusal, SkillUseRefusal } from "./refusals.ts";
@@ -19,6 +29,15 @@ import type { Refusal, SkillUseRefusal } from "./refusals.ts";
  * server judges range against its own record of this screen, which may differ a little.
  */
 export const RANGE_SLACK = 6;
+
+/** How far beyond the longest skill's range a target may get before it is dropped (world pixels). */
+export const TARGET_DROP_MARGIN = 64;
+/** A target farther than this (and drifting away) is dropped: out of reach of every skill. */
+export const TARGET_DROP_DISTANCE = Math.max(...Object.values(SKILLS).map((skill) => skill.range)) + TARGET_DROP_MARGIN;
+/** A target drawn farther than this past the screen's edge (CSS pixels) is dropped. */
+export const TARGET_VIEW_MARGIN = 24;
+/** A target this close is being fought in melee: a bite from another monster does not switch to it. */
+const MELEE_REACH = SKILLS[Skill.Melee].range + RANGE_SLACK;
 
 /** The selected target, for the HUD's target frame. */
 export interface TargetStatus {
@@ -76,6 +95,8 @@ export interface ActionScene {
   /** What is drawn at a world point. */
   pick(x: number, y: number): Picked | null;
   setTarget(target: Picked | null): void;
+  /** Whether a world point is drawn on screen, or at most `margin` CSS pixels past its edge. */
+  inView(point: Point, margin: number): boolean;
 }
 
 /** The intents the actions send (the zone session puts them on the wire). */
@@ -100,6 +121,8 @@ export class PlayerActions {
   private readonly world: ActionWorld;
   private scene: ActionScene | null = null;
   private targetEid: number | null = null;
+  /** The target is dropped beyond this distance (see the file's comment); shrinks as it comes closer. */
+  private keepWithin = TARGET_DROP_DISTANCE;
 
   constructor(private readonly options: PlayerActionsOptions) {
     this.world = options.world;
@@ -107,14 +130,38 @@ export class PlayerActions {
 
   /**
    * Per frame, after the mirror placed everything: shows the target on a new scene, and
-   * drops a target that died or went out of sight.
+   * drops a target that died, left the view or got out of reach.
    */
   frame(scene: ActionScene): void {
     if (scene !== this.scene) {
       this.scene = scene;
       this.setTarget(this.targetEid);
     }
-    if (this.targetEid !== null && !this.world.livingActor(this.targetEid)) this.setTarget(null);
+    if (this.targetEid === null) return;
+    const target = this.world.livingActor(this.targetEid);
+    if (!target || !scene.inView(target, TARGET_VIEW_MARGIN)) {
+      this.setTarget(null);
+      return;
+    }
+    const self = this.world.self();
+    if (!self) return;
+    const d = distance(self, target);
+    if (d > this.keepWithin) this.setTarget(null);
+    else this.keepWithin = Math.max(TARGET_DROP_DISTANCE, Math.min(this.keepWithin, d + TARGET_DROP_MARGIN));
+  }
+
+  /**
+   * The monster `eid` bit the own character: it becomes the target, unless the target is
+   * already that monster or within melee reach.
+   */
+  attackedBy(eid: number): void {
+    if (eid === this.targetEid) return;
+    const attacker = this.world.livingActor(eid);
+    const self = this.world.self();
+    if (!attacker || attacker.kind !== "monster" || !self || self.hp <= 0) return;
+    const target = this.targetEid === null ? null : this.world.livingActor(this.targetEid);
+    if (target && distance(self, target) <= MELEE_REACH) return;
+    this.setTarget(eid);
   }
 
   /** Stops acting (the stay is over). */
@@ -219,13 +266,17 @@ export class PlayerActions {
   private setTarget(eid: number | null): void {
     const actor = eid === null ? null : this.world.livingActor(eid);
     this.targetEid = actor ? actor.eid : null;
+    const self = this.world.self();
+    this.keepWithin = Math.max(TARGET_DROP_DISTANCE, actor && self ? distance(self, actor) + TARGET_DROP_MARGIN : 0);
     this.scene?.setTarget(actor ? ringOf(actor) : null);
   }
 
+  /** The nearest living monster within `within` of `from` that is in view (what an attack picks: what a target may be). */
   private nearestMonster(from: Point, within: number): ActorView | null {
     let best: ActorView | null = null;
     let bestDistance = within;
     for (const monster of this.world.livingMonsters()) {
+      if (this.scene && !this.scene.inView(monster, TARGET_VIEW_MARGIN)) continue;
       const d = distance(from, monster);
       if (d <= bestDistance) {
         bestDistance = d;

@@ -15,10 +15,10 @@
  *   the zone's collision map are known, `predict.reconciler` binds it with the server's
  *   own step. Its entry in `predict.value()` is then the predicted position, so the
  *   render code reads every character the same way. Each frame: `predict.tick(now)`
- *   (reconcile with the latest acknowledged patch, and the fixed steps due) → the move
- *   pump spends those steps on `input.send()` (each one predicted at once) → read
- *   `predict.value()` and draw. The own facing comes from the predicted state, so the
- *   character turns on the key press too.
+ *   (reconcile with the latest acknowledged patch) → the move pump sends the walk's
+ *   steps due by then, one per fixed step of real time however long the frame was, on
+ *   `input.send()` (each one predicted at once) → read `predict.value()` and draw. The
+ *   own facing comes from the predicted state, so the character turns on the key press too.
  * - The reconciler is disposed whenever its instance stops being the own character: the
  *   player left the state (a transfer under way), was replaced by a new decoded instance,
  *   or the stay ended. It is bound again from the next state that has one. A reconnect
@@ -31,12 +31,12 @@
  * instead of gliding across the map — for the own character too.
  */
 import { Callbacks, type InputHandle, type Predict, type SeatReservation } from "@colyseus/sdk";
-import { ClientMessage, type ChatLine, ServerMessage, type MoveIntent, type Player, type ZoneMap, type ZoneState } from "@oatnut/shared";
+import { ClientMessage, type ChatLine, ServerMessage, type Player, type ZoneMap, type ZoneState } from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { leaveMessage, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
 import { ZoneScene, type RenderedCharacter } from "../render/zoneScene.ts";
-import type { ZoneFightSnapshot } from "../snapshot.ts";
+import type { NameLabelSnapshot, ZoneFightSnapshot } from "../snapshot.ts";
 import { MovePump, type MoveInputData } from "./movePump.ts";
 import { createPredict, predictSelf, type SelfReconciler } from "./prediction.ts";
 import { CombatCues, type GameplayCue } from "./combatCues.ts";
@@ -84,6 +84,8 @@ export interface ZoneSnapshot {
   others: RenderedCharacter[];
   /** Monsters, loot, the own character's numbers, the target and fight cues. */
   gameplay: WorldSnapshot & ZoneFightSnapshot;
+  /** The name labels drawn on screen (CSS pixels). */
+  nameLabels: NameLabelSnapshot[];
   /** Frames drawn in this stay. */
   frame: number;
   /** The last input round trip (send → acknowledging patch), ms; 0 before the first. */
@@ -121,8 +123,6 @@ export class ZoneSession {
   private handedOff = false;
   /** No input goes out (a transfer is under way). */
   private inputSuspended = false;
-  /** Movement keys are ignored until every one is released (after a failed transfer). */
-  private holdUntilRelease = false;
 
   /**
    * Must be constructed synchronously right after the room was joined: the first
@@ -198,6 +198,7 @@ export class ZoneSession {
       world: this.world,
       cue: (cue) => events.cue(cue),
       died: (eid) => this.actions.forget(eid),
+      bitten: (eid) => this.actions.attackedBy(eid),
     });
     this.disposers.push(
       () => this.cues.dispose(),
@@ -210,10 +211,10 @@ export class ZoneSession {
       // The input schema (the shared MoveInput) comes from the join handshake.
       const input = room.input<MoveInputData>({ mode: "reliable" });
       this.input = input;
-      this.pump = new MovePump(input, () => this.intent());
+      this.pump = new MovePump(input, keyboard);
       this.disposers.push(
-        keyboard.onReleaseAll(() => {
-          if (!this.inputSuspended) this.pump?.stopNow();
+        keyboard.onReleaseAll((at) => {
+          if (!this.inputSuspended) this.pump?.stopNow(at);
         }),
       );
     } catch (error) {
@@ -238,12 +239,14 @@ export class ZoneSession {
   }
 
   /**
-   * Sends input again. After a failed transfer the character stays put until the keys
-   * are released, so a held key does not walk it straight back into the portal.
+   * Sends input again. After a failed transfer the keys held are ignored until released,
+   * so a held key does not walk the character straight back into the portal.
    */
   resumeInput({ holdUntilRelease = false } = {}): void {
     this.inputSuspended = false;
-    this.holdUntilRelease = holdUntilRelease;
+    if (holdUntilRelease) this.keyboard.ignoreHeldKeys();
+    // What was held while suspended is not walked afterwards.
+    this.pump?.restart();
   }
 
   /** Tells this room the transfer it offered could not be completed. */
@@ -278,15 +281,17 @@ export class ZoneSession {
   }
 
   /**
-   * Per animation frame, in the order prediction needs: reconcile and count the due
-   * steps, send them (each predicted at once), then read the positions and draw.
+   * Per animation frame, in the order prediction needs: reconcile, send the steps due
+   * (each predicted at once), then read the positions and draw.
    */
   frame(now: number): void {
     if (this.ended) return;
     this.bindSelf();
     const dueSteps = this.predict.tick(now);
-    // Input waits for the prediction: without it there is no own character to move.
-    if (this.self && !this.inputSuspended) this.pump?.update(now, dueSteps);
+    // Input waits for the prediction: without it there is no own character to move. The
+    // pump's clock is the present on the key events' clock, not the frame's timestamp: on a
+    // busy page that lags behind keys already handled, which would then wait a frame more.
+    if (this.self && !this.inputSuspended) this.pump?.update(Math.max(now, performance.now()), dueSteps);
     this.frames++;
     const scene = this.scene;
     if (!scene) return;
@@ -310,6 +315,7 @@ export class ZoneSession {
       selfPredicted: predicted ? { x: predicted.x, y: predicted.y } : null,
       others: this.scene?.renderedOthers() ?? [],
       gameplay: { ...this.world.snapshot(), target: this.actions.selected, ...this.cues.snapshot() },
+      nameLabels: this.scene?.renderedLabels() ?? [],
       frame: this.frames,
       rttMs: this.room.clock.rtt(),
       clockSettled: clockSettled(this.room.clock),
@@ -328,15 +334,6 @@ export class ZoneSession {
   private unbindSelf(): void {
     this.self?.reconciler.dispose();
     this.self = null;
-  }
-
-  private intent(): MoveIntent {
-    const intent = this.keyboard.intent();
-    if (this.holdUntilRelease) {
-      if (intent.dx === 0 && intent.dy === 0) this.holdUntilRelease = false;
-      return { dx: 0, dy: 0 };
-    }
-    return intent;
   }
 
   private onTransfer(message: unknown): void {
@@ -377,7 +374,8 @@ export class ZoneSession {
       scene = new ZoneScene(map, this.stage.art, zoneDisplayName);
     } catch (error) {
       console.error(error);
-      void this.exit(`The zone "${map.displayName}" cannot be drawn: ${error instanceof Error ? error.message : String(error)}`);
+      const detail = error instanceof Error ? error.message : String(error);
+      void this.exit(`The zone "${map.displayName}" cannot be drawn (${detail}). Reload the page to try again.`);
       return;
     }
     for (const [key, player] of this.players) {

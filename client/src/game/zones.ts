@@ -58,3 +58,12 @@ export function zoneDisplayName(id: string): string {
     return id;
   }
 }
+
+/**
+ * The map of the zone new characters start in.
+ * @throws Error when the zone files are broken
+ */
+export function startingZoneMap(): ZoneMap {
+  ensureLoaded();
+  return getZoneMap(zoneCatalog().startingZone);
+}

@@ -22,11 +22,13 @@ export function leaveMessage(code: number, reason?: string): string {
   switch (code) {
     case CloseCode.TakenOver:
       // The server says why (entered elsewhere, deleted...); the default covers a bare close.
-      return reason ? sentence(reason) : "This character was entered from another window.";
+      return reason
+        ? sentence(reason)
+        : "This character was entered from another window. Play it there, or press Play here to take it back.";
     case CloseCode.Transferred:
       return "Your character went on to another zone.";
     case CloseCode.Kicked:
-      return reason ? `You were removed from the world: ${reason}` : "You were removed from the world.";
+      return `You were removed from the world.${reason ? ` ${sentence(reason)}` : ""} Press Play to go back in.`;
     case CloseCode.ProtocolViolation:
     case 1009: // the transport: a frame over MAX_FRAME_BYTES
       return "The server closed the connection: your client sent data it could not accept. Reload the page to play on.";
@@ -34,17 +36,17 @@ export function leaveMessage(code: number, reason?: string): string {
       return "The server closed the connection: your client sent too many messages too fast. Reload the page to play on.";
     case CloseCode.ServerShutdown:
     case SdkCloseCode.SERVER_SHUTDOWN:
-      return "The server is restarting. Please try again in a moment.";
+      return "The server is restarting. Press Play again in a moment.";
     case SdkCloseCode.FAILED_TO_RECONNECT:
     case SdkCloseCode.ABNORMAL_CLOSURE:
     case SdkCloseCode.GOING_AWAY:
     case SdkCloseCode.NO_STATUS_RECEIVED:
-      return "The connection to the server was lost.";
+      return "The connection to the server was lost. Check your connection, then press Play to go back in.";
     case SdkCloseCode.CONSENTED:
     case SdkCloseCode.NORMAL_CLOSURE:
-      return reason ? `You left the zone: ${reason}` : "The server closed your session in this zone.";
+      return `${reason ? `You left the zone. ${sentence(reason)}` : "The server closed your session in this zone."} Press Play to go back in.`;
     default:
-      return reason ? `You left the zone: ${reason}` : `You were disconnected from the zone (code ${code}).`;
+      return `${reason ? `You left the zone. ${sentence(reason)}` : `You were disconnected from the zone (code ${code}).`} Press Play to go back in.`;
   }
 }
 

@@ -41,6 +41,25 @@ async function loadTexture(url: string): Promise<Texture> {
   return new Texture({ source: new ImageSource({ resource: image, scaleMode: "nearest" }) });
 }
 
+/**
+ * A white silhouette of a sheet: every pixel that is not transparent turned white, its
+ * alpha kept. Tinted and drawn a pixel off in each direction behind a sprite, it outlines
+ * the sprite in any colour (actorParts.ts `Outline`), with no filter and no new art file.
+ */
+function silhouette(sheet: Texture): Texture {
+  const { width, height } = sheet.source;
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d");
+  if (!context) return sheet;
+  context.drawImage(sheet.source.resource as CanvasImageSource, 0, 0);
+  context.globalCompositeOperation = "source-in";
+  context.fillStyle = "#ffffff";
+  context.fillRect(0, 0, width, height);
+  return new Texture({ source: new ImageSource({ resource: canvas, scaleMode: "nearest" }) });
+}
+
 /** Cuts a hero-layout sheet into `[row][column]` frames. */
 function cutSheet(sheet: Texture): Texture[][] {
   return Array.from({ length: HERO_ROWS }, (_, row) =>
@@ -59,7 +78,10 @@ export class Art {
   private readonly tileCache = new Map<string, Map<number, Texture>>();
   /** Hero frames: `[facing][frame]`. */
   hero: Texture[][] = [];
+  /** The hero frames' white silhouettes (for outlines), laid out alike. */
+  heroSilhouette: Texture[][] = [];
   private readonly monsters = new Map<string, Texture[][]>();
+  private readonly monsterSilhouettes = new Map<string, Texture[][]>();
   private readonly items = new Map<string, Texture>();
   /** Firebolt animation frames. */
   firebolt: Texture[] = [];
@@ -81,7 +103,11 @@ export class Art {
     const tilesets = rest.slice(kinds.length + items.length);
     entries.forEach(([image], i) => this.tilesetTextures.set(image, tilesets[i]));
     this.hero = cutSheet(heroSheet);
-    kinds.forEach((kind, i) => this.monsters.set(kind, cutSheet(monsterSheets[i])));
+    this.heroSilhouette = cutSheet(silhouette(heroSheet));
+    kinds.forEach((kind, i) => {
+      this.monsters.set(kind, cutSheet(monsterSheets[i]));
+      this.monsterSilhouettes.set(kind, cutSheet(silhouette(monsterSheets[i])));
+    });
     items.forEach((item, i) => this.items.set(item, icons[i]));
     this.firebolt = Array.from(
       { length: FIREBOLT_FRAMES },
@@ -92,6 +118,11 @@ export class Art {
   /** A monster kind's frames, `[facing][frame]`; the hero's for a kind this build has no art for. */
   monster(kind: string): Texture[][] {
     return this.monsters.get(kind) ?? this.hero;
+  }
+
+  /** The white silhouettes of a monster kind's frames (for its outline), laid out like `monster(kind)`. */
+  monsterSilhouette(kind: string): Texture[][] {
+    return this.monsterSilhouettes.get(kind) ?? this.heroSilhouette;
   }
 
   /** An item's icon, or null for an item this build has no art for. */

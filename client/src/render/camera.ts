@@ -31,15 +31,20 @@ function clampAxis(target: number, visible: number, world: number): number {
   return Math.min(world - half, Math.max(half, target));
 }
 
-/** Rows of tiles the view should show at least (before rounding the zoom down). */
-const MIN_VISIBLE_ROWS = 14;
+/** Rows and columns of tiles the view shows at least (before rounding the zoom down). */
+const MIN_VISIBLE_ROWS = 12;
+const MIN_VISIBLE_COLUMNS = 16;
+/** The closest the camera zooms in (a 4K screen). */
+const MAX_ZOOM = 4;
 
 /**
  * Zoom for a view of viewW x viewH screen pixels: as large as possible while showing at
- * least MIN_VISIBLE_ROWS tile rows, in steps of 0.5 (a 32 px tile stays a whole number of
- * pixels), between 1 and 3.
+ * least MIN_VISIBLE_ROWS tile rows and MIN_VISIBLE_COLUMNS columns (a phone held upright
+ * shows fewer columns: its zoom stays 1), in steps of 0.5 (a 32 px tile stays a whole
+ * number of pixels), between 1 and MAX_ZOOM. 800x600 gets 1.5, 1024x768 and 1280x800 2,
+ * 1920x1080 2.5, 3840x2160 4.
  */
-export function zoomForView(_viewW: number, viewH: number, tileSize = 32): number {
-  const fit = viewH / (MIN_VISIBLE_ROWS * tileSize);
-  return Math.max(1, Math.min(3, Math.floor(fit * 2) / 2));
+export function zoomForView(viewW: number, viewH: number, tileSize = 32): number {
+  const fit = Math.min(viewH / (MIN_VISIBLE_ROWS * tileSize), viewW / (MIN_VISIBLE_COLUMNS * tileSize));
+  return Math.max(1, Math.min(MAX_ZOOM, Math.floor(fit * 2) / 2));
 }

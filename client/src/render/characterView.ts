@@ -1,16 +1,20 @@
 /**
  * How a character looks: the hero sprite (hero.png) turned to its facing, with a
  * three-frame walk cycle while its drawn position changes, tinted with a colour derived
- * from its name; a shadow at its feet, its name and level above it over a health bar
- * and, for the player's own character, a pulsing golden ring and a golden name. A dead
- * character lies on the ground, greyed; a hit makes it flash, an attack makes it lunge.
+ * from its name and outlined in a stronger shade of it, so two players are told apart at
+ * a glance; a shadow at its feet, its name and level above it over a health bar (its name
+ * tag, drawn by the scene over every actor) and, for the player's own character, a
+ * golden outline, a pulsing golden ring and a golden name. A dead character lies on the
+ * ground, greyed; a hit makes it flash, an attack makes it lunge.
  */
 import { Color, Container, Graphics, Sprite, Text } from "pixi.js";
 import { Facing, PLAYER_HALF_SIZE } from "@oatnut/shared";
-import { HpBar, Reactions, TargetRing, WalkAnimation } from "./actorParts.ts";
+import { HpBar, NameTag, Outline, Reactions, TargetRing, WalkAnimation } from "./actorParts.ts";
 import type { Art } from "./art.ts";
 
 const SELF_COLOR = 0xffe14d;
+/** The own character's outline: the gold of its name, darker. */
+const SELF_OUTLINE = 0xb88a00;
 /** Feet of the sprite: the bottom of the collision box. */
 const FEET_Y = PLAYER_HALF_SIZE;
 /** Pixel row of the sprite frame where its feet touch the ground. */
@@ -41,8 +45,10 @@ export class CharacterView {
   private readonly sprite: Sprite;
   private readonly ring: Graphics | null;
   private readonly targetRing = new TargetRing(FEET_Y);
-  private readonly label: Text;
+  /** Name, level and health bar, drawn by the scene in its tag layer. */
+  readonly tag: NameTag;
   private readonly hpBar = new HpBar();
+  private readonly outline: Outline;
   private readonly walk = new WalkAnimation();
   private facing: number = Facing.Down;
   private frame = 0;
@@ -70,7 +76,8 @@ export class CharacterView {
     this.sprite = new Sprite(art.hero[Facing.Down][0]);
     this.sprite.anchor.set(0.5, SPRITE_FEET_ROW / 32);
     this.sprite.position.set(0, FEET_Y);
-    this.label = new Text({
+    this.outline = new Outline(isSelf ? SELF_OUTLINE : 0x000000);
+    const label = new Text({
       text: name,
       resolution: 3, // stays sharp when the camera zooms in
       style: {
@@ -81,18 +88,19 @@ export class CharacterView {
         stroke: { color: 0x0b0f0b, width: 3, join: "round" },
       },
     });
-    this.label.anchor.set(0.5, 1);
-    this.label.position.set(0, BAR_Y - 2);
-    this.hpBar.graphics.position.set(0, BAR_Y);
-    this.container.addChild(this.sprite, this.hpBar.graphics, this.label);
+    this.tag = new NameTag(label, this.hpBar, BAR_Y - 2, BAR_Y);
+    this.container.addChild(this.outline.container, this.sprite);
     this.setName(name);
   }
 
   setName(name: string): void {
     this.name = name;
     this.showLabel();
-    // Light tints keep the sprite's shading readable; the sheet itself is near white.
-    this.tint = new Color({ h: nameHue(name), s: 62, l: 72 }).toNumber();
+    // Light tints keep the sprite's shading readable (the sheet itself is near white); the
+    // outline carries the same hue, saturated and darker, so it reads against any ground.
+    const hue = nameHue(name);
+    this.tint = new Color({ h: hue, s: 70, l: 70 }).toNumber();
+    if (!this.isSelf) this.outline.setColor(new Color({ h: hue, s: 90, l: 32 }).toNumber());
   }
 
   /** Health and level (public fields of every player). */
@@ -105,6 +113,7 @@ export class CharacterView {
     }
     this.hpBar.set(hp, maxHp);
     this.hpBar.graphics.visible = maxHp > 0 && hp > 0;
+    this.tag.label.alpha = this.dead ? 0.7 : 1;
   }
 
   get dead(): boolean {
@@ -140,16 +149,19 @@ export class CharacterView {
     this.sprite.rotation = dead ? -Math.PI / 2 : 0;
     this.sprite.alpha = dead ? 0.65 : 1;
     this.reactions.apply(now, this.sprite, 0, dead ? FEET_Y - 6 : FEET_Y, dead ? DEAD_TINT : this.tint);
+    this.outline.follow(this.sprite, this.art.heroSilhouette[this.facing]?.[this.frame]);
     if (this.ring) this.ring.alpha = 0.6 + 0.4 * Math.sin(now / 260);
     this.targetRing.update(now);
   }
 
   destroy(): void {
     this.container.destroy({ children: true });
+    this.tag.destroy();
   }
 
   private showLabel(): void {
-    this.label.text = this.level > 0 ? `${this.name} · Lv ${this.level}` : this.name;
+    const text = this.level > 0 ? `${this.name} · Lv ${this.level}` : this.name;
+    if (this.tag.label.text !== text) this.tag.label.text = text;
   }
 
   private showFrame(): void {

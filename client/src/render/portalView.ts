@@ -1,9 +1,10 @@
 /**
- * Portals as players see them: a soft shimmering glow over the portal's rectangle, motes
- * drifting up through it, and the name of the zone it leads to. Only a hint — the server
- * alone decides when a character has walked in.
+ * Portals as players see them: a soft shimmering glow over the portal's rectangle and
+ * motes drifting up through it. The name of the zone it leads to is the HUD's portal
+ * marker (ui/portalMarkers.ts), kept on screen and clear of the panels. Only a hint —
+ * the server alone decides when a character has walked in.
  */
-import { Container, Graphics, Text } from "pixi.js";
+import { Container, Graphics } from "pixi.js";
 import type { Portal } from "@oatnut/shared";
 
 const GLOW = 0x7fe3ff;
@@ -15,12 +16,7 @@ export class PortalView {
   private readonly motes = new Graphics();
   private readonly seeds: number[];
 
-  /** @param worldWidth the map's width in pixels, to keep the label on the map */
-  constructor(
-    private readonly portal: Portal,
-    destination: string,
-    worldWidth: number,
-  ) {
+  constructor(private readonly portal: Portal) {
     const { width: w, height: h } = portal;
     this.container.position.set(portal.x, portal.y);
     // Nested rounded rectangles fake a blurred edge without a filter.
@@ -31,24 +27,7 @@ export class PortalView {
     this.glow.roundRect(1, 1, w - 2, h - 2, 6).stroke({ width: 1.5, color: 0xc8f6ff, alpha: 0.45 });
     this.glow.blendMode = "add";
     this.motes.blendMode = "add";
-    const label = new Text({
-      text: `→ ${destination}`,
-      resolution: 3,
-      style: {
-        fontFamily: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-        fontSize: 10,
-        fontWeight: "600",
-        fill: 0xdff8ff,
-        stroke: { color: 0x0b1a24, width: 3, join: "round" },
-      },
-    });
-    label.anchor.set(0.5, 1);
-    label.alpha = 0.85;
-    // Above the portal (below it when it touches the map's top edge), kept on the map.
-    const half = label.width / 2 + 2;
-    const x = Math.min(Math.max(w / 2, half - portal.x), worldWidth - portal.x - half);
-    label.position.set(Math.round(x), portal.y > 14 ? -4 : h + 14);
-    this.container.addChild(this.glow, this.motes, label);
+    this.container.addChild(this.glow, this.motes);
     this.seeds = Array.from({ length: MOTES }, (_, i) => (i * 0.618 + portal.x * 0.013 + portal.y * 0.007) % 1);
   }
 

@@ -1,17 +1,21 @@
 /**
  * Everything drawn for one zone: its tile layers, its portals, the loot on the ground,
- * its characters and monsters (drawn in y order, above the tiles), fight effects over
- * them, the camera that follows the player's own character, and the zone's name shown
- * for a moment on arrival. Actors are named by key: a character by its session id, a
- * monster by its eid, a drop by its id (as the state's maps key them).
+ * its characters and monsters (drawn in y order, above the tiles), their name tags over
+ * them all (laid out so none covers another or leaves the screen: labelLayout.ts), fight
+ * effects over those, the camera that follows the player's own character, and the zone's
+ * name shown for a moment on arrival. It also tells the HUD where the portals and the own
+ * character are on screen (the portal markers). Actors are named by key: a character by
+ * its session id, a monster by its eid, a drop by its id (as the state's maps key them).
  */
 import { Container, Text } from "pixi.js";
-import { PLAYER_HALF_SIZE, type ZoneMap } from "@oatnut/shared";
+import { PLAYER_HALF_SIZE, type Portal, type ZoneMap } from "@oatnut/shared";
+import type { Box, NameLabelSnapshot, Point } from "../snapshot.ts";
 import type { ActorKind, Picked } from "./actorRefs.ts";
 import type { Art } from "./art.ts";
 import { Camera, zoomForView } from "./camera.ts";
 import { CharacterView } from "./characterView.ts";
 import { Effects, type Anchor } from "./effects.ts";
+import { layoutTags, type TagToPlace } from "./labelLayout.ts";
 import { LootView } from "./lootView.ts";
 import { MonsterView } from "./monsterView.ts";
 import { PortalView } from "./portalView.ts";
@@ -45,8 +49,31 @@ export interface RenderedLoot {
 
 /** Height of a character's head above its position (for numbers and effects). */
 const CHARACTER_TOP = PLAYER_HALF_SIZE - 31;
+/** Half the width of a character's sprite (world pixels). */
+const SPRITE_HALF_WIDTH = 12;
 /** How long a removed monster is remembered, so a death cue arriving after it still shows. */
 const GHOST_MS = 2000;
+
+/** A portal as the HUD's marker needs it: where it leads and where it is drawn. */
+export interface PortalGuide {
+  /** The zone it leads to, and that zone's name. */
+  zone: string;
+  label: string;
+  /** The portal's rectangle on screen (CSS pixels; may lie off screen). */
+  screen: Box;
+  /** Its distance from the own character (world pixels), or null before the character is drawn. */
+  distance: number | null;
+}
+
+/** Tag priorities: the own character's name never moves, the target's moves only for it. */
+const SELF_TAG = 3;
+const TARGET_TAG = 2;
+const CHARACTER_TAG = 1;
+const MONSTER_TAG = 0;
+/** How far past the view's edge (world pixels) an actor's tag is still kept on screen. */
+const TAG_MARGIN = 16;
+/** Name tags grow with the camera's zoom up to this one, and no further (a 4K screen zooms to 4). */
+const TAG_MAX_ZOOM = 2;
 
 /** How long the scene takes to fade in, and the zone title stays up. */
 const FADE_IN_MS = 350;
@@ -57,7 +84,10 @@ export class ZoneScene {
   private readonly world = new Container();
   private readonly tiles: TileMapView;
   private readonly portals: PortalView[] = [];
+  private readonly portalDestinations: Array<{ portal: Portal; zone: string; label: string }> = [];
   private readonly actors = new Container();
+  /** Name tags, above every actor. */
+  private readonly tags = new Container();
   private readonly views = new Map<string, CharacterView>();
   private readonly monsters = new Map<string, MonsterView>();
   private readonly loot = new Map<string, LootView>();
@@ -72,6 +102,8 @@ export class ZoneScene {
   private selfKey: string | null = null;
   private cameraPlaced = false;
   private shownAt = -1;
+  private viewW = 0;
+  private viewH = 0;
 
   constructor(
     readonly map: ZoneMap,
@@ -81,14 +113,15 @@ export class ZoneScene {
     this.tiles = new TileMapView(map, art);
     const portalLayer = new Container();
     for (const portal of map.portals) {
-      const view = new PortalView(portal, destinationName(portal.targetZone), map.width * map.tileSize);
+      const view = new PortalView(portal);
       this.portals.push(view);
+      this.portalDestinations.push({ portal, zone: portal.targetZone, label: destinationName(portal.targetZone) });
       portalLayer.addChild(view.container);
     }
     this.actors.sortableChildren = true;
     this.lootLayer.sortableChildren = true;
     this.effects = new Effects(art.firebolt);
-    this.world.addChild(this.tiles.container, portalLayer, this.lootLayer, this.actors, this.effects.container);
+    this.world.addChild(this.tiles.container, portalLayer, this.lootLayer, this.actors, this.tags, this.effects.container);
     this.title = zoneTitle(map);
     this.root.addChild(this.world, this.title);
     this.root.alpha = 0;
@@ -105,6 +138,7 @@ export class ZoneScene {
     view.setFacing(facing);
     this.views.set(key, view);
     this.actors.addChild(view.container);
+    this.tags.addChild(view.tag.container);
     if (isSelf) this.selfKey = key;
     if (this.target?.kind === "character" && this.target.key === key) view.setTargeted(true);
   }
@@ -149,6 +183,7 @@ export class ZoneScene {
     view.setTargeted(this.target?.kind === "monster" && this.target.key === key);
     this.monsters.set(key, view);
     this.actors.addChild(view.container);
+    this.tags.addChild(view.tag.container);
   }
 
   hasMonster(key: string): boolean {
@@ -160,6 +195,7 @@ export class ZoneScene {
     if (!view) return;
     this.monsters.delete(key);
     view.container.removeFromParent();
+    view.tag.container.removeFromParent();
     this.ghosts.set(key, { view, at: this.now });
   }
 
@@ -252,6 +288,70 @@ export class ZoneScene {
   }
 
   /**
+   * Whether a world point is drawn on screen, or at most `margin` CSS pixels beyond its
+   * edge (true before the first frame: nothing is known to be out of view yet).
+   */
+  inView(point: Point, margin = 0): boolean {
+    if (this.viewW <= 0 || this.viewH <= 0) return true;
+    const at = this.screenAt(point.x, point.y);
+    return at.x >= -margin && at.y >= -margin && at.x <= this.viewW + margin && at.y <= this.viewH + margin;
+  }
+
+  /** Where the own character is drawn on screen (CSS pixels), or null when it is not shown. */
+  selfScreen(): Point | null {
+    const view = this.selfKey ? this.views.get(this.selfKey) : undefined;
+    return view ? this.screenAt(view.x, view.y) : null;
+  }
+
+  /**
+   * The screen box (CSS pixels) around the own character as drawn: its sprite and its name
+   * tag — what the HUD's floating markers keep off. Null when it is not shown.
+   */
+  selfBox(): Box | null {
+    const view = this.selfKey ? this.views.get(this.selfKey) : undefined;
+    if (!view) return null;
+    const tag = view.tag.labelBox();
+    const left = Math.min(tag.left, view.x - SPRITE_HALF_WIDTH);
+    const right = Math.max(tag.left + tag.width, view.x + SPRITE_HALF_WIDTH);
+    const top = Math.min(tag.top, view.y + CHARACTER_TOP);
+    const bottom = view.y + PLAYER_HALF_SIZE + 2;
+    const corner = this.screenAt(left, top);
+    const zoom = this.camera.zoom;
+    return { x: corner.x, y: corner.y, width: (right - left) * zoom, height: (bottom - top) * zoom };
+  }
+
+  /** The zone's portals: where each leads and where it is drawn on screen. */
+  portalGuides(): PortalGuide[] {
+    const self = this.selfKey ? this.views.get(this.selfKey) : undefined;
+    const zoom = this.camera.zoom;
+    return this.portalDestinations.map(({ portal, zone, label }) => {
+      const corner = this.screenAt(portal.x, portal.y);
+      const centre = { x: portal.x + portal.width / 2, y: portal.y + portal.height / 2 };
+      return {
+        zone,
+        label,
+        screen: { x: corner.x, y: corner.y, width: portal.width * zoom, height: portal.height * zoom },
+        distance: self ? Math.hypot(centre.x - self.x, centre.y - self.y) : null,
+      };
+    });
+  }
+
+  /** The name labels drawn on screen, where they are (CSS pixels). */
+  renderedLabels(): NameLabelSnapshot[] {
+    const zoom = this.camera.zoom;
+    const labels: NameLabelSnapshot[] = [];
+    for (const view of [...this.views.values(), ...this.monsters.values()]) {
+      if (!view.tag.visible || !view.container.visible) continue;
+      const box = view.tag.labelBox();
+      const corner = this.screenAt(box.left, box.top);
+      const on = { x: corner.x, y: corner.y, width: box.width * zoom, height: box.height * zoom };
+      if (on.x + on.width <= 0 || on.y + on.height <= 0 || on.x >= this.viewW || on.y >= this.viewH) continue;
+      labels.push({ text: view.tag.label.text, box: on });
+    }
+    return labels;
+  }
+
+  /**
    * What is drawn under the world point (x, y): the nearest drop, monster or character
    * whose picture covers it (loot first: it lies under the actors), or null.
    */
@@ -316,8 +416,46 @@ export class ZoneScene {
       this.camera.follow(this.map.spawn.x, this.map.spawn.y, viewW, viewH, worldW, worldH);
     }
     this.camera.apply(this.world, viewW, viewH);
+    this.viewW = viewW;
+    this.viewH = viewH;
     const zoom = this.camera.zoom;
-    this.tiles.cull(-this.world.x / zoom, -this.world.y / zoom, viewW / zoom, viewH / zoom);
+    const view = { left: -this.world.x / zoom, top: -this.world.y / zoom, width: viewW / zoom, height: viewH / zoom };
+    this.tiles.cull(view.left, view.top, view.width, view.height);
+    this.layoutTags(view, now);
+  }
+
+  /** Places every name tag: over its actor, on screen, none covering another (labelLayout.ts). */
+  private layoutTags(view: { left: number; top: number; width: number; height: number }, now: number): void {
+    const shown: Array<{ actor: CharacterView | MonsterView; priority: number }> = [];
+    for (const [key, actor] of this.views) {
+      const targeted = this.target?.kind === "character" && this.target.key === key;
+      shown.push({ actor, priority: key === this.selfKey ? SELF_TAG : targeted ? TARGET_TAG : CHARACTER_TAG });
+    }
+    for (const [key, actor] of this.monsters) {
+      if (actor.dead) continue;
+      const targeted = this.target?.kind === "monster" && this.target.key === key;
+      shown.push({ actor, priority: targeted ? TARGET_TAG : MONSTER_TAG });
+    }
+    // Only the actors on screen (or just past its edge) take part: the others' tags are off
+    // screen, over their actors (kept inside the view, they would float beside nothing).
+    const right = view.left + view.width;
+    const bottom = view.top + view.height;
+    const near: typeof shown = [];
+    for (const entry of shown) {
+      const { actor } = entry;
+      const onScreen =
+        actor.x > view.left - TAG_MARGIN && actor.x < right + TAG_MARGIN && actor.y > view.top && actor.y < bottom + 2 * TAG_MARGIN;
+      if (onScreen) near.push(entry);
+      else actor.tag.place(actor.x, actor.y, 0, 0, now);
+    }
+    const scale = Math.min(1, TAG_MAX_ZOOM / this.camera.zoom);
+    for (const { actor } of shown) actor.tag.setScale(scale);
+    const tags: TagToPlace[] = near.map(({ actor, priority }) => {
+      const box = actor.tag.box();
+      return { box: { ...box, left: box.left + actor.x, top: box.top + actor.y }, priority };
+    });
+    const shifts = layoutTags(tags, view);
+    near.forEach(({ actor }, i) => actor.tag.place(actor.x, actor.y, shifts[i].dx, shifts[i].dy, now));
   }
 
   /** The own character as drawn, or null when it is not shown. */

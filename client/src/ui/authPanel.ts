@@ -1,9 +1,12 @@
 /**
- * The sign-in panel: email + password sign in or sign up, or play as a guest. Shows the
- * server's error text in #auth-error.
+ * The sign-in panel: email + password sign in or sign up, or play as a guest, over the
+ * starting zone drawn from its map (titleBackdrop.ts). Shows the server's error text, as
+ * it is, in #auth-error.
  */
 import { errorMessage } from "../network/errors.ts";
+import "./accountScreens.css";
 import { byId, setText } from "./dom.ts";
+import { showTitleBackdrop } from "./titleBackdrop.ts";
 
 export interface AuthActions {
   signIn(email: string, password: string): Promise<unknown>;
@@ -38,6 +41,7 @@ export class AuthPanel {
 
   /** Resets the panel for display; `message` explains why the player is here, if needed. */
   open(message = ""): void {
+    showTitleBackdrop();
     this.password.value = "";
     setText(this.error, message);
     this.setBusy(false);
@@ -47,7 +51,7 @@ export class AuthPanel {
     const email = this.email.value.trim();
     const password = this.password.value;
     if (!email || !password) {
-      setText(this.error, "Enter your email and password.");
+      setText(this.error, "Enter an email address and a password.");
       return;
     }
     await this.run(() => call(email, password));

@@ -6,7 +6,7 @@
  */
 import { matchMaker } from "@colyseus/core";
 import express, { Router } from "express";
-import { CloseCode } from "@oatnut/shared";
+import { characterNameKey, CloseCode } from "@oatnut/shared";
 import { Character } from "../db/models.ts";
 import { apiErrorHandler, HttpError, route } from "../http/errors.ts";
 import { logger } from "../logger.ts";
@@ -44,7 +44,7 @@ export function adminRouter(): Router {
     route(async (req, res) => {
       const name = (req.body as { name?: unknown } | undefined)?.name;
       if (typeof name !== "string" || !name) throw new HttpError(400, "name (the character's name) is required");
-      const character = await Character.findOne({ nameKey: name.toLowerCase() }).lean();
+      const character = await Character.findOne({ nameKey: characterNameKey(name) }).lean();
       if (!character || !(await findLive(matchMaker.presence, String(character._id)))) {
         throw new HttpError(404, `${name} is not online`);
       }

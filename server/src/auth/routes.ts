@@ -1,7 +1,8 @@
 /**
  * The account routes under /auth, in @colyseus/auth's wire format (the SDK's
  * `client.auth.*` works unchanged): register, login, anonymous, userdata; forgot-password
- * answers 501. Errors are `{ "error": "<code>" }`.
+ * answers 501. Errors are `{ "error": "<a sentence saying what to do>", "code": "<code>" }`:
+ * the sentence is what a player reads, the code @colyseus/auth's (for programs).
  *
  * Not `auth.routes()`: those read bodies of any size and type (a cross-site form could
  * register), log every failed sign-in as an error, skip the password check for unknown
@@ -9,14 +10,30 @@
  * its settings callbacks, `Hash`, `JWT` and `auth.middleware()`.
  */
 import { auth, Hash, JWT, type JwtPayload } from "@colyseus/auth";
+import { MIN_PASSWORD_LENGTH } from "@oatnut/shared";
 import express, { Router, type Request, type RequestHandler } from "express";
-import { apiErrorHandler, HttpError, route } from "../http/errors.ts";
+import { apiErrorHandler, HttpError, route, waitInWords } from "../http/errors.ts";
 import type { RateLimiters } from "../http/rateLimits.ts";
 import { verifyPassword } from "./accounts.ts";
+import { guestNotice } from "../persistence/guests.ts";
 import type { LoginLockout } from "./lockout.ts";
 
-/** @colyseus/auth's minimum password length. */
-export const MIN_PASSWORD_LENGTH = 6;
+/** What a player reads when sign-up or sign-in is refused. */
+export const AUTH_ERRORS = {
+  credentialsMissing: "Enter an email address and a password.",
+  emailMalformed: "That email address does not look right. Check it and try again.",
+  passwordTooShort: `That password is too short: use at least ${MIN_PASSWORD_LENGTH} characters.`,
+  emailInUse: "An account with this email already exists. Sign in instead, or use another email.",
+  invalidCredentials: "That email and password do not match an account. Check them and try again.",
+  resetUnavailable: "Password reset is not available on this server. Ask the game's operator to reset your password.",
+  notJson: "Send the request body as JSON (Content-Type: application/json).",
+} as const;
+
+/** The answer to a sign-in while the email is locked out. */
+export function lockedOutMessage(retryAfterSeconds: number): string {
+  return `Too many failed sign-ins for this email. Try again in ${waitInWords(retryAfterSeconds)}.`;
+}
+
 /** Longest email accepted (RFC 5321's path limit). */
 const MAX_EMAIL_LENGTH = 254;
 /** The email check of @colyseus/auth (zod's `z.email()` pattern). */
@@ -24,6 +41,8 @@ const EMAIL_PATTERN = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Z
 
 export interface AuthRouteDeps {
   limits: Pick<RateLimiters, "login" | "register" | "guest">;
+  /** GUEST_RETENTION_DAYS: what a guest is told when it signs in. */
+  guestRetentionDays: number;
   lockout: LoginLockout;
   /** Rejects tokens that are malformed or whose account is gone (after `auth.middleware()`). */
   accountExists: RequestHandler;
@@ -41,8 +60,8 @@ export function authRouter(deps: AuthRouteDeps): Router {
     deps.limits.register,
     route(async (req, res, _next, answered) => {
       const { email, password } = credentials(req);
-      if (password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, "password_too_short");
-      if (await auth.settings.onFindUserByEmail(email)) throw new HttpError(409, "email_already_in_use");
+      if (password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, AUTH_ERRORS.passwordTooShort, "password_too_short");
+      if (await auth.settings.onFindUserByEmail(email)) throw new HttpError(409, AUTH_ERRORS.emailInUse, "email_already_in_use");
       const passwordHash = await Hash.make(password);
       // The player was told this sign-up failed (503, the database stalled): create nothing.
       answered.throwIfAborted();
@@ -50,7 +69,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
         await auth.settings.onRegisterWithEmailAndPassword(email, passwordHash, {});
       } catch (error) {
         // Two sign-ups for one email raced past the check above: the unique index decided.
-        if ((error as Error).message === "email_already_in_use") throw new HttpError(409, "email_already_in_use");
+        if ((error as Error).message === "email_already_in_use") throw new HttpError(409, AUTH_ERRORS.emailInUse, "email_already_in_use");
         throw error;
       }
       res.json(await signedIn(await auth.settings.onFindUserByEmail(email)));
@@ -69,21 +88,28 @@ export function authRouter(deps: AuthRouteDeps): Router {
       const attempt = await deps.lockout.begin(email);
       if (!attempt.allowed) {
         const { retryAfterSeconds } = attempt;
-        res.status(429).set("Retry-After", String(retryAfterSeconds)).json({ error: "too_many_failed_logins", retryAfterSeconds });
+        res
+          .status(429)
+          .set("Retry-After", String(retryAfterSeconds))
+          .json({ error: lockedOutMessage(retryAfterSeconds), code: "too_many_failed_logins", retryAfterSeconds });
         return;
       }
       // Unknown emails are verified too (against a dummy hash): same answer, same time.
       const passwordMatches = await verifyPassword(password, user?.password);
-      if (!user || !passwordMatches) throw new HttpError(401, "invalid_credentials");
+      if (!user || !passwordMatches) throw new HttpError(401, AUTH_ERRORS.invalidCredentials, "invalid_credentials");
       await deps.lockout.succeeded(email);
       // Answered 503 already (the lookup outlasted a stall): nobody is waiting for a token.
       answered.throwIfAborted();
       const banned = await auth.settings.onCheckBanned?.(user);
       if (banned) {
+        const until = banned.until instanceof Date ? banned.until.toISOString() : (banned.until ?? null);
         res.status(403).json({
-          error: "banned",
+          error:
+            `This account is banned${until ? ` until ${until}` : ""}${banned.reason ? `: ${banned.reason}` : ""}. ` +
+            "Ask the game's operator if you think this is a mistake.",
+          code: "banned",
           reason: banned.reason ?? null,
-          until: banned.until instanceof Date ? banned.until.toISOString() : (banned.until ?? null),
+          until,
         });
         return;
       }
@@ -95,7 +121,12 @@ export function authRouter(deps: AuthRouteDeps): Router {
     "/anonymous",
     deps.limits.guest,
     route(async (_req, res) => {
-      res.json(await signedIn(await auth.settings.onRegisterAnonymously({})));
+      // The guest is told, in words and as a number, how long its characters are kept without play.
+      res.json({
+        ...(await signedIn(await auth.settings.onRegisterAnonymously({}))),
+        guestRetentionDays: deps.guestRetentionDays,
+        notice: guestNotice(deps.guestRetentionDays),
+      });
     }),
   );
 
@@ -111,9 +142,13 @@ export function authRouter(deps: AuthRouteDeps): Router {
 
   // No mail is configured, so there is no reset link to send: say so, instead of
   // pretending to have sent one.
-  router.post("/forgot-password", (_req, _res, next) => next(new HttpError(501, "password_reset_unavailable")));
+  router.post("/forgot-password", (_req, _res, next) =>
+    next(new HttpError(501, AUTH_ERRORS.resetUnavailable, "password_reset_unavailable")),
+  );
 
-  router.use((req, _res, next) => next(new HttpError(404, `no auth route ${req.method} ${req.originalUrl.split("?")[0]}`)));
+  router.use((req, _res, next) =>
+    next(new HttpError(404, `There is no auth route ${req.method} ${req.originalUrl.split("?")[0]}. Check the address.`)),
+  );
   router.use(apiErrorHandler);
   return router;
 }
@@ -125,7 +160,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
 const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers["content-length"] ?? 0) > 0;
   if (hasBody && !req.is("application/json")) {
-    next(new HttpError(415, "request body must be JSON (Content-Type: application/json)"));
+    next(new HttpError(415, AUTH_ERRORS.notJson));
     return;
   }
   next();
@@ -135,10 +170,11 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
 function credentials(req: Request): { email: string; password: string } {
   const body = req.body as { email?: unknown; password?: unknown } | undefined;
   if (typeof body?.email !== "string" || typeof body.password !== "string") {
-    throw new HttpError(400, "email and password are required, as strings");
+    throw new HttpError(400, AUTH_ERRORS.credentialsMissing);
   }
   const email = body.email.trim();
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(email)) throw new HttpError(400, "email_malformed");
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(email))
+    throw new HttpError(400, AUTH_ERRORS.emailMalformed, "email_malformed");
   return { email, password: body.password };
 }
 

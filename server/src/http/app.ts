@@ -22,7 +22,7 @@ import { registry } from "../metrics.ts";
 import { eventLoopHealth } from "../watchdog.ts";
 import { monitor } from "@colyseus/monitor";
 import { charactersRouter } from "./characters.ts";
-import { apiErrorHandler, HttpError, route } from "./errors.ts";
+import { apiErrorHandler, HttpError, route, SIGN_IN_AGAIN } from "./errors.ts";
 import { createRateLimiters } from "./rateLimits.ts";
 import { securityHeaders } from "./security.ts";
 
@@ -37,6 +37,8 @@ export interface HttpDeps {
     | "trustProxy"
     | "rateLimitMultiplier"
     | "loginLockoutSeconds"
+    | "guestRetentionDays"
+    | "redisUrl"
   >;
   engine: Pick<DatabaseEngine, "kind" | "durable">;
 }
@@ -44,14 +46,17 @@ export interface HttpDeps {
 /**
  * One `app.log` line per request: method, path (never the query string), status, duration.
  * Probes and scrapes (every few seconds from Docker, a load balancer or Prometheus) that
- * succeed are logged at debug.
+ * succeed, and the client's own files (the page, its scripts, images and map files: some
+ * twenty per page load) served without error, are logged at debug; API calls at info.
  */
 const requestLog: RequestHandler = (req, res, next) => {
   const started = process.hrtime.bigint();
   res.on("finish", () => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const ok = res.statusCode < 400;
     const probe = (req.path === "/health" || req.path === "/ready" || req.path === "/metrics") && res.statusCode === 200;
-    logger.log(probe ? "debug" : "info", "http", {
+    const clientFile = ok && res.locals[CLIENT_FILE] === true;
+    logger.log(probe || clientFile ? "debug" : "info", "http", {
       method: req.method,
       path: req.originalUrl.split("?")[0],
       status: res.statusCode,
@@ -65,6 +70,7 @@ const requestLog: RequestHandler = (req, res, next) => {
  * The 401 of a correctly signed, unexpired token whose account the server no longer has
  * (deleted, or lost with the database): the token proves its bearer held the account, so
  * it is told exactly that, instead of a "wrong password" it would take for its own typo.
+ * A code, not a sentence: the client acts on it (it forgets the sign-in) and words it.
  */
 export const ACCOUNT_NOT_FOUND = "account_not_found";
 
@@ -75,10 +81,39 @@ export const ACCOUNT_NOT_FOUND = "account_not_found";
  */
 const accountExists = route(async (req, _res, next) => {
   const { id } = requestAccount(req);
-  if (!isObjectIdHex(id)) throw new HttpError(401, "authentication required: sign in again");
+  if (!isObjectIdHex(id)) throw new HttpError(401, SIGN_IN_AGAIN);
   if (!(await Account.exists({ _id: id }))) throw new HttpError(401, ACCOUNT_NOT_FOUND);
   next();
 });
+
+/** `res.locals` flag of a response that is one of the client's files (see `serveClient`). */
+const CLIENT_FILE = "oatnutClientFile";
+
+/** Marks the responses it sees as the client's files (logged at debug). */
+const markClientFile: RequestHandler = (_req, res, next) => {
+  res.locals[CLIENT_FILE] = true;
+  next();
+};
+
+/**
+ * The monitor's room list: the room type (`name`), then the zone, its instance and the
+ * characters in it (the room's listing metadata, ZoneRoom.listingMetadata), and in a
+ * cluster the process and address of each room.
+ */
+function monitorColumns(cluster: boolean): NonNullable<Parameters<typeof monitor>[0]>["columns"] {
+  return [
+    "roomId",
+    "name",
+    { metadata: "zone" },
+    { metadata: "instance" },
+    { metadata: "characters" },
+    "clients",
+    "maxClients",
+    "locked",
+    "elapsedTime",
+    ...(cluster ? (["processId", "publicAddress"] as const) : []),
+  ];
+}
 
 export async function configureHttp(app: Application, deps: HttpDeps): Promise<void> {
   app.disable("x-powered-by");
@@ -116,20 +151,32 @@ export async function configureHttp(app: Application, deps: HttpDeps): Promise<v
   // Admins: the Colyseus monitor, the playground (development only) and the admin API.
   const guard = adminGuard(deps.config);
   app.use("/admin", limits.adminAuth);
-  app.use(monitor({ prefix: "/admin/monitor", use: [monitorGuard(deps.config)] }));
+  app.use(
+    monitor({ prefix: "/admin/monitor", use: [monitorGuard(deps.config)], columns: monitorColumns(deps.config.redisUrl !== undefined) }),
+  );
   if (deps.config.nodeEnv === "development") {
     const { playground } = await import("@colyseus/playground");
     app.use(playground({ prefix: "/admin/playground", use: [monitorGuard(deps.config)] }));
   }
   app.use("/admin/api", guard, adminRouter());
 
-  app.use("/auth", authRouter({ limits, lockout: new LoginLockout(deps.config.loginLockoutSeconds), accountExists }));
+  app.use(
+    "/auth",
+    authRouter({
+      limits,
+      lockout: new LoginLockout(deps.config.loginLockoutSeconds),
+      accountExists,
+      guestRetentionDays: deps.config.guestRetentionDays,
+    }),
+  );
 
   const api = express.Router();
   api.use(express.json({ limit: "16kb" }));
   api.use(auth.middleware(), accountExists);
   api.use("/characters", charactersRouter({ play: limits.play }));
-  api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.originalUrl.split("?")[0]}`)));
+  api.use((req, _res, next) =>
+    next(new HttpError(404, `There is no API route ${req.method} ${req.originalUrl.split("?")[0]}. Check the address.`)),
+  );
   api.use(apiErrorHandler);
   app.use("/api", api);
 
@@ -145,7 +192,8 @@ async function serveClient(app: Application, config: HttpDeps["config"]): Promis
       server: { middlewareMode: true },
       appType: "spa",
     });
-    app.use(vite.middlewares);
+    // Everything that reaches Vite is the client's (the API and the admin tools answered before).
+    app.use(markClientFile, vite.middlewares);
     logger.info("serving the client through Vite (development, hot reload)");
     return;
   }
@@ -153,9 +201,17 @@ async function serveClient(app: Application, config: HttpDeps["config"]): Promis
   if (!fs.existsSync(index)) {
     logger.warn(`client not built (${index} is missing): run \`npm run build\``);
   }
-  app.use(express.static(config.clientDist, { index: false, maxAge: config.nodeEnv === "production" ? "1h" : 0 }));
-  app.get("/", (_req, res) => {
-    if (fs.existsSync(index)) res.sendFile(index);
+  app.use(
+    express.static(config.clientDist, {
+      index: false,
+      maxAge: config.nodeEnv === "production" ? "1h" : 0,
+      setHeaders: (res) => {
+        (res as unknown as { locals: Record<string, unknown> }).locals[CLIENT_FILE] = true;
+      },
+    }),
+  );
+  app.get("/", (req, res) => {
+    if (fs.existsSync(index)) markClientFile(req, res, () => res.sendFile(index));
     else res.status(503).type("text").send("The client is not built yet: run `npm run build`, then reload.");
   });
 }

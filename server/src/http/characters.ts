@@ -1,15 +1,24 @@
 /**
  * Characters API, JSON over HTTP, behind the auth middleware:
  *   GET    /api/characters            → 200 the caller's characters
- *   POST   /api/characters {name}     → 201 the new character; 400 bad name; 409 name taken or too many
+ *   POST   /api/characters {name}     → 201 the new character (its name NFC-normalized); 400 bad name;
+ *                                       409 name taken (whatever its case) or too many
  *   DELETE /api/characters/:id        → 204; 404 when not the caller's; 400 malformed id
  *   POST   /api/characters/:id/play   → 200 a seat reservation for the character's zone;
  *                                       404 when not the caller's; 400 malformed id; 429
  * Every route: 401 account_not_found when the token's account is gone (http/app.ts);
- * 503 { error } when the database does not answer (errors.ts `route()`).
+ * 503 { error } when the database does not answer (errors.ts `route()`). Every `error` a
+ * player may read is a sentence that says what to do.
  */
 import { Router, type Request, type RequestHandler } from "express";
-import { MAX_CHARACTERS_PER_ACCOUNT, validateCharacterName, zoneCatalog, type CharacterSummary } from "@oatnut/shared";
+import {
+  characterNameKey,
+  MAX_CHARACTERS_PER_ACCOUNT,
+  normalizeCharacterName,
+  validateCharacterName,
+  zoneCatalog,
+  type CharacterSummary,
+} from "@oatnut/shared";
 import { isObjectIdHex, requestAccount } from "../auth/accounts.ts";
 import { Character, isDuplicateKeyError } from "../db/models.ts";
 import { logger } from "../logger.ts";
@@ -40,10 +49,16 @@ export function toSummary(character: CharacterRecord): CharacterSummary {
   };
 }
 
+/** The answers a player may read, each a sentence saying what to do. */
+export const NAME_TAKEN = "That name is taken. Choose another one.";
+export const TOO_MANY_CHARACTERS = `You already have ${MAX_CHARACTERS_PER_ACCOUNT} characters, the most an account may have. Delete one to create another.`;
+export const CHARACTER_NOT_FOUND = "That character does not exist, or is not yours. Reload your characters and choose one of them.";
+export const MALFORMED_CHARACTER_ID = "That is not a character id (24 hexadecimal digits). Reload your characters and choose one of them.";
+
 /** The `:id` of the URL, if it is a character id at all. @throws HttpError 400 */
 function characterIdParam(req: Request): string {
   const id = req.params.id;
-  if (!isObjectIdHex(id)) throw new HttpError(400, "malformed character id (24 hexadecimal digits expected)");
+  if (!isObjectIdHex(id)) throw new HttpError(400, MALFORMED_CHARACTER_ID);
   return id;
 }
 
@@ -67,12 +82,11 @@ export function charactersRouter(limits: { play: RequestHandler }): Router {
     "/",
     route(async (req, res, _next, answered) => {
       const { id: accountId } = requestAccount(req);
-      const name = (req.body as { name?: unknown } | undefined)?.name;
-      const problem = validateCharacterName(name);
-      if (problem !== null || typeof name !== "string") throw new HttpError(400, problem ?? "name is required");
-      if ((await Character.countDocuments({ accountId })) >= MAX_CHARACTERS_PER_ACCOUNT) {
-        throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
-      }
+      const typed = (req.body as { name?: unknown } | undefined)?.name;
+      const problem = validateCharacterName(typed);
+      if (problem !== null || typeof typed !== "string") throw new HttpError(400, problem ?? validateCharacterName(undefined)!);
+      const name = normalizeCharacterName(typed);
+      if ((await Character.countDocuments({ accountId })) >= MAX_CHARACTERS_PER_ACCOUNT) throw new HttpError(409, TOO_MANY_CHARACTERS);
       const { startingZone } = zoneCatalog();
       const spawn = zoneCatalog().get(startingZone).map.spawn;
       // Answered 503 while the count waited on a stalled database: the player was told the
@@ -83,19 +97,19 @@ export function charactersRouter(limits: { play: RequestHandler }): Router {
         character = await Character.create({
           accountId,
           name,
-          nameKey: name.toLowerCase(),
+          nameKey: characterNameKey(name),
           zone: startingZone,
           x: spawn.x,
           y: spawn.y,
         });
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw new HttpError(409, "that name is taken");
+        if (isDuplicateKeyError(error)) throw new HttpError(409, NAME_TAKEN);
         throw error;
       }
       // Two creations racing past the count: the one that went over the limit is undone.
       if ((await Character.countDocuments({ accountId })) > MAX_CHARACTERS_PER_ACCOUNT) {
         await Character.deleteOne({ _id: character._id });
-        throw new HttpError(409, `an account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`);
+        throw new HttpError(409, TOO_MANY_CHARACTERS);
       }
       logger.info("character created", { accountId, characterId: String(character._id), name });
       res.status(201).json(toSummary(character.toObject()));
@@ -107,7 +121,7 @@ export function charactersRouter(limits: { play: RequestHandler }): Router {
     route(async (req, res, _next, answered) => {
       const { id: accountId } = requestAccount(req);
       const characterId = characterIdParam(req);
-      if (!(await Character.exists({ _id: characterId, accountId }))) throw new HttpError(404, "character not found");
+      if (!(await Character.exists({ _id: characterId, accountId }))) throw new HttpError(404, CHARACTER_NOT_FOUND);
       answered.throwIfAborted();
       await takeOverLiveCharacter(characterId, "this character was deleted");
       await Character.deleteOne({ _id: characterId, accountId });
@@ -122,7 +136,7 @@ export function charactersRouter(limits: { play: RequestHandler }): Router {
     route(async (req, res) => {
       const { id: accountId } = requestAccount(req);
       const reservation = await enterWorld(accountId, characterIdParam(req));
-      if (!reservation) throw new HttpError(404, "character not found");
+      if (!reservation) throw new HttpError(404, CHARACTER_NOT_FOUND);
       res.json(reservation);
     }),
   );

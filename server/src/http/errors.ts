@@ -8,23 +8,38 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import { databaseAnswers, reportDatabaseFailure } from "../db/connection.ts";
 import { logger } from "../logger.ts";
 
-/** An error with the HTTP status and message the client should receive. */
+/**
+ * An error with the HTTP status and message the client should receive: `{ error: message }`,
+ * plus `code` when given — a stable code a program may test (the auth routes keep
+ * @colyseus/auth's codes there), while `error` is the sentence a player reads.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
     this.name = "HttpError";
   }
 }
 
+/** "30 seconds", "1 second", "2 minutes": a wait in words. */
+export function waitInWords(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 90) return `${whole} second${whole === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(whole / 60);
+  return `${minutes} minutes`;
+}
+
 /** The 503 answer of a request that needs a database that does not answer. */
-export const DATABASE_UNAVAILABLE = "the database is not answering; try again in a moment";
+export const DATABASE_UNAVAILABLE = "The server cannot reach its database right now: try again in a moment.";
 /** The 503 answer of a request that needs the cluster's Redis while it does not answer. */
-export const REDIS_UNAVAILABLE = "the game's shared store (Redis) is not answering; try again in a moment";
+export const REDIS_UNAVAILABLE = "The game's shared store (Redis) is not answering right now: try again in a moment.";
 /** The 503 answer of a request that took too long for another reason. */
-export const TOO_SLOW = "the server took too long to answer; try again in a moment";
+export const TOO_SLOW = "The server took too long to answer: try again in a moment.";
+/** The 401 of a missing, expired or unusable sign-in token. */
+export const SIGN_IN_AGAIN = "You are not signed in, or your sign-in has expired. Sign in again.";
 /** Seconds a client is asked to wait before trying again after a 503. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -143,13 +158,13 @@ export const apiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => 
     return;
   }
   if (error instanceof HttpError) {
-    res.status(error.status).json({ error: error.message });
+    res.status(error.status).json({ error: error.message, ...(error.code ? { code: error.code } : {}) });
   } else if (error?.name === "UnauthorizedError") {
-    res.status(401).json({ error: "authentication required: sign in again" });
+    res.status(401).json({ error: SIGN_IN_AGAIN });
   } else if (error?.type === "entity.parse.failed") {
-    res.status(400).json({ error: "request body is not valid JSON" });
+    res.status(400).json({ error: "The request body is not valid JSON. Send it as JSON." });
   } else if (error?.type === "entity.too.large") {
-    res.status(413).json({ error: "request body is too large" });
+    res.status(413).json({ error: "The request body is too large. Send a smaller one." });
   } else if (isDatabaseUnavailable(error)) {
     // Not a bug of this request: the outage is logged once (errors.log, with this error),
     // each request it fails in app.log.
@@ -169,7 +184,7 @@ export const apiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => 
     res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: REDIS_UNAVAILABLE });
   } else {
     logger.error("unhandled error in HTTP request", { method: req.method, path: req.originalUrl.split("?")[0], error });
-    res.status(500).json({ error: "internal server error" });
+    res.status(500).json({ error: "Something went wrong on the server. Try again, and tell the game's operator if it keeps happening." });
   }
 };
 

@@ -1,7 +1,8 @@
 /**
  * Every rate limit of the HTTP side, in one table, and the express middlewares that
  * enforce them (express-rate-limit). A limited request gets 429, a `Retry-After` header
- * (seconds) and `{ "error": "too_many_requests", "retryAfterSeconds": n }`.
+ * (seconds) and `{ "error": "Too many requests: try again in 42 seconds.", "code": "too_many_requests",
+ * "retryAfterSeconds": 42 }`.
  *
  * The counters live in Colyseus presence (fixed windows: one key per client and window),
  * not in express-rate-limit's memory store: with the Redis presence of a multi-process
@@ -15,6 +16,7 @@ import { rateLimit, type Options, type Store, type IncrementResponse, type Clien
 import { requestAccount } from "../auth/accounts.ts";
 import type { Config } from "../config.ts";
 import { logger } from "../logger.ts";
+import { waitInWords } from "./errors.ts";
 
 export interface RateLimitRule {
   /** Requests (or failures) allowed per window, before RATE_LIMIT_MULTIPLIER. */
@@ -64,7 +66,11 @@ function limiter(name: string, rule: RateLimitRule, multiplier: number): Request
     store: new PresenceStore(`ratelimit:${name}:`),
     handler: (_req, res) => {
       const retryAfterSeconds = Number(res.getHeader("Retry-After")) || rule.windowSeconds;
-      res.status(429).json({ error: "too_many_requests", retryAfterSeconds });
+      res.status(429).json({
+        error: `Too many requests: try again in ${waitInWords(retryAfterSeconds)}.`,
+        code: "too_many_requests",
+        retryAfterSeconds,
+      });
     },
     // A header any client can send must not make express-rate-limit write to errors.log;
     // TRUST_PROXY (documented) is what makes X-Forwarded-For count.

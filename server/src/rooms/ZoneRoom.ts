@@ -99,6 +99,10 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   private simulationMs = 0;
   /** Players whose character changed in a way worth saving now (flushed at the end of the tick). */
   private readonly toSave = new Set<PlayerSession>();
+  /** The instance key this room was created for (instanced room types), as matchmaking filters by it. */
+  private instance: string | undefined;
+  /** The listing's character names are out of date (updated at the end of the tick). */
+  private listingStale = false;
 
   /**
    * Which room of this type an arriving character goes to. Plain zones return undefined:
@@ -111,7 +115,10 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
 
   /** Zones are entered with a seat reservation from the server, never by client matchmaking. */
   static override async onAuth(): Promise<unknown> {
-    throw new ServerError(403, "zones are entered through POST /api/characters/:id/play");
+    throw new ServerError(
+      403,
+      "Zones are entered with Play on the characters screen (POST /api/characters/:id/play), not by joining a room.",
+    );
   }
 
   // ---------------------------------------------------------------- extension hooks
@@ -204,6 +211,9 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.maxClients = this.zone.capacity;
     this.state = new ZoneState();
     this.state.zone = this.zone.id;
+    this.instance = options.instance;
+    // What the monitor lists: the zone and instance (the matchmaking filters, kept as they are), its name, who is in it.
+    void this.setMetadata(this.listingMetadata());
     this.patchRate = PATCH_RATE_MS;
     this.boundary = new ClientBoundary(this, {
       zone: this.zone.id,
@@ -260,6 +270,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     for (const system of this.systems.all) system.update?.(dt);
     this.cues.flush();
     this.flushSaves();
+    if (this.listingStale) this.updateListing();
     this.simulationMs += performance.now() - started;
   }
 
@@ -283,14 +294,14 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   override async onJoin(client: ZoneClient, options: ZoneJoinOptions) {
     const ticket = await redeemTicket(this.presence, options?.ticket);
     if (!ticket || ticket.zone !== this.zone.id) {
-      throw new ServerError(403, "invalid, expired or already used entry ticket");
+      throw new ServerError(403, "This entry ticket is invalid, expired or already used: press Play again.");
     }
     // Two entries for one character raced past `play`: the newest session wins here too.
     // The old session is saved before the character is read, so nothing it did is lost.
     await this.evictCharacter(ticket.characterId, "taken over by a newer session");
     const document = await Character.findById(ticket.characterId).lean();
     if (!document || String(document.accountId) !== ticket.accountId) {
-      throw new ServerError(404, "character not found");
+      throw new ServerError(404, "That character no longer exists: choose another one.");
     }
     const { player, saved } = enterCharacter(document, this.zone, this.nextEid(), ticket.characterId, PLAYER_SPEED);
     gameServices().saves.loaded(ticket.characterId, saved);
@@ -374,6 +385,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.players.set(session.sessionId, session);
     this.state.players.set(session.sessionId, session.player);
     for (const system of this.systems.all) system.onPlayerEnter?.(session);
+    this.listingStale = true;
   }
 
   /** Takes a session's character out of the world (its session may go on): every system hears it. */
@@ -383,6 +395,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.inputs?.get(session.sessionId).clear();
     for (const system of this.systems.all) system.onPlayerLeave?.(session);
     this.state.players.delete(session.sessionId);
+    this.listingStale = true;
   }
 
   /**
@@ -479,7 +492,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
         session,
         saved[i] && durable
           ? "Your progress is saved."
-          : "Your progress since your last save could not be written: the database did not answer.",
+          : "Your progress since your last save could not be written: the database did not answer. Play again once the server is back.",
       ),
     );
   }
@@ -529,6 +542,42 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
         y: s.player.y,
       })),
     };
+  }
+
+  /**
+   * The room's listing metadata (what matchmaking and the monitor see): `zone` and
+   * `instance` — the `filterBy` fields matchmaking finds the room by, unchanged —, the
+   * zone's `displayName`, and `characters`, the names of the characters in it.
+   */
+  private listingMetadata(): { zone: string; instance?: string; displayName: string; characters: string } {
+    return {
+      zone: this.zone.id,
+      ...(this.instance !== undefined ? { instance: this.instance } : {}),
+      displayName: this.map.displayName,
+      characters: [...this.players.values()].map((session) => session.player.name).join(", "),
+    };
+  }
+
+  private updateListing(): void {
+    this.listingStale = false;
+    this.setMetadata(this.listingMetadata()).catch((error) =>
+      logger.debug("the room's listing could not be updated", { zone: this.zone.id, roomId: this.roomId, error: (error as Error).message }),
+    );
+  }
+
+  /**
+   * What the monitor shows of this room (@colyseus/monitor's `getInspectData`), each client
+   * with the character it plays: `name` and `characterId` next to its `sessionId`.
+   */
+  async getInspectData(): Promise<Record<string, unknown>> {
+    const inspect = (Room.prototype as unknown as { getInspectData?: () => Promise<Record<string, unknown>> }).getInspectData;
+    const data = inspect ? await inspect.call(this) : {};
+    const clients = (data.clients ?? []) as Array<{ sessionId: string }>;
+    data.clients = clients.map((client) => {
+      const session = this.sessions.get(client.sessionId);
+      return { ...client, name: session?.player.name ?? null, characterId: session?.characterId ?? null };
+    });
+    return data;
   }
 
   private readonly onAdminBroadcast = (text: string) => {

@@ -137,6 +137,6 @@ export async function abandonTransfer(room: ZoneRoom, session: ConnectedSession,
   }
   session.transfer = undefined;
   room.enterWorld(session, transfer.safe);
-  room.notify(session, `You could not go on to ${getZone(transfer.targetZone).map.displayName}: ${reason}.`);
+  room.notify(session, `You could not go on to ${getZone(transfer.targetZone).map.displayName}: ${reason}. Try again in a moment.`);
   logger.warn("transfer failed; player put back", { zone: room.zone.id, roomId: room.roomId, characterId: session.characterId, reason });
 }

@@ -2,8 +2,10 @@
  * `npm run zones:check [-- <zones folder>]` — validates every zone of a folder (default:
  * ZONES_DIR, or shared/zones): each map parses and follows the conventions, its tileset
  * and image are found, its room type exists, every portal leads to an existing zone and
- * spawn, spawns are walkable and outside portals, and every zone can be reached from the
- * starting zone. Prints each problem with the file and object it is in; exits 1 if any.
+ * spawn, spawns are walkable and outside portals, no monster area reaches into the safe
+ * circle around a spawn point (the zone's `safeRadius`, within its allowed range), and
+ * every zone can be reached from the starting zone. Prints each problem with the file and
+ * object it is in; exits 1 if any.
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -3,6 +3,7 @@
  * (see game.ts). Rooms are created by Colyseus, not by us, so they find them here.
  */
 import type { Config } from "../config.ts";
+import type { GuestSweeper } from "../persistence/guests.ts";
 import type { SaveService } from "../persistence/saveService.ts";
 
 export interface GameServices {
@@ -10,6 +11,8 @@ export interface GameServices {
   saves: SaveService;
   /** Makes every acknowledged write durable now, where the engine needs that (a snapshot). */
   flushDurable?: () => Promise<void>;
+  /** Releases guest accounts not played for GUEST_RETENTION_DAYS (persistence/guests.ts). */
+  guests?: GuestSweeper;
 }
 
 let current: GameServices | undefined;

@@ -13,7 +13,7 @@ import { ChatSystem, whisperChannel } from "../../src/rooms/systems/chat.ts";
 import { stubZone, TICK_MS, type StubZone } from "./stubZone.ts";
 
 const ROOM = ["#####", "#S..#", "#####"];
-const TOO_FAST = `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds.`;
+const TOO_FAST = `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds. Wait a moment, then send it again.`;
 
 /** Who is online for whispers, by lower-cased name (a failing lookup: throws). */
 function setup(online: Record<string, string> | "failing" = {}) {
@@ -130,7 +130,7 @@ describe("chat system", () => {
     const ann = offline.zone.join({ name: "Ann" });
     offline.zone.receive(ann, ClientMessage.Whisper, { to: "Nobody", text: "hello?" });
     await settle();
-    assert.deepEqual(offline.zone.noticesOf(ann), ["Nobody is not online."]);
+    assert.deepEqual(offline.zone.noticesOf(ann), ["Nobody is not online. Check the name, or whisper again later."]);
     const failing = setup("failing");
     const bo = failing.zone.join({ name: "Bo" });
     failing.zone.receive(bo, ClientMessage.Whisper, { to: "Ben", text: "hello?" });

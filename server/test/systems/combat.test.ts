@@ -18,6 +18,7 @@ import {
   type Position,
 } from "@oatnut/shared";
 import type { PlayerSession } from "../../src/rooms/context.ts";
+import type { Arrivals } from "../../src/rooms/systems/arrivals.ts";
 import { CombatSystem, type MonsterTargets } from "../../src/rooms/systems/combat.ts";
 import { MovementSystem } from "../../src/rooms/systems/movement.ts";
 import { stubZone, ticksIn, tileCentre, TICK_MS, type StubZone } from "./stubZone.ts";
@@ -70,10 +71,15 @@ class TargetDummies implements MonsterTargets {
   }
 }
 
-function setup(options: { pvp?: boolean } = {}) {
+/** Arrivals with no spawn protection: a respawn goes to the spawn point itself (arrivals.test.ts has the real ones). */
+function plainArrivals(zone: StubZone): Arrivals {
+  return { isProtected: () => false, endProtection: () => {}, arrive: (session, spawn) => zone.teleport(session, spawn) };
+}
+
+function setup(options: { pvp?: boolean; arrivals?: (zone: StubZone) => Arrivals } = {}) {
   const zone = stubZone({ rows: ARENA, viewRadius: VIEW_RADIUS, pvp: options.pvp });
   const dummies = new TargetDummies(zone);
-  const combat = zone.use(new CombatSystem(zone, zone.seenBy, dummies));
+  const combat = zone.use(new CombatSystem(zone, zone.seenBy, dummies, (options.arrivals ?? plainArrivals)(zone)));
   return { zone, dummies, combat };
 }
 

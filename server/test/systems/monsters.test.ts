@@ -6,18 +6,40 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { distance, insideRect, isWalkable, MONSTERS, PLAYER_HALF_SIZE, TICK_SECONDS, TILE_SIZE, type Position } from "@oatnut/shared";
+import {
+  DEFAULT_SAFE_RADIUS,
+  distance,
+  insideRect,
+  isWalkable,
+  MONSTERS,
+  PLAYER_HALF_SIZE,
+  TICK_SECONDS,
+  TILE_SIZE,
+  type Position,
+} from "@oatnut/shared";
 import type { FixtureZone } from "../zoneFixtures.ts";
+import type { PlayerSession } from "../../src/rooms/context.ts";
 import { monsterKey, MonsterSystem, type Mob } from "../../src/rooms/systems/monsters.ts";
 import { stubZone, ticksIn, tileCentre } from "./stubZone.ts";
 
-/** Open ground, 28 x 12 tiles inside its walls. */
-const FIELD = Array.from({ length: 14 }, (_, r) => (r === 0 || r === 13 ? "#".repeat(30) : `#${r === 6 ? "S" : "."}${".".repeat(27)}#`));
+/** Open ground, 28 x 12 tiles inside its walls, with its spawn point in tile (`col`, `row`). */
+function field(col = 1, row = 6): string[] {
+  return Array.from({ length: 14 }, (_, r) => {
+    if (r === 0 || r === 13) return "#".repeat(30);
+    const inner = ".".repeat(28);
+    return `#${r === row ? `${inner.slice(0, col - 1)}S${inner.slice(col)}` : inner}#`;
+  });
+}
+const FIELD = field();
 
 type Areas = NonNullable<FixtureZone["monsterAreas"]>;
 
-function setup(monsterAreas: Areas, rows = FIELD) {
-  const zone = stubZone({ rows, monsterAreas });
+function setup(
+  monsterAreas: Areas,
+  rows = FIELD,
+  options: { safeRadius?: number; isProtected?: (session: PlayerSession) => boolean } = {},
+) {
+  const zone = stubZone({ rows, monsterAreas, safeRadius: options.safeRadius });
   const bites: Array<{ sessionId: string; amount: number; by: number; at: number }> = [];
   const kills: Array<{ mob: Mob; killer: string }> = [];
   const monsters = zone.use(
@@ -27,6 +49,7 @@ function setup(monsterAreas: Areas, rows = FIELD) {
         session.player.hp = Math.max(0, session.player.hp - amount);
       },
       killed: (mob, killer) => kills.push({ mob, killer: killer.sessionId }),
+      isProtected: options.isProtected ?? (() => false),
     }),
   );
   return { zone, monsters, bites, kills };
@@ -178,7 +201,11 @@ describe("monster system", () => {
   });
 
   it("is leashed: beyond leashRange from its area's centre it turns back, walks home and is healed", () => {
-    const { zone, monsters, bites } = setup([{ name: "den", rect: [3, 6, 1, 1], properties: { monster: "wolf", wander: false } }]);
+    // The spawn point in a corner, its safe circle away from the den and the chase.
+    const { zone, monsters, bites } = setup(
+      [{ name: "den", rect: [3, 6, 1, 1], properties: { monster: "wolf", wander: false } }],
+      field(1, 1),
+    );
     const wolf = MONSTERS.wolf;
     zone.tick();
     const mob = mobOf(monsters, "den");
@@ -266,5 +293,97 @@ describe("monster system", () => {
     assert.equal(mob.state, "chase");
     assert.equal(mob.monster.x, 8 * TILE_SIZE - PLAYER_HALF_SIZE, "stopped flush against the wall");
     assert.deepEqual(bites, []);
+  });
+});
+
+describe("monster system: safe circles and spawn protection", () => {
+  /** Whether a point lies inside the safe circle (of the default radius) around the zone's spawn. */
+  function insideCircleOf(zone: { map: { spawn: Position }; zone: { safeRadius: number } }, point: Position): boolean {
+    return distance(point, zone.map.spawn) < zone.zone.safeRadius;
+  }
+
+  it("never spawns, wanders or walks home into the safe circle around a spawn point, even from an area reaching into it", () => {
+    // The area covers the spawn point itself (a world zones:check refuses; the room still keeps its monsters out).
+    const { zone, monsters } = setup([
+      { name: "meadow", rect: [1, 3, 8, 7], properties: { monster: "wolf", count: 4, behaviour: "passive" } },
+    ]);
+    assert.equal(zone.zone.safeRadius, DEFAULT_SAFE_RADIUS);
+    const places = new Set<string>();
+    for (let i = 0; i < ticksIn(60); i++) {
+      zone.tick();
+      for (const slot of monsters.slots) {
+        const mob = slot.mob!;
+        assert.ok(!insideCircleOf(zone, at(mob)), `a wolf at (${mob.monster.x}, ${mob.monster.y}) is outside the safe circle`);
+        places.add(`${mob.monster.x},${mob.monster.y}`);
+      }
+    }
+    assert.ok(places.size > 40, "they roamed the rest of their area");
+  });
+
+  it("does not notice a player inside a safe circle, gives up the chase when its prey steps into one, and keeps out of it", () => {
+    const { zone, monsters, bites } = setup([{ name: "den", rect: [8, 6, 1, 1], properties: { monster: "wolf", wander: false } }]);
+    const spawn = zone.map.spawn;
+    zone.tick();
+    const mob = mobOf(monsters, "den");
+    const alice = zone.join({ at: { x: spawn.x + zone.zone.safeRadius - 16, y: spawn.y } });
+    assert.ok(distance(alice.player, at(mob)) < MONSTERS.wolf.noticeRange, "within the wolf's notice");
+    zone.tick(ticksIn(5));
+    assert.equal(mob.state, "idle", "a player inside the circle is not noticed");
+
+    zone.teleport(alice, { x: spawn.x + zone.zone.safeRadius + 8, y: spawn.y }); // just outside
+    zone.tickUntil(() => bites.length > 0, "the wolf reaches Alice outside the circle and bites");
+    zone.teleport(alice, { x: spawn.x + zone.zone.safeRadius - 24, y: spawn.y }); // back inside, within the wolf's reach
+    zone.tick();
+    assert.equal(mob.state, "return", "the chase is over");
+    const bitten = bites.length;
+    let closest = Infinity;
+    zone.tickUntil(() => {
+      closest = Math.min(closest, distance(at(mob), spawn));
+      return mob.state === "idle";
+    }, "the wolf walks home");
+    assert.equal(bites.length, bitten, "no bite inside the circle");
+    assert.ok(closest >= zone.zone.safeRadius, `it stayed out of the circle (closest ${closest.toFixed(1)} px from the spawn)`);
+  });
+
+  it("walks around a safe circle to reach its prey on the other side, never through it", () => {
+    // The spawn point in the middle of the field, the den west of its circle, Alice east of it.
+    const { zone, monsters, bites } = setup(
+      [{ name: "den", rect: [8, 6, 1, 1], properties: { monster: "wolf", wander: false } }],
+      field(14, 6),
+    );
+    const spawn = zone.map.spawn;
+    zone.tick();
+    const mob = mobOf(monsters, "den");
+    assert.ok(Math.abs(mob.monster.y - spawn.y) < TILE_SIZE, "the circle stands right between them");
+    const alice = zone.join({ at: tileCentre(20, 6) });
+    monsters.damage(mob.monster.eid, 1, alice); // a long shot: the wolf gives chase
+    let closest = Infinity;
+    zone.tickUntil(
+      () => {
+        closest = Math.min(closest, distance(at(mob), spawn));
+        return bites.length > 0;
+      },
+      "the wolf goes around and bites",
+      ticksIn(20),
+    );
+    assert.ok(closest >= zone.zone.safeRadius, `it never entered the circle (closest ${closest.toFixed(1)} px from the spawn)`);
+  });
+
+  it("leaves a protected player alone: no notice, no chase; once the protection is over it attacks", () => {
+    const shielded = new Set<string>();
+    const { zone, monsters, bites } = setup(wolfDen(), FIELD, { isProtected: (session) => shielded.has(session.sessionId) });
+    zone.tick();
+    const mob = mobOf(monsters, "den");
+    const alice = zone.join({ at: westOf(at(mob), 60) });
+    shielded.add(alice.sessionId);
+    zone.tick(ticksIn(5));
+    assert.equal(mob.state, "idle");
+    assert.deepEqual(bites, []);
+    shielded.delete(alice.sessionId);
+    zone.tickUntil(() => bites.length > 0, "a bite once the protection is over");
+    // Protected again (a respawn, say): the chase ends at once.
+    shielded.add(alice.sessionId);
+    zone.tick();
+    assert.equal(mob.state, "return");
   });
 });

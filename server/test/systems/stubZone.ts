@@ -60,6 +60,8 @@ export interface StubZoneOptions {
   pvp?: boolean;
   /** The interest radius in pixels (the zone loader's default otherwise). */
   viewRadius?: number;
+  /** The safe circles' radius around spawn points in pixels (the zone loader's default otherwise). */
+  safeRadius?: number;
   /** Seed of the zone's random source (default 1). */
   seed?: number;
 }
@@ -154,6 +156,7 @@ function buildZone(options: StubZoneOptions): ZoneDefinition {
       monsterAreas: options.monsterAreas,
       pvp: options.pvp,
       viewRadius: options.viewRadius,
+      safeRadius: options.safeRadius,
     },
   });
   try {

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { distance, MONSTERS, PLAYER_RESPAWN_SECONDS, Skill, SKILLS } from "@oatnut/shared";
 import type { ZoneSystem } from "../../src/rooms/context.ts";
+import { ArrivalSystem } from "../../src/rooms/systems/arrivals.ts";
 import { ChatSystem } from "../../src/rooms/systems/chat.ts";
 import { CombatSystem } from "../../src/rooms/systems/combat.ts";
 import { createZoneSystems } from "../../src/rooms/systems/index.ts";
@@ -45,10 +46,10 @@ function mobOf(monsters: MonsterSystem): Mob {
 }
 
 describe("zone systems wired together", () => {
-  it("run in the order of the tick: movement, monsters, combat, loot, items, chat, portals, the room type's own, interest last", () => {
+  it("run in the order of the tick: arrivals, movement, monsters, combat, loot, items, chat, portals, the room type's own, interest last", () => {
     const own: ZoneSystem = {};
     const { systems } = setup("passive", [own]);
-    const kinds = [MovementSystem, MonsterSystem, CombatSystem, LootSystem, ItemSystem, ChatSystem, PortalSystem];
+    const kinds = [ArrivalSystem, MovementSystem, MonsterSystem, CombatSystem, LootSystem, ItemSystem, ChatSystem, PortalSystem];
     assert.equal(systems.all.length, kinds.length + 2);
     kinds.forEach((kind, i) => assert.ok(systems.all[i] instanceof kind, `${kind.name} at ${i}`));
     assert.equal(systems.all.at(-2), own);

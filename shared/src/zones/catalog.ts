@@ -9,6 +9,8 @@
 import { searchTiles } from "../map.ts";
 import { isWalkable } from "../movement.ts";
 import { readMonsterArea } from "../actions.ts";
+import { DEFAULT_SAFE_RADIUS, MAX_SAFE_RADIUS, MIN_SAFE_RADIUS } from "../rules.ts";
+import { distanceToRect, safeCircles } from "../safety.ts";
 import {
   insideRect,
   parseTiledMap,
@@ -33,6 +35,12 @@ export interface ZoneDefinitionJson {
   viewRadius?: number;
   /** New characters start here (exactly one zone says so). */
   starting?: boolean;
+  /**
+   * Radius, in pixels, of the safe circle around each spawn point (where characters enter,
+   * arrive through portals and respawn): monsters never go inside, and no monster area may
+   * reach into it.
+   */
+  safeRadius?: number;
 }
 
 export interface ZoneDefinition {
@@ -41,6 +49,8 @@ export interface ZoneDefinition {
   capacity: number;
   viewRadius: number;
   starting: boolean;
+  /** Radius (px) of the safe circle around each spawn point (see `safeCircles`). */
+  safeRadius: number;
   /** The map file, relative to the zones folder. */
   mapPath: string;
   map: ZoneMap;
@@ -126,6 +136,7 @@ export function loadZoneCatalog(files: ZoneFiles): ZoneCatalog {
     const roomType = json.roomType ?? DEFAULT_ROOM_TYPE;
     const capacity = json.capacity ?? DEFAULT_CAPACITY;
     const viewRadius = json.viewRadius ?? DEFAULT_VIEW_RADIUS;
+    const safeRadius = json.safeRadius ?? DEFAULT_SAFE_RADIUS;
     const fieldProblems: string[] = [];
     if (typeof json.map !== "string" || !json.map) fieldProblems.push('"map" must name the Tiled map file, e.g. "map.tmj"');
     if (typeof roomType !== "string" || !ROOM_TYPE_NAME.test(roomType))
@@ -135,6 +146,11 @@ export function loadZoneCatalog(files: ZoneFiles): ZoneCatalog {
     if (typeof viewRadius !== "number" || viewRadius < 64 || viewRadius > 10_000)
       fieldProblems.push('"viewRadius" must be a number of pixels from 64 to 10000');
     if (json.starting !== undefined && typeof json.starting !== "boolean") fieldProblems.push('"starting" must be true or false');
+    if (typeof safeRadius !== "number" || !(safeRadius >= MIN_SAFE_RADIUS && safeRadius <= MAX_SAFE_RADIUS))
+      fieldProblems.push(
+        `"safeRadius" must be a number of pixels from ${MIN_SAFE_RADIUS} to ${MAX_SAFE_RADIUS} (got ${JSON.stringify(safeRadius)}): ` +
+          `it is the circle around each spawn point that monsters keep out of (default ${DEFAULT_SAFE_RADIUS})`,
+      );
     if (fieldProblems.length > 0) {
       problems.push(...fieldProblems.map((message) => ({ where, message })));
       continue;
@@ -144,7 +160,7 @@ export function loadZoneCatalog(files: ZoneFiles): ZoneCatalog {
     if (!mapJson) continue;
     try {
       const map = parseTiledMap(id, mapPath, mapJson, readTileset);
-      zones.set(id, { id, roomType, capacity, viewRadius, starting: json.starting === true, mapPath, map });
+      zones.set(id, { id, roomType, capacity, viewRadius, starting: json.starting === true, safeRadius, mapPath, map });
     } catch (error) {
       if (error instanceof ZoneFormatError) problems.push(...error.problems);
       else problems.push({ where: mapPath, message: (error as Error).message });
@@ -168,8 +184,9 @@ export function loadZoneCatalog(files: ZoneFiles): ZoneCatalog {
 
 /**
  * Checks the world as a whole: every portal leads to an existing zone and spawn, every
- * spawn is on walkable ground and outside portals, every zone can be reached on foot and
- * through portals from the starting zone.
+ * spawn is on walkable ground and outside portals, no monster area reaches into the safe
+ * circle of a spawn point, every zone can be reached on foot and through portals from the
+ * starting zone.
  * @returns the problems found (empty when the world is sound)
  */
 export function checkZoneCatalog(catalog: ZoneCatalog): ZoneProblem[] {
@@ -188,7 +205,20 @@ export function checkZoneCatalog(catalog: ZoneCatalog): ZoneProblem[] {
         problems.push({ where: `${mapPath} spawn "${name}"`, message: `is inside portal "${portal.name}": arrivals would leave at once` });
     }
     for (const area of map.monsterAreas) {
-      problems.push(...monsterAreaProblems(area).map((message) => ({ where: `${mapPath} monsterArea "${area.name}"`, message })));
+      const where = `${mapPath} monsterArea "${area.name}"`;
+      problems.push(...monsterAreaProblems(area).map((message) => ({ where, message })));
+      for (const circle of safeCircles(map, zone.safeRadius)) {
+        const gap = distanceToRect(area, circle);
+        if (gap >= circle.radius) continue;
+        const short = Math.ceil(circle.radius - gap);
+        problems.push({
+          where,
+          message:
+            `reaches within ${Math.floor(gap)} px of spawn "${circle.spawn}" (${circle.x}, ${circle.y}), inside its safe radius of ` +
+            `${circle.radius} px where monsters may not go: move or shrink the area by ${short} px or more, ` +
+            `or lower "safeRadius" in ${zone.id}/zone.json`,
+        });
+      }
     }
     for (const portal of map.portals) {
       const where = `${mapPath} portal "${portal.name}"`;

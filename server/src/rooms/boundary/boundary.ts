@@ -170,7 +170,7 @@ export class ClientBoundary {
     }
     if (outcome.report) {
       this.report(guard, outcome.report);
-      client.send(ServerMessage.Notice, { text: `Message "${type}" was refused: ${detail}.` });
+      client.send(ServerMessage.Notice, { text: `Message "${type}" was refused: ${detail}. Reload the page if this keeps happening.` });
     }
   }
 

@@ -7,7 +7,9 @@ import {
   CHAT_BURST,
   CHAT_WINDOW_SECONDS,
   cleanChatText,
+  characterNameKey,
   ClientMessage,
+  normalizeCharacterName,
   ServerMessage,
   validateCharacterName,
   type ChatLine,
@@ -15,8 +17,8 @@ import {
 import { logger } from "../../logger.ts";
 import type { MessageParser, PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 
-/** Presence channel a character's whispers are published on (by lower-cased name). */
-export const whisperChannel = (name: string) => `oatnut:whisper:${name.toLowerCase()}`;
+/** Presence channel a character's whispers are published on (by its name's unique key). */
+export const whisperChannel = (name: string) => `oatnut:whisper:${characterNameKey(name)}`;
 
 const parseZoneChat: MessageParser<{ text: string }> = (raw) => cleanChatText((raw as { text?: unknown } | null)?.text);
 
@@ -24,8 +26,18 @@ const parseWhisper: MessageParser<{ to: string; text: string }> = (raw) => {
   const to = (raw as { to?: unknown } | null)?.to;
   if (typeof to !== "string" || validateCharacterName(to) !== null) return "to must be a character name";
   const cleaned = cleanChatText((raw as { text?: unknown }).text);
-  return typeof cleaned === "string" ? cleaned : { to, text: cleaned.text };
+  return typeof cleaned === "string" ? cleaned : { to: normalizeCharacterName(to), text: cleaned.text };
 };
+
+/** What a player chatting faster than the rate limit is told. */
+export function chatTooFastNotice(): string {
+  return `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds. Wait a moment, then send it again.`;
+}
+
+/** What a player whispering to a character that is not in the world is told. */
+export function notOnlineNotice(name: string): string {
+  return `${name} is not online. Check the name, or whisper again later.`;
+}
 
 export class ChatSystem implements ZoneSystem {
   /** Recent line times per session, for the rate limit. */
@@ -76,7 +88,7 @@ export class ChatSystem implements ZoneSystem {
     const now = this.zone.now;
     const times = (this.recent.get(session.sessionId) ?? []).filter((t) => now - t < CHAT_WINDOW_SECONDS * 1000);
     if (times.length >= CHAT_BURST) {
-      this.zone.notify(session, `You are chatting too fast: at most ${CHAT_BURST} lines every ${CHAT_WINDOW_SECONDS} seconds.`);
+      this.zone.notify(session, chatTooFastNotice());
       this.recent.set(session.sessionId, times);
       return false;
     }
@@ -88,7 +100,7 @@ export class ChatSystem implements ZoneSystem {
   private async whisper(session: PlayerSession, to: string, text: string): Promise<void> {
     const target = await this.findOnline(to);
     if (!target) {
-      this.zone.notify(session, `${to} is not online.`);
+      this.zone.notify(session, notOnlineNotice(to));
       return;
     }
     const line: ChatLine = { channel: "whisper", from: session.player.name, to: target.name, text };

@@ -7,6 +7,9 @@
  * are measured to where the target was on the attacker's screen, within the rewind window
  * (`REWIND_MS`), not to where it has moved since. Cooldowns run on the zone's simulated
  * clock. Whatever the server cannot allow is refused and only the user hears why.
+ * A player under spawn protection (the arrival system) cannot be hurt, and loses the
+ * protection when it uses a skill; a dead player respawns through the arrival system, on a
+ * free spot near the zone's spawn, protected.
  */
 import {
   distance,
@@ -21,6 +24,7 @@ import {
 import { skillsRefused, skillsUsed } from "../../metrics.ts";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 import { xpAfterDeath } from "../gameplay/progression.ts";
+import type { Arrivals } from "./arrivals.ts";
 
 /** How far back lag compensation may look (ms): beyond it, the oldest recorded instant is used. */
 export const REWIND_MS = 500;
@@ -46,6 +50,7 @@ export class CombatSystem implements ZoneSystem {
     private readonly zone: ZoneContext,
     private readonly seenBy: SeenBy,
     private readonly monsters: MonsterTargets,
+    private readonly arrivals: Arrivals,
   ) {}
 
   /** Judges one skill use of a player on the entity `targetEid`. */
@@ -69,6 +74,7 @@ export class CombatSystem implements ZoneSystem {
     if (skill.needsLineOfSight && !lineOfSight(this.zone.map, player, at)) return this.refuse(session, skill.id, "sight");
 
     cooldowns.set(skill.id, now + skill.cooldownMs);
+    this.arrivals.endProtection(session); // attacking ends the attacker's spawn protection
     skillsUsed.inc({ zone: this.zone.zone.id, skill: skill.name });
     const amount = skillDamage(skill, player.level);
     this.zone.cues.emit({ type: "hit", source: player.eid, target: targetEid, skill: skill.id, amount }, [
@@ -79,15 +85,15 @@ export class CombatSystem implements ZoneSystem {
     else this.damagePlayer(victim!, amount, player.eid);
   }
 
-  /** Takes `amount` HP from a player; at zero it dies. `by` is the attacker's eid. */
+  /** Takes `amount` HP from a player (none while it has spawn protection); at zero it dies. `by` is the attacker's eid. */
   damagePlayer(session: PlayerSession, amount: number, by: number): void {
     const { player } = session;
-    if (player.hp <= 0) return;
+    if (player.hp <= 0 || this.arrivals.isProtected(session)) return;
     player.hp = Math.max(0, player.hp - amount);
     if (player.hp === 0) this.killPlayer(session, by);
   }
 
-  /** Every tick: brings back the players whose wait is over, at the zone's spawn with part of their health. */
+  /** Every tick: brings back the players whose wait is over, near the zone's spawn with part of their health. */
   update(): void {
     const now = this.zone.now;
     for (const [sessionId, respawnAt] of this.dead) {
@@ -111,7 +117,7 @@ export class CombatSystem implements ZoneSystem {
   private revive(session: PlayerSession): void {
     const { player } = session;
     player.hp = Math.max(1, Math.round(player.maxHp * RESPAWN_HP_SHARE));
-    this.zone.teleport(session, this.zone.map.spawn);
+    this.arrivals.arrive(session, this.zone.map.spawn);
     this.zone.cues.emit({ type: "respawn", eid: player.eid }, [session.sessionId]);
     this.zone.saveSoon(session);
   }
@@ -131,7 +137,7 @@ export class CombatSystem implements ZoneSystem {
 
   private canHit(attacker: PlayerSession, monster: Monster | undefined, victim: PlayerSession | undefined): boolean {
     if (monster) return monster.hp > 0;
-    return this.zone.map.pvp && victim !== attacker && victim!.player.hp > 0;
+    return this.zone.map.pvp && victim !== attacker && victim!.player.hp > 0 && !this.arrivals.isProtected(victim!);
   }
 
   private refuse(session: PlayerSession, skill: number, reason: SkillRefusal): void {

@@ -3,11 +3,12 @@
  * tick runs them in the order of `tick`, which reads like the tick itself; every system
  * hears every player entering and leaving the world.
  */
-import type { MoveInput, Portal } from "@oatnut/shared";
+import { characterNameKey, type MoveInput, type Portal } from "@oatnut/shared";
 import { Character } from "../../db/models.ts";
 import { findLive } from "../../world/liveCharacters.ts";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
 import { grantXp } from "../gameplay/progression.ts";
+import { ArrivalSystem } from "./arrivals.ts";
 import { ChatSystem } from "./chat.ts";
 import { CombatSystem, type SeenBy } from "./combat.ts";
 import type { InterestManager } from "./interest.ts";
@@ -32,6 +33,7 @@ export interface ZoneSystemsDeps {
 }
 
 export interface ZoneSystems {
+  arrivals: ArrivalSystem;
   movement: MovementSystem;
   combat: CombatSystem;
   monsters: MonsterSystem;
@@ -46,17 +48,24 @@ export interface ZoneSystems {
 
 export function createZoneSystems(zone: ZoneContext, deps: ZoneSystemsDeps): ZoneSystems {
   const loot = new LootSystem(zone);
+  const arrivals = new ArrivalSystem(zone);
   // Combat hits monsters and monsters bite players: each gets the other through a narrow interface.
-  const combat: CombatSystem = new CombatSystem(zone, deps.seenBy, {
-    find: (eid) => monsters.find(eid),
-    damage: (eid, amount, by) => monsters.damage(eid, amount, by),
-  });
+  const combat: CombatSystem = new CombatSystem(
+    zone,
+    deps.seenBy,
+    {
+      find: (eid) => monsters.find(eid),
+      damage: (eid, amount, by) => monsters.damage(eid, amount, by),
+    },
+    arrivals,
+  );
   const monsters: MonsterSystem = new MonsterSystem(zone, {
     hurtPlayer: (session, amount, by) => combat.damagePlayer(session, amount, by),
     killed: (mob, killer) => {
       loot.dropFrom(mob.rule, mob.monster, killer.player.name);
       grantXp(zone, killer, mob.rule.xp);
     },
+    isProtected: (session) => arrivals.isProtected(session),
   });
   const movement = new MovementSystem(zone, {
     inputsOf: deps.inputsOf,
@@ -64,12 +73,13 @@ export function createZoneSystems(zone: ZoneContext, deps: ZoneSystemsDeps): Zon
   });
   const items = new ItemSystem(zone);
   const chat = new ChatSystem(zone, async (name) => {
-    const character = await Character.findOne({ nameKey: name.toLowerCase() }, { name: 1 }).lean();
+    const character = await Character.findOne({ nameKey: characterNameKey(name) }, { name: 1 }).lean();
     if (!character || !(await findLive(zone.presence, String(character._id)))) return undefined;
     return { id: String(character._id), name: character.name };
   });
   const portals = new PortalSystem(zone, deps.enterPortal);
   return {
+    arrivals,
     movement,
     combat,
     monsters,
@@ -79,9 +89,10 @@ export function createZoneSystems(zone: ZoneContext, deps: ZoneSystemsDeps): Zon
     portals,
     interest: deps.interest,
     all: [
+      arrivals, // arrivals placed on a free spot near their spawn point; spawn protection runs out
       movement, // inputs: movement, and the skill uses they carry, judged by combat
       monsters, // behaviour, bites, deaths (loot, XP)
-      combat, // respawns
+      combat, // respawns (placed by arrivals)
       loot, // pick-ups by walking over, ownership and lifetime
       items,
       chat,

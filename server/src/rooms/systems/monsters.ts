@@ -12,6 +12,10 @@
  * Death removes the monster from the state, drops its loot, gives the killer XP, and
  * frees its slot, which spawns a new one after the kind's `respawnSeconds`.
  *
+ * Arrivals are safe: a monster never steps into the safe circle around a spawn point
+ * (the zone's `safeRadius`) — it slides along its edge or stops there — never notices a
+ * player inside one or under spawn protection, and gives up a chase whose prey is.
+ *
  * Area properties (Tiled custom properties on the monsterArea object), read by the shared
  * `readMonsterArea` (the same rule zones:check applies): `monster` (the kind), `count`,
  * `behaviour` ("aggressive" notices players on its own, "defensive" only fights back when
@@ -26,7 +30,10 @@ import {
   isWalkable,
   Monster,
   readMonsterArea,
+  safeCircleAt,
+  safeCircles,
   stepMovement,
+  type SafeCircle,
   type MonsterArea,
   type MonsterBehaviour,
   type MonsterRule,
@@ -43,6 +50,8 @@ export interface MonsterDeps {
   hurtPlayer(session: PlayerSession, amount: number, by: number): void;
   /** A monster was killed by a player: its loot and the killer's XP. */
   killed(mob: Mob, killer: PlayerSession): void;
+  /** Whether a player has spawn protection (the arrival system): monsters leave it alone. */
+  isProtected(session: PlayerSession): boolean;
 }
 
 /** One place a monster lives: it holds a monster, or waits to respawn one. */
@@ -83,6 +92,8 @@ const AXIS_DEAD_ZONE = 3;
 
 export class MonsterSystem implements ZoneSystem, MonsterTargets {
   readonly slots: Slot[] = [];
+  /** The circles around the zone's spawn points that monsters never enter. */
+  readonly safe: readonly SafeCircle[];
   private readonly byEid = new Map<number, Mob>();
   /** Ticks run and the time they took (for the tick-cost benchmark and metrics). */
   readonly stats = { ticks: 0, totalMs: 0 };
@@ -91,6 +102,7 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
     private readonly zone: ZoneContext,
     private readonly deps: MonsterDeps,
   ) {
+    this.safe = safeCircles(zone.map, zone.zone.safeRadius);
     for (const area of zone.map.monsterAreas) {
       const read = readMonsterArea(area.properties);
       if ("problems" in read) continue; // zones:check refuses such a world; a room does not crash on one
@@ -195,7 +207,7 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
       case "chase": {
         const target = mob.target ? this.zone.players.get(mob.target) : undefined;
         const player = target?.player;
-        if (!target || !player || player.hp <= 0 || distance(monster, areaCentre(slot.area)) > rule.leashRange) {
+        if (!target || !player || !this.fairGame(target) || distance(monster, areaCentre(slot.area)) > rule.leashRange) {
           mob.state = "return";
           mob.target = undefined;
           return;
@@ -231,18 +243,59 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
   }
 
   /**
-   * Moves one step toward `goal` with the shared collision step.
-   * @returns true when there (or stuck against a wall, so the caller picks something else)
+   * Moves one step toward `goal` with the shared collision step, never into a safe
+   * circle: a step that would enter one goes around it instead, along its edge on the side
+   * of the goal (the nearest of the eight directions to the circle's tangent that stays
+   * out), or does not happen.
+   * @returns true when there (or stuck against a wall or a safe circle, so the caller picks something else)
    */
   private moveToward(monster: Monster, goal: Position, speed: number, dt: number): boolean {
     if (distance(monster, goal) <= ARRIVED) return true;
     const intent = intentToward(monster, goal);
-    const next = stepMovement(monster, intent, speed, dt, this.zone.map);
-    const stuck = next.x === monster.x && next.y === monster.y;
-    monster.x = next.x;
-    monster.y = next.y;
     monster.facing = facingFor(intent, monster.facing as Facing);
-    return stuck;
+    const next = stepMovement(monster, intent, speed, dt, this.zone.map);
+    if (next.x === monster.x && next.y === monster.y) return true; // against a wall
+    const circle = this.safeCircleEntered(monster, next);
+    if (!circle) return this.place(monster, next, intent);
+    if (safeCircleAt([circle], goal)) return true; // the goal is inside (a home in a world zones:check refuses): no way there
+    // Around the circle: its tangent at the monster, the way that leads toward the goal.
+    const radial = { x: monster.x - circle.x, y: monster.y - circle.y };
+    const toGoal = { x: goal.x - monster.x, y: goal.y - monster.y };
+    const sense = -radial.y * toGoal.x + radial.x * toGoal.y >= 0 ? 1 : -1;
+    const tangent = { x: -radial.y * sense, y: radial.x * sense };
+    const ways = DIRECTIONS.filter((way) => way.dx * tangent.x + way.dy * tangent.y > 0).sort(
+      (a, b) => cosine(b, tangent) - cosine(a, tangent),
+    );
+    for (const way of ways) {
+      const around = stepMovement(monster, way, speed, dt, this.zone.map);
+      if ((around.x === monster.x && around.y === monster.y) || this.safeCircleEntered(monster, around)) continue;
+      return this.place(monster, around, way);
+    }
+    return true;
+  }
+
+  private place(monster: Monster, at: Position, way: MoveIntent): false {
+    monster.x = at.x;
+    monster.y = at.y;
+    monster.facing = facingFor(way, monster.facing as Facing);
+    return false;
+  }
+
+  /**
+   * The safe circle a step from `from` to `to` goes into, if any. A monster already inside
+   * one (only in a world zones:check refuses) may step out, never deeper.
+   */
+  private safeCircleEntered(from: Position, to: Position): SafeCircle | undefined {
+    const circle = safeCircleAt(this.safe, to);
+    if (!circle) return undefined;
+    const deeper = (to.x - circle.x) ** 2 + (to.y - circle.y) ** 2 < (from.x - circle.x) ** 2 + (from.y - circle.y) ** 2;
+    return deeper ? circle : undefined;
+  }
+
+  /** Whether a monster may go after this player: alive, not protected, not in a safe circle. */
+  private fairGame(session: PlayerSession): boolean {
+    const { player } = session;
+    return player.hp > 0 && !this.deps.isProtected(session) && !safeCircleAt(this.safe, player);
   }
 
   private nearestPlayer(monster: Monster, range: number): PlayerSession | undefined {
@@ -250,7 +303,7 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
     let bestDistance = range;
     for (const session of this.zone.players.values()) {
       const { player } = session;
-      if (player.hp <= 0) continue;
+      if (!this.fairGame(session)) continue;
       const d = distance(monster, player);
       if (d <= bestDistance) {
         best = session;
@@ -264,11 +317,11 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
     return IDLE_MS[0] + this.zone.random() * (IDLE_MS[1] - IDLE_MS[0]);
   }
 
-  /** A random walkable point of the area (its centre when none is found quickly). */
+  /** A random walkable point of the area outside every safe circle (its centre when none is found quickly). */
   private randomPointIn(area: MonsterArea): Position {
     for (let attempt = 0; attempt < 20; attempt++) {
       const point = { x: area.x + this.zone.random() * area.width, y: area.y + this.zone.random() * area.height };
-      if (isWalkable(point, this.zone.map)) return point;
+      if (isWalkable(point, this.zone.map) && !safeCircleAt(this.safe, point)) return point;
     }
     return areaCentre(area);
   }
@@ -276,6 +329,16 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
 
 function areaCentre(area: MonsterArea): Position {
   return { x: area.x + area.width / 2, y: area.y + area.height / 2 };
+}
+
+/** The eight directions a monster can step in, like a player's keys. */
+const DIRECTIONS: readonly MoveIntent[] = [-1, 0, 1]
+  .flatMap((dx) => [-1, 0, 1].map((dy) => ({ dx, dy })))
+  .filter((way) => way.dx || way.dy);
+
+/** Cosine of the angle between a direction and a vector. */
+function cosine(way: MoveIntent, vector: Position): number {
+  return (way.dx * vector.x + way.dy * vector.y) / (Math.hypot(way.dx, way.dy) * Math.hypot(vector.x, vector.y) || 1);
 }
 
 /** An 8-direction intent from `from` toward `to`, like a player's keys. */

@@ -1,0 +1,319 @@
+/**
+ * The game's screen at every size, in a real headless Chromium: 800x600, 1024x768,
+ * 1920x1080, 4K and a phone held upright (390x844, a touch screen). At each size a new
+ * character stands by the forest's slimes next to another player, with every panel of
+ * the HUD up at once — the controls hint, a notice, the target frame, a toast, the
+ * inventory, a chat line, the action bar, the portal marker — and the test checks that
+ * no two of them overlap and each is wholly on screen, that no two name labels overlap,
+ * and that the touch controls are there on the touch screen only. A screenshot of each
+ * is saved under test-results/e2e/ (layout-<size>.png). On the touch screen, dragging the
+ * stick walks the character the way it points, and letting go stops it.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { isWalkable, PLAYER_SPEED, TICK_SECONDS, useZoneCatalog, zoneCatalog } from "@oatnut/shared";
+import { loadZonesFromDisk } from "@oatnut/shared/node";
+import { Character } from "../server/src/db/models.ts";
+import {
+  createCharacterInBrowser,
+  openGame,
+  playInBrowser,
+  SCREENSHOT_DIR,
+  snapshot,
+  startBrowserWorld,
+  stopBrowserWorld,
+  waitAtRest,
+  waitForSnapshot,
+  waitServerTime,
+  type BrowserWorld,
+  type Snapshot,
+} from "./browser.ts";
+
+useZoneCatalog(loadZonesFromDisk());
+const forest = zoneCatalog().get("forest").map;
+
+/** Just below the slimes' area, near the forest's west portal (off screen at most sizes). */
+const SPOT = { x: 304, y: 500 };
+/** The other player, right beside: their names would be drawn over each other. */
+const BESIDE = { x: 288, y: 500 };
+
+/** Every panel of the in-game HUD (one entry per box: the toasts one by one, every portal marker). */
+const HUD_PANELS = [
+  ".hud-info",
+  "#notice",
+  "#target-frame",
+  "#help-btn",
+  "#leave-btn",
+  "#toasts .toast",
+  "#controls-hint",
+  "#banner",
+  "#inventory-panel",
+  "#chat-log",
+  "#chat-form",
+  "#touch-stick",
+  "#action-bar",
+  ".portal-marker",
+];
+
+interface HudBox {
+  name: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The boxes of the HUD's visible panels, and the size of the view. (A string: code tsx compiles gets helpers the page lacks.) */
+function hudBoxes(page: Page): Promise<{ boxes: HudBox[]; width: number; height: number }> {
+  return page.evaluate(`(() => {
+    const boxes = [];
+    for (const selector of ${JSON.stringify(HUD_PANELS)}) {
+      document.querySelectorAll(selector).forEach((element, i) => {
+        if (!element.checkVisibility({ visibilityProperty: true })) return;
+        const r = element.getBoundingClientRect();
+        if (r.width <= 0 || r.height <= 0) return;
+        const name = element.id ? "#" + element.id : selector + "[" + i + "] " + element.textContent.trim().slice(0, 30);
+        boxes.push({ name, x: r.x, y: r.y, width: r.width, height: r.height });
+      });
+    }
+    return { boxes, width: window.innerWidth, height: window.innerHeight };
+  })()`);
+}
+
+/** Overlap of two boxes beyond half a pixel of rounding. */
+function overlap(a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0.5 && h > 0.5;
+}
+
+function overlappingPairs<T extends { x: number; y: number; width: number; height: number }>(
+  boxes: T[],
+  name: (box: T) => string,
+): string[] {
+  const pairs: string[] = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) if (overlap(boxes[i], boxes[j])) pairs.push(`${name(boxes[i])} × ${name(boxes[j])}`);
+  return pairs;
+}
+
+const labelOverlaps = (s: Snapshot) =>
+  overlappingPairs(
+    s.nameLabels.map((l) => ({ ...l.box, text: l.text })),
+    (l) => l.text,
+  );
+
+let world: BrowserWorld;
+let buddy: Page;
+before(async () => {
+  world = await startBrowserWorld();
+  assert.ok(isWalkable(SPOT, forest) && isWalkable(BESIDE, forest), "the spots are walkable");
+  buddy = await openGame(world.browser, world.server.url);
+  await buddy.click("#guest-btn");
+  await createCharacterInBrowser(buddy, "Lay_Buddy");
+});
+after(async () => {
+  await stopBrowserWorld(world);
+});
+
+interface Size {
+  name: string;
+  width: number;
+  height: number;
+  touch?: boolean;
+  /** Device pixels per CSS pixel (4K is laid out at its full CSS size, drawn at half: software GL is slow). */
+  scale?: number;
+}
+
+const SIZES: Size[] = [
+  { name: "800x600", width: 800, height: 600 },
+  { name: "1024x768", width: 1024, height: 768 },
+  { name: "1920x1080", width: 1920, height: 1080 },
+  { name: "3840x2160", width: 3840, height: 2160, scale: 0.5 },
+  { name: "phone-390x844", width: 390, height: 844, touch: true },
+];
+
+/** The other player enters again beside the spot, at full health. */
+async function besideAgain(): Promise<void> {
+  if (await buddy.locator("#leave-btn").isVisible()) {
+    await buddy.click("#leave-btn");
+    await buddy.locator("#characters-panel").waitFor({ state: "visible" });
+  }
+  await Character.updateOne({ nameKey: "lay_buddy" }, { $set: { zone: "forest", ...BESIDE, level: 50, hp: null } });
+  await playInBrowser(buddy, "Lay_Buddy");
+}
+
+/** Taps on a touch screen, clicks elsewhere. */
+async function press(page: Page, size: Size, selector: string): Promise<void> {
+  if (size.touch) await page.tap(selector);
+  else await page.click(selector);
+}
+
+/** Selects a monster: a click (tap) on one drawn where nothing of the HUD covers it — or the slime that bites first. */
+async function selectMonster(page: Page, size: Size): Promise<Snapshot> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const s = await snapshot(page);
+    if (s.target !== null) return s;
+    if (Date.now() > deadline) throw new Error(`no monster could be selected; last snapshot: ${JSON.stringify(s.monsters)}`);
+    for (const monster of s.monsters) {
+      if (!monster.screen || monster.hp <= 0) continue;
+      const at = { x: monster.screen.x, y: monster.screen.y - 4 };
+      const onView = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.tagName === "CANVAS", at);
+      if (!onView) continue;
+      if (size.touch) await page.touchscreen.tap(at.x, at.y);
+      else await page.mouse.click(at.x, at.y);
+      break;
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+describe("the game's screen at every size", () => {
+  for (const size of SIZES) {
+    it(
+      `${size.name}: no panel overlaps another or leaves the screen, names do not overlap, touch controls only on touch`,
+      { timeout: 240_000 },
+      async () => {
+        const context = await world.browser.newContext({
+          viewport: { width: size.width, height: size.height },
+          deviceScaleFactor: size.scale ?? 1,
+          ...(size.touch ? { hasTouch: true, isMobile: true } : {}),
+        });
+        const page = await context.newPage();
+        page.on("pageerror", (error) => console.error("page error:", error.message));
+        try {
+          await page.goto(world.server.url);
+          await page.locator("#auth-panel").waitFor({ state: "visible" });
+          await press(page, size, "#guest-btn");
+          await page.locator("#characters-panel").waitFor({ state: "visible" });
+          const name = `Lay_${size.name.replace(/\W/g, "").slice(0, 10)}`;
+          await createCharacterInBrowser(page, name);
+          // Both at the highest level, at full health: the slimes cannot kill them while the HUD is checked.
+          await Character.updateOne({ nameKey: name.toLowerCase() }, { $set: { zone: "forest", ...SPOT, level: 50, hp: null } });
+          await besideAgain();
+          await playInBrowser(page, name);
+          let s = await waitForSnapshot(page, (x) => x.frame > 5 && x.self !== null && x.guidance.portals.length > 0, "the forest drawn");
+
+          // Touch controls on the touch screen only.
+          assert.equal(s.guidance.touchControls, size.touch === true, "touch controls on a touch screen only");
+          assert.equal(await page.locator("#touch-stick").isVisible(), size.touch === true, "the stick shows on a touch screen only");
+          // The controls hint, on this character's first entry, in the wording of the screen.
+          await page.locator("#controls-hint").waitFor({ state: "visible" });
+          const hintText = await page.locator("#controls-hint").innerText();
+          if (size.touch) assert.match(hintText, /Drag the stick/);
+          else assert.match(hintText, /arrow keys/);
+
+          // A chat line and the inventory stay up; the target frame, a notice (a whisper to nobody)
+          // and a toast (a potion not carried, tapped on the action bar) come and go: they are
+          // raised again until one look finds every panel up at once. Every look is checked.
+          await press(page, size, "#chat-input");
+          await page.keyboard.type(`Hello from ${size.name}`);
+          await page.keyboard.press("Enter");
+          await page.locator("#chat-log li", { hasText: `Hello from ${size.name}` }).waitFor();
+          await press(page, size, "#action-bag");
+          await page.locator("#inventory-panel").waitFor({ state: "visible" });
+          const expected = [
+            "#controls-hint",
+            "#notice",
+            "#target-frame",
+            "#inventory-panel",
+            "#chat-log",
+            "#action-bar",
+            "#leave-btn",
+            "#toasts",
+            ".portal-marker",
+          ];
+          let missing: string[] = expected;
+          for (let look = 0; missing.length > 0; look++) {
+            assert.ok(look < 10, `every panel up at once at ${size.name}: ${missing.join(", ")} missing at each look`);
+            if (!(await page.locator("#target-frame").isVisible())) await selectMonster(page, size);
+            if (!(await page.locator("#notice").isVisible())) {
+              await press(page, size, "#chat-input");
+              await page.keyboard.type("/w Nobody_Here are you there?");
+              await page.keyboard.press("Enter");
+              await page.locator("#notice").filter({ hasText: "is not online" }).waitFor();
+            }
+            await press(page, size, "#action-potion");
+            await page.locator("#toasts .toast").first().waitFor({ state: "visible" });
+            assert.equal((await snapshot(page)).self?.dead, false, "alive");
+            const { boxes, width, height } = await hudBoxes(page);
+            assert.deepEqual(
+              overlappingPairs(boxes, (b) => b.name),
+              [],
+              `no two HUD boxes overlap at ${size.name}`,
+            );
+            for (const box of boxes) {
+              assert.ok(
+                box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5,
+                `${box.name} is on screen at ${size.name}: ${JSON.stringify(box)}`,
+              );
+            }
+            missing = expected.filter((name) => !boxes.some((b) => b.name.startsWith(name)));
+            if (missing.length === 0) await page.screenshot({ path: path.join(SCREENSHOT_DIR, `layout-${size.name}.png`) });
+          }
+
+          // Name labels: none over another (the other player stands right beside), each on screen.
+          s = await waitForSnapshot(
+            page,
+            (x) => x.others.some((o) => o.name === "Lay_Buddy") && x.nameLabels.length >= 2,
+            "both players drawn",
+          );
+          s = await waitForSnapshot(page, (x) => labelOverlaps(x).length === 0, "name labels apart", 10_000);
+          for (const label of s.nameLabels) {
+            assert.ok(
+              label.box.x >= 0 && label.box.x + label.box.width <= size.width + 0.5,
+              `${label.text}'s label is on screen: ${JSON.stringify(label.box)}`,
+            );
+          }
+        } finally {
+          await context.close();
+        }
+      },
+    );
+  }
+
+  it("on a touch screen, dragging the stick walks the character the way it points, and letting go stops it", async () => {
+    const context = await world.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    try {
+      await page.goto(world.server.url);
+      await page.tap("#guest-btn");
+      await page.locator("#characters-panel").waitFor({ state: "visible" });
+      await createCharacterInBrowser(page, "Lay_Stick");
+      await playInBrowser(page, "Lay_Stick");
+      await page.tap("#controls-hint-close");
+      const start = (await waitAtRest(page)).selfServer!;
+      const stick = (await page.locator("#touch-stick").boundingBox())!;
+      const centre = { x: stick.x + stick.width / 2, y: stick.y + stick.height / 2 };
+      // Real touches (the browser makes the pointer events), held still while the character walks.
+      const cdp = await context.newCDPSession(page);
+      const touch = (type: "touchStart" | "touchMove" | "touchEnd", x = centre.x, y = centre.y) =>
+        cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
+      const step = PLAYER_SPEED * TICK_SECONDS;
+
+      await touch("touchStart");
+      await touch("touchMove", centre.x + 20, centre.y);
+      await touch("touchMove", centre.x + 45, centre.y + 2);
+      await waitForSnapshot(page, (s) => s.selfServer!.x >= start.x + 4 * step, "walking right");
+      await touch("touchEnd");
+      const right = (await waitAtRest(page, "stopped")).selfServer!;
+      assert.ok(right.x >= start.x + 4 * step, "walked right");
+      assert.equal(right.y, start.y, "a drag to the right walks straight right");
+      await waitServerTime(page, 400, "ticks after letting go");
+      assert.deepEqual((await snapshot(page)).selfServer, right, "letting go stops it");
+
+      // Down and to the right: both axes, as two arrow keys held together.
+      await touch("touchStart");
+      await touch("touchMove", centre.x + 30, centre.y + 30);
+      await waitForSnapshot(page, (s) => s.selfServer!.y >= right.y + 3 * step, "walking down-right");
+      await touch("touchEnd");
+      const diagonal = (await waitAtRest(page, "stopped again")).selfServer!;
+      assert.ok(diagonal.x > right.x && diagonal.y > right.y, `walked down and right (${JSON.stringify(diagonal)})`);
+    } finally {
+      await context.close();
+    }
+  });
+});
