@@ -110,6 +110,23 @@ function watchRedis(presence: { pub: Redis; sub: Redis }, where: string): void {
 }
 
 /**
+ * The processes the matchmaker counts that are alive and not draining, with their counts;
+ * given a zone, only those that host it (HOST_ZONES).
+ */
+export async function receivingProcesses(
+  presence: Presence,
+  zone?: unknown,
+): Promise<Array<{ processId: string; roomCount: number; ccu: number }>> {
+  const stats = await matchMaker.stats.fetchAll();
+  const records = await Promise.all(stats.map((stat) => readProcess(presence, stat.processId)));
+  return stats.filter((_, i) => {
+    const record = records[i];
+    if (!record || record.draining) return false;
+    return zone === undefined || record.zones.length === 0 || (typeof zone === "string" && record.zones.includes(zone));
+  });
+}
+
+/**
  * Chooses the process a new room is created on: the least loaded (fewest rooms, then
  * fewest players) live process that hosts the zone and is not draining. With none, this
  * process, unless it is draining (then the room is not created, and the join fails).
@@ -117,16 +134,7 @@ function watchRedis(presence: { pub: Redis; sub: Redis }, where: string): void {
 export function processSelector(presence: Presence): matchMaker.SelectProcessIdCallback {
   return async (_roomName, clientOptions) => {
     const zone = (clientOptions as { zone?: unknown }).zone;
-    const stats = await matchMaker.stats.fetchAll();
-    const candidates: Array<{ processId: string; roomCount: number; ccu: number }> = [];
-    await Promise.all(
-      stats.map(async (stat) => {
-        const record = await readProcess(presence, stat.processId);
-        if (!record || record.draining) return;
-        if (record.zones.length > 0 && (typeof zone !== "string" || !record.zones.includes(zone))) return;
-        candidates.push(stat);
-      }),
-    );
+    const candidates = await receivingProcesses(presence, zone ?? null);
     candidates.sort((a, b) => a.roomCount - b.roomCount || a.ccu - b.ccu || a.processId.localeCompare(b.processId));
     if (candidates[0]) return candidates[0].processId;
     const own = await readProcess(presence, matchMaker.processId);

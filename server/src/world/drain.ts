@@ -9,18 +9,12 @@ import { matchMaker } from "@colyseus/core";
 import { logger } from "../logger.ts";
 import { liveRooms } from "../metrics.ts";
 import type { ZoneRoom } from "../rooms/ZoneRoom.ts";
-import { readProcess, type ProcessLease } from "./cluster.ts";
+import { receivingProcesses, type ProcessLease } from "./cluster.ts";
 
 /** Processes other than this one that are alive and not draining. */
 export async function otherLiveProcesses(): Promise<string[]> {
-  const stats = await matchMaker.stats.fetchAll();
-  const others: string[] = [];
-  for (const { processId } of stats) {
-    if (processId === matchMaker.processId) continue;
-    const record = await readProcess(matchMaker.presence, processId);
-    if (record && !record.draining) others.push(processId);
-  }
-  return others;
+  const receiving = await receivingProcesses(matchMaker.presence);
+  return receiving.map((p) => p.processId).filter((id) => id !== matchMaker.processId);
 }
 
 /**

@@ -302,10 +302,9 @@ export class MonsterSystem implements ZoneSystem, MonsterTargets {
     let best: PlayerSession | undefined;
     let bestDistance = range;
     for (const session of this.zone.players.values()) {
-      const { player } = session;
-      if (!this.fairGame(session)) continue;
-      const d = distance(monster, player);
-      if (d <= bestDistance) {
+      // Distance first: the safe-circle and protection tests only for players in range.
+      const d = distance(monster, session.player);
+      if (d <= bestDistance && this.fairGame(session)) {
         best = session;
         bestDistance = d;
       }
