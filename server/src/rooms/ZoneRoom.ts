@@ -47,6 +47,7 @@ import { CueOutbox } from "./gameplay/events.ts";
 import { REWIND_MS } from "./systems/combat.ts";
 import { createZoneSystems, type ZoneSystems } from "./systems/index.ts";
 import { InterestManager, REFRESH_TICKS } from "./systems/interest.ts";
+import { PatchFanOut, serializerOf } from "./patchFanOut.ts";
 import { watchTraffic } from "./traffic.ts";
 import { abandonTransfer, beginTransfer, portalTarget, settleTransfer, type TransferState, type TransferTarget } from "./transfer.ts";
 
@@ -232,6 +233,9 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
     });
     this.interest = new InterestManager(this.zone.viewRadius, REFRESH_TICKS);
+    // Each changed entity encoded once for all who see it (the same bytes as Colyseus's per-client walk).
+    if (process.env.FANOUT !== "0")
+      new PatchFanOut(serializerOf(this), this.interest, [this.state.players, this.state.monsters, this.state.loot]).install();
     this.cues = new CueOutbox(
       (keys) => this.interest.watchersOf(keys),
       (sessionId, events) => this.clients.get(sessionId)?.send(ServerMessage.Combat, events),

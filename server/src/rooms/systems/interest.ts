@@ -34,6 +34,12 @@ export interface Watcher {
   visible: Map<string, Entity>;
 }
 
+/** Who sees an entity: its owner (a player's own client) and the other watchers that see it. */
+export interface Seers {
+  owner?: Watcher;
+  seers: Set<Watcher>;
+}
+
 export class SpatialGrid {
   private readonly cells = new Map<number, Set<string>>();
   private readonly cellOf = new Map<string, number>();
@@ -86,6 +92,9 @@ export class InterestManager implements Interest, ZoneSystem {
   private readonly grid: SpatialGrid;
   private readonly watchers = new Map<string, Watcher>();
   private readonly entities = new Map<string, Entity>();
+  /** Each entity's owner and watchers (the reverse of each watcher's `visible`). */
+  private readonly seen = new Map<Entity, Seers>();
+  private readonly byView = new Map<StateView, Watcher>();
 
   /** Which share of the watchers the next `update()` refreshes (see `refreshTicks`). */
   private phase = 0;
@@ -110,10 +119,15 @@ export class InterestManager implements Interest, ZoneSystem {
   add(key: string, player: Entity, view?: StateView): void {
     this.entities.set(key, player);
     this.grid.place(key, player.x, player.y);
+    const seers: Seers = { seers: new Set() };
+    this.seen.set(player, seers);
     if (view) {
       view.add(player);
       view.add(player, OWNER_VIEW);
-      this.watchers.set(key, { key, player, view, visible: new Map() });
+      const watcher: Watcher = { key, player, view, visible: new Map() };
+      seers.owner = watcher;
+      this.watchers.set(key, watcher);
+      this.byView.set(view, watcher);
     }
     // Seen and seeing at once, whichever share of the views the next tick refreshes.
     this.grid.place(key, player.x, player.y);
@@ -127,12 +141,21 @@ export class InterestManager implements Interest, ZoneSystem {
     this.grid.remove(key);
     const watcher = this.watchers.get(key);
     if (watcher) {
-      for (const other of watcher.visible.values()) watcher.view.remove(other);
+      for (const other of watcher.visible.values()) {
+        watcher.view.remove(other);
+        this.seen.get(other)?.seers.delete(watcher);
+      }
       this.watchers.delete(key);
+      this.byView.delete(watcher.view);
     }
     if (!player) return;
-    for (const other of this.watchers.values()) {
-      if (other.visible.delete(key)) other.view.remove(player);
+    const seers = this.seen.get(player);
+    this.seen.delete(player);
+    if (seers) {
+      for (const other of seers.seers) {
+        other.visible.delete(key);
+        other.view.remove(player);
+      }
     }
   }
 
@@ -171,6 +194,7 @@ export class InterestManager implements Interest, ZoneSystem {
       if (!this.entities.has(key) || dx * dx + dy * dy > leave) {
         watcher.visible.delete(key);
         watcher.view.remove(other);
+        this.seen.get(other)?.seers.delete(watcher);
       }
     }
     // Entering: entities in nearby cells within the radius.
@@ -182,6 +206,7 @@ export class InterestManager implements Interest, ZoneSystem {
       if (dx * dx + dy * dy <= enter) {
         watcher.visible.set(key, other);
         watcher.view.add(other);
+        this.seen.get(other)!.seers.add(watcher);
       }
     });
   }
@@ -191,11 +216,25 @@ export class InterestManager implements Interest, ZoneSystem {
    * should hear about something that happened to those entities.
    */
   watchersOf(keys: readonly string[]): string[] {
-    const result: string[] = [];
-    for (const watcher of this.watchers.values()) {
-      if (keys.some((key) => key === watcher.key || watcher.visible.has(key))) result.push(watcher.key);
+    const result = new Set<string>();
+    for (const key of keys) {
+      const entity = this.entities.get(key);
+      const seers = entity && this.seen.get(entity);
+      if (!seers) continue;
+      if (seers.owner) result.add(seers.owner.key);
+      for (const watcher of seers.seers) result.add(watcher.key);
     }
-    return result;
+    return [...result];
+  }
+
+  /** An entity's owner and the watchers that see it, or undefined for an entity this system does not hold. */
+  seersOf(entity: object): Seers | undefined {
+    return this.seen.get(entity as Entity);
+  }
+
+  /** The watcher whose view this is, or undefined for a view this system does not manage. */
+  watcherOfView(view: StateView): Watcher | undefined {
+    return this.byView.get(view);
   }
 
   /** Keys of the entities a watcher currently sees (for tests and metrics). */
