@@ -194,7 +194,8 @@ class Bot {
   private progress = { left: 0, closest: Infinity };
   private transferring = false;
   arrived: Promise<void>;
-  private arrive!: () => void;
+  /** Settles `arrived` (also for a bot that lost its way). */
+  arrive!: () => void;
   private input?: InputHandle<{ dx: number; dy: number; skill: number; target: number }>;
 
   constructor(
@@ -442,7 +443,19 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
   const stepper = (async () => {
     while (stepping) {
       const now = performance.now();
-      for (const bot of live) bot.step(now);
+      for (const bot of live.slice()) {
+        try {
+          bot.step(now);
+        } catch (error) {
+          // A bot that cannot go on (lost its way): a failure, not the end of the swarm.
+          failed++;
+          const reason = String((error as Error).message ?? error).slice(0, 200);
+          if (Object.keys(failures).length < 10 || reason in failures) failures[reason] = (failures[reason] ?? 0) + 1;
+          live.splice(live.indexOf(bot), 1);
+          bot.arrive();
+          void bot.leave(options.cleanUp !== false);
+        }
+      }
       nextStep = Math.max(nextStep + stepMs, now + 1);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, nextStep - performance.now())));
     }

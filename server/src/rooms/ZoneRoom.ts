@@ -234,8 +234,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     });
     this.interest = new InterestManager(this.zone.viewRadius, REFRESH_TICKS);
     // Each changed entity encoded once for all who see it (the same bytes as Colyseus's per-client walk).
-    if (process.env.FANOUT !== "0")
-      new PatchFanOut(serializerOf(this), this.interest, [this.state.players, this.state.monsters, this.state.loot]).install();
+    new PatchFanOut(serializerOf(this), this.interest, [this.state.players, this.state.monsters, this.state.loot]).install();
     this.cues = new CueOutbox(
       (keys) => this.interest.watchersOf(keys),
       (sessionId, events) => this.clients.get(sessionId)?.send(ServerMessage.Combat, events),

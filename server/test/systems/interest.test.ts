@@ -29,6 +29,22 @@ describe("interest system", () => {
     assert.deepEqual(zone.interest.visibleTo(alice.sessionId), [near.sessionId]);
   });
 
+  it("a newcomer touches only the views near it (a join or a respawn costs its neighbourhood, not the zone)", () => {
+    const { zone } = setup();
+    const alice = zone.join({ at: tileCentre(2, 1) });
+    const bob = zone.join({ at: tileCentre(30, 1) });
+    // Bob walks up to Alice; their views are brought up to date by the next tick's refresh.
+    bob.player.x = alice.player.x + 32;
+    const carol = zone.join({ at: tileCentre(36, 1) });
+    assert.equal(bob.view.has(carol.player), false, "Carol is beyond Bob's radius now");
+    assert.equal(alice.view.has(bob.player), false, "Carol's arrival far away did not refresh Alice's view");
+    assert.ok(carol.view.has(carol.player));
+    zone.tick();
+    zone.tick();
+    zone.tick();
+    assert.ok(alice.view.has(bob.player), "the ticks' refresh did");
+  });
+
   it("shows a player coming near, and hides it once beyond radius × LEAVE_FACTOR", () => {
     const { zone } = setup();
     const alice = zone.join({ at: tileCentre(2, 1) });

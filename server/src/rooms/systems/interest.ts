@@ -129,9 +129,22 @@ export class InterestManager implements Interest, ZoneSystem {
       this.watchers.set(key, watcher);
       this.byView.set(view, watcher);
     }
-    // Seen and seeing at once, whichever share of the views the next tick refreshes.
-    this.grid.place(key, player.x, player.y);
-    for (const watcher of this.watchers.values()) this.refresh(watcher);
+    // Seen and seeing at once, whichever share of the views the next tick refreshes: the
+    // newcomer's own view, and the views of the watchers near it (not every view of the zone).
+    const own = this.watchers.get(key);
+    if (own) this.refresh(own);
+    const enter = this.radius * this.radius;
+    this.grid.forEachNear(player.x, player.y, Number.isFinite(this.radius) ? this.radius : 0, (otherKey) => {
+      const watcher = this.watchers.get(otherKey);
+      if (!watcher || otherKey === key || watcher.visible.has(key)) return;
+      const dx = player.x - watcher.player.x;
+      const dy = player.y - watcher.player.y;
+      if (dx * dx + dy * dy <= enter) {
+        watcher.visible.set(key, player);
+        watcher.view.add(player);
+        seers.seers.add(watcher);
+      }
+    });
   }
 
   /** Removes an entity from the grid and from every view. */
