@@ -28,6 +28,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { TILE_SIZE } from "@oatnut/shared";
 import { freePort, loadZonesFromDisk } from "@oatnut/shared/node";
+import { productionRuntime } from "../server/src/tools/runtime.ts";
 import { writeZones } from "../server/test/zoneFixtures.ts";
 import { barChart, lineChart } from "./charts.ts";
 import { cpuSeconds, histogramDelta, median, quantile, readGauge, readHistogram, rssBytes, type Histogram } from "./measure.ts";
@@ -59,8 +60,12 @@ const { values: args } = parseArgs({
     profile: { type: "boolean" },
     /** KEY=VALUE for the OatNut server's environment (repeatable): to measure a lever off and on. */
     "server-env": { type: "string", multiple: true },
+    /** Start the OatNut server with plain `node`, without npm run serve's runtime settings (a lever off). */
+    "plain-node": { type: "boolean" },
   },
 });
+/** The production runtime (npm run serve's variables and Node flags), unless --plain-node. */
+const runtime = args["plain-node"] ? { env: {}, flags: [] as string[] } : productionRuntime(ROOT);
 const serverEnv = Object.fromEntries(
   (args["server-env"] ?? []).map((pair) => {
     const at = pair.indexOf("=");
@@ -205,7 +210,7 @@ async function startOatNut(zonesDir: string): Promise<Server> {
   const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.join(outDir, "profiles")}`] : [];
   const child = spawn(
     serverCpu[0] ?? process.execPath,
-    [...serverCpu.slice(1), ...(serverCpu.length ? [process.execPath] : []), ...profile, SERVER_BUNDLE],
+    [...serverCpu.slice(1), ...(serverCpu.length ? [process.execPath] : []), ...runtime.flags, ...profile, SERVER_BUNDLE],
     {
       cwd: ROOT,
       env: {
@@ -221,6 +226,7 @@ async function startOatNut(zonesDir: string): Promise<Server> {
         AUTOSAVE_SECONDS: "600",
         RATE_LIMIT_MULTIPLIER: "100000",
         MONGODB_ENGINE: process.env.MONGODB_ENGINE ?? "auto",
+        ...runtime.env,
         ...serverEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -609,6 +615,8 @@ const results = {
     repeat: plan.repeat,
     durationSeconds: plan.duration,
     scatterSeconds: plan.scatter,
+    /** How the OatNut server was started: npm run serve's variables and Node flags. */
+    runtime: saved?.settings?.runtime ?? runtime,
   },
   zoneCapacity,
   bytesPerClientPerSecond: {
@@ -716,6 +724,12 @@ const naiveColumns: Array<[string, (r: RunResult) => string]> = [
   ["bots CPU (%)", (r) => fmt(r.botsCpuPercent)],
 ];
 const levers = fs.existsSync(path.join(ROOT, "bench", "levers.md")) ? fs.readFileSync(path.join(ROOT, "bench", "levers.md"), "utf8") : "";
+function runtimeLine(used: { env: Record<string, string>; flags: string[] } | undefined): string {
+  if (!used) return "not recorded";
+  const words = [...Object.entries(used.env).map(([key, value]) => `${key}=${value}`), "node", ...used.flags];
+  return words.length > 1 ? `\`${words.join(" ")}\`` : "plain `node` (--plain-node)";
+}
+
 const chartPath = (name: string) => path.relative(outDir, path.join(chartsDir, name));
 const markdown = `# Benchmarks
 
@@ -724,6 +738,7 @@ Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)} at commit 
 
 Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGB} GB, ${results.machine.os}, Node ${results.machine.node}.
 ${results.machine.pinned ? "Each server ran alone on CPU 0 (`taskset -c 0`), the bots on CPU 1." : "**Not pinned** (taskset or a second CPU missing): servers and bots shared the CPUs."}
+The OatNut server ran as \`npm run serve\` runs it: ${runtimeLine(results.settings.runtime)}.
 Load average before and after: ${results.loadAverage.before.join(", ")} → ${results.loadAverage.after.join(", ")}.
 Each figure is the median of ${plan.repeat} run(s) of ${plan.duration} s, after the bots joined and scattered for ${plan.scatter} s.
 CPU is CPU time (user + system, from /proc) over the measurement, in % of one core. Tick + patch p99 is

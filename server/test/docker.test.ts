@@ -21,6 +21,7 @@ import dotenv from "dotenv";
 import { validate as lintDockerfile } from "dockerfile-utils";
 import YAML from "yaml";
 import { loadConfig, PROJECT_ROOT } from "../src/config.ts";
+import { productionRuntime } from "../src/tools/runtime.ts";
 import { DOCKER_COMPOSE, need } from "./prerequisites.ts";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
@@ -158,7 +159,7 @@ describe("Dockerfile", () => {
     assert.match(runs, new RegExp(`chown[^\\n]*\\b${user}\\b`), `logs and data are chowned to ${user}`);
   });
 
-  it("sets production, exposes 8080, checks /health with node and starts node server/dist/main.js", () => {
+  it("sets production, exposes 8080, checks /health with node and starts node server/dist/main.js as npm run serve does", () => {
     const env = all(final, "ENV")
       .map((i) => i.args)
       .join(" ");
@@ -177,7 +178,11 @@ describe("Dockerfile", () => {
 
     const cmds = all(final, "CMD");
     assert.equal(cmds.length, 1, "exactly one CMD");
-    assert.deepEqual(JSON.parse(cmds[0].args), ["node", "server/dist/main.js"]);
+    // The same runtime as `npm run serve` (the allocator and young-generation caps, bench/levers.md).
+    const serve = productionRuntime();
+    assert.deepEqual(JSON.parse(cmds[0].args), ["node", ...serve.flags, "server/dist/main.js"]);
+    for (const [key, value] of Object.entries(serve.env)) assert.match(env, new RegExp(`\\b${key}=${value}\\b`), `ENV ${key}=${value}`);
+    assert.ok(serve.flags.length > 0 && Object.keys(serve.env).length > 0, "the serve script sets the runtime caps");
     assert.equal(all(final, "WORKDIR").at(-1)?.args, "/app", "the app lives in /app (compose mounts /app/logs)");
   });
 
