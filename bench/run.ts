@@ -60,12 +60,15 @@ const { values: args } = parseArgs({
     profile: { type: "boolean" },
     /** KEY=VALUE for the OatNut server's environment (repeatable): to measure a lever off and on. */
     "server-env": { type: "string", multiple: true },
+    /** A Node flag for the OatNut server (repeatable), after npm run serve's: a V8 lever on. */
+    "server-flag": { type: "string", multiple: true },
     /** Start the OatNut server with plain `node`, without npm run serve's runtime settings (a lever off). */
     "plain-node": { type: "boolean" },
   },
 });
 /** The production runtime (npm run serve's variables and Node flags), unless --plain-node. */
 const runtime = args["plain-node"] ? { env: {}, flags: [] as string[] } : productionRuntime(ROOT);
+runtime.flags.push(...(args["server-flag"] ?? []));
 const serverEnv = Object.fromEntries(
   (args["server-env"] ?? []).map((pair) => {
     const at = pair.indexOf("=");

@@ -33,7 +33,7 @@ const ROOM_STATE_PATCH = 15; // Protocol.ROOM_STATE_PATCH
 const TIMED = 0x80; // ProtocolModifier.TIMED
 const TIMED_PREFIX = 8; // sNow (uint32) + acknowledged input seq (uint32)
 /** Room kept free in a client's buffer before each encode into it. */
-const HEADROOM = 4096;
+const HEADROOM = 2048;
 const MAX_DEPTH = 16;
 
 /** What this module reads of a Colyseus ChangeTree. */
