@@ -151,7 +151,8 @@ async function waitForLine(child: ChildProcess, pattern: RegExp, what: string): 
 
 function stopper(child: ChildProcess): () => Promise<void> {
   return async () => {
-    if (child.exitCode !== null) return;
+    // Already gone (an exit code, or a signal: a server its watchdog ended is killed by one).
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     const timer = setTimeout(() => {
@@ -241,7 +242,8 @@ async function startOatNut(zonesDir: string): Promise<Server> {
   child.stderr!.on("data", (chunk) => (output += chunk));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the OatNut server exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the OatNut server exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
     if (Date.now() > deadline) throw new Error(`the OatNut server did not answer /health within 60 s:\n${output}`);
     const ok = await fetch(`${url}/health`).then(
       (r) => r.ok,
