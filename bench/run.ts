@@ -621,7 +621,7 @@ const results = {
     durationSeconds: plan.duration,
     scatterSeconds: plan.scatter,
     /** How the OatNut server was started: npm run serve's variables and Node flags. */
-    runtime: saved?.settings?.runtime ?? runtime,
+    runtime: saved ? saved.settings?.runtime : runtime,
   },
   zoneCapacity,
   bytesPerClientPerSecond: {
@@ -730,9 +730,11 @@ const naiveColumns: Array<[string, (r: RunResult) => string]> = [
 ];
 const levers = fs.existsSync(path.join(ROOT, "bench", "levers.md")) ? fs.readFileSync(path.join(ROOT, "bench", "levers.md"), "utf8") : "";
 function runtimeLine(used: { env: Record<string, string>; flags: string[] } | undefined): string {
-  if (!used) return "not recorded";
+  if (!used) return "The OatNut server's runtime settings were not recorded (before they were: plain `node`).";
   const words = [...Object.entries(used.env).map(([key, value]) => `${key}=${value}`), "node", ...used.flags];
-  return words.length > 1 ? `\`${words.join(" ")}\`` : "plain `node` (--plain-node)";
+  return words.length > 1
+    ? `The OatNut server ran as \`npm run serve\` runs it: \`${words.join(" ")}\`.`
+    : "The OatNut server ran with plain `node` (--plain-node).";
 }
 
 const chartPath = (name: string) => path.relative(outDir, path.join(chartsDir, name));
@@ -743,7 +745,7 @@ Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)} at commit 
 
 Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGB} GB, ${results.machine.os}, Node ${results.machine.node}.
 ${results.machine.pinned ? "Each server ran alone on CPU 0 (`taskset -c 0`), the bots on CPU 1." : "**Not pinned** (taskset or a second CPU missing): servers and bots shared the CPUs."}
-The OatNut server ran as \`npm run serve\` runs it: ${runtimeLine(results.settings.runtime)}.
+${runtimeLine(results.settings.runtime)}
 Load average before and after: ${results.loadAverage.before.join(", ")} → ${results.loadAverage.after.join(", ")}.
 Each figure is the median of ${plan.repeat} run(s) of ${plan.duration} s, after the bots joined and scattered for ${plan.scatter} s.
 CPU is CPU time (user + system, from /proc) over the measurement, in % of one core. Tick + patch p99 is
