@@ -11,20 +11,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ClientState, SchemaSerializer } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
-import { ItemStack, LootDrop, Monster, Player, ZoneState } from "@oatnut/shared";
+import { ItemStack, LootDrop, Monster, Player, seededRandom, ZoneState } from "@oatnut/shared";
 import { PatchFanOut, type SchemaSerializerInternals } from "../src/rooms/patchFanOut.ts";
 import { InterestManager } from "../src/rooms/systems/interest.ts";
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the serializer sees of a client: its state, view, acknowledged input and a socket that records. */
 class FakeClient {
@@ -185,7 +174,7 @@ describe("fan-out patch encoding", () => {
   it("sends every client the very frame Colyseus's own serializer sends, patch after patch", () => {
     const colyseus = new World(false);
     const fanned = new World(true);
-    const random = rng(12345);
+    const random = seededRandom(12345);
     const keys: string[] = [];
     const monsters: string[] = [];
     const loot: string[] = [];

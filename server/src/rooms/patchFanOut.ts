@@ -136,11 +136,12 @@ export class PatchFanOut {
     encoder.encode(it);
     const sharedOffset = it.offset;
 
-    // Each client's newly visible entities (Colyseus's own pass over view.changes), and who
-    // is served by fan-out.
-    const heads = new Map<Client, Uint8Array>();
-    const fanned: Array<[Client, Watcher]> = [];
-    const fallback: Client[] = [];
+    // Each client's head: the shared part and its newly visible entities (Colyseus's own pass
+    // over view.changes); the watchers served by fan-out.
+    const shared = encoder.sharedBuffer.subarray(0, sharedOffset);
+    const heads: Array<{ client: ClientInternals; head: Uint8Array }> = [];
+    const fanned: Watcher[] = [];
+    const fallback: ClientInternals[] = [];
     const queue = encoder.root.changes;
     encoder.root.changes = this.emptyQueue;
     try {
@@ -148,20 +149,14 @@ export class PatchFanOut {
         const c = client as unknown as ClientInternals;
         if (c.state !== ClientState.JOINED) continue;
         const view = c.view;
-        if (!view) {
-          heads.set(client, encoder.sharedBuffer.subarray(0, sharedOffset));
+        const watcher = view && this.interest.watcherOfView(view);
+        if (view && !watcher) {
+          fallback.push(c);
           continue;
         }
-        const watcher = this.interest.watcherOfView(view);
-        if (!watcher) {
-          fallback.push(client);
-          continue;
-        }
-        fanned.push([client, watcher]);
-        if (view.changes.size > 0) {
-          const viewIt = { offset: sharedOffset };
-          heads.set(client, encoder.encodeView(view, sharedOffset, viewIt));
-        } else heads.set(client, encoder.sharedBuffer.subarray(0, sharedOffset));
+        if (watcher) fanned.push(watcher);
+        const head = view && view.changes.size > 0 ? encoder.encodeView(view, sharedOffset, { offset: sharedOffset }) : shared;
+        heads.push({ client: c, head });
       }
     } finally {
       encoder.root.changes = queue;
@@ -169,27 +164,21 @@ export class PatchFanOut {
 
     if (fanned.length > 0) this.fanOut(queue, fanned);
 
-    for (const client of clients) {
-      const c = client as unknown as ClientInternals;
-      if (c.state !== ClientState.JOINED) continue;
-      const head = heads.get(client);
-      if (!head) continue;
-      const tail = c.view ? this.outputs.get(c.view) : undefined;
-      c.raw(frame(head, tail?.patch === this.patches ? tail : undefined, timing, c));
+    for (const { client, head } of heads) {
+      const tail = client.view ? this.outputs.get(client.view) : undefined;
+      client.raw(frame(head, tail?.patch === this.patches ? tail : undefined, timing, client));
     }
     // Clients the interest system does not know: Colyseus's own walk over the whole queue.
     for (const client of fallback) {
-      const c = client as unknown as ClientInternals;
       this.fallbacks++;
-      const viewIt = { offset: sharedOffset };
-      c.raw(frame(encoder.encodeView(c.view!, sharedOffset, viewIt), undefined, timing, c));
+      client.raw(frame(encoder.encodeView(client.view!, sharedOffset, { offset: sharedOffset }), undefined, timing, client));
     }
     encoder.discardChanges();
     return true;
   }
 
   /** Walks the change queue once, appending each changed object's bytes to its watchers' outputs. */
-  private fanOut(queue: ChangeQueue, fanned: ReadonlyArray<[Client, Watcher]>): void {
+  private fanOut(queue: ChangeQueue, fanned: readonly Watcher[]): void {
     const encoder = this.encoder;
     const single = this.single;
     const node: QueueNode = { changeTree: undefined as unknown as Tree };
@@ -205,7 +194,7 @@ export class PatchFanOut {
         const record = entity ? this.interest.seersOf(entity.ref) : undefined;
         if (!record) {
           // Not an entity's (the root, a collection) or an unknown entity's: each client, its own encoding.
-          for (const [, watcher] of fanned) this.encodeInto(watcher.view, this.outputFor(watcher.view));
+          for (const watcher of fanned) this.encodeInto(watcher.view, this.outputFor(watcher.view));
           continue;
         }
         if (entity !== tree) {
@@ -219,14 +208,12 @@ export class PatchFanOut {
         // Encoded once with one watcher's view; every watcher who is not the owner gets these bytes.
         const scratch = this.scratch;
         scratch.offset = 0;
-        let encodedWith: StateView | undefined;
         for (const watcher of record.seers) {
-          if (!encodedWith) {
-            encodedWith = watcher.view;
+          if (scratch.offset === 0) {
             this.encodeInto(watcher.view, scratch);
-            if (scratch.offset === 0) break;
-            append(this.outputFor(watcher.view), scratch.bytes, scratch.offset);
-          } else append(this.outputFor(watcher.view), scratch.bytes, scratch.offset);
+            if (scratch.offset === 0) break; // nothing a watcher sees changed (owner-only fields)
+          }
+          append(this.outputFor(watcher.view), scratch.bytes, scratch.offset);
         }
       }
     } finally {

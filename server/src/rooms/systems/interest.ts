@@ -139,11 +139,7 @@ export class InterestManager implements Interest, ZoneSystem {
       if (!watcher || otherKey === key || watcher.visible.has(key)) return;
       const dx = player.x - watcher.player.x;
       const dy = player.y - watcher.player.y;
-      if (dx * dx + dy * dy <= enter) {
-        watcher.visible.set(key, player);
-        watcher.view.add(player);
-        seers.seers.add(watcher);
-      }
+      if (dx * dx + dy * dy <= enter) this.show(watcher, key, player);
     });
   }
 
@@ -154,22 +150,14 @@ export class InterestManager implements Interest, ZoneSystem {
     this.grid.remove(key);
     const watcher = this.watchers.get(key);
     if (watcher) {
-      for (const other of watcher.visible.values()) {
-        watcher.view.remove(other);
-        this.seen.get(other)?.seers.delete(watcher);
-      }
+      for (const [otherKey, other] of watcher.visible) this.hide(watcher, otherKey, other);
       this.watchers.delete(key);
       this.byView.delete(watcher.view);
     }
     if (!player) return;
     const seers = this.seen.get(player);
     this.seen.delete(player);
-    if (seers) {
-      for (const other of seers.seers) {
-        other.visible.delete(key);
-        other.view.remove(player);
-      }
-    }
+    if (seers) for (const other of seers.seers) this.hide(other, key, player);
   }
 
   onPlayerEnter(session: PlayerSession): void {
@@ -204,11 +192,7 @@ export class InterestManager implements Interest, ZoneSystem {
     for (const [key, other] of watcher.visible) {
       const dx = other.x - x;
       const dy = other.y - y;
-      if (!this.entities.has(key) || dx * dx + dy * dy > leave) {
-        watcher.visible.delete(key);
-        watcher.view.remove(other);
-        this.seen.get(other)?.seers.delete(watcher);
-      }
+      if (!this.entities.has(key) || dx * dx + dy * dy > leave) this.hide(watcher, key, other);
     }
     // Entering: entities in nearby cells within the radius.
     this.grid.forEachNear(x, y, Number.isFinite(this.radius) ? this.radius : 0, (key) => {
@@ -216,12 +200,22 @@ export class InterestManager implements Interest, ZoneSystem {
       const other = this.entities.get(key)!;
       const dx = other.x - x;
       const dy = other.y - y;
-      if (dx * dx + dy * dy <= enter) {
-        watcher.visible.set(key, other);
-        watcher.view.add(other);
-        this.seen.get(other)!.seers.add(watcher);
-      }
+      if (dx * dx + dy * dy <= enter) this.show(watcher, key, other);
     });
+  }
+
+  /** Puts an entity in a watcher's view (and the watcher among the entity's seers). */
+  private show(watcher: Watcher, key: string, entity: Entity): void {
+    watcher.visible.set(key, entity);
+    watcher.view.add(entity);
+    this.seen.get(entity)?.seers.add(watcher);
+  }
+
+  /** Takes an entity out of a watcher's view (and the watcher out of the entity's seers). */
+  private hide(watcher: Watcher, key: string, entity: Entity): void {
+    watcher.visible.delete(key);
+    watcher.view.remove(entity);
+    this.seen.get(entity)?.seers.delete(watcher);
   }
 
   /**
