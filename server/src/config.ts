@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { RECONNECT_SECONDS } from "@oatnut/shared";
+import { DEFAULT_CROWDED_ZONE_PLAYERS } from "./rooms/patchPace.ts";
 
 export type NodeEnv = "development" | "production" | "test";
 export type MongoEngineChoice = "auto" | "mongod" | "jongodb";
@@ -34,6 +35,8 @@ export interface Config {
   shutdownSeconds: number;
   /** The process ends itself when its event loop is blocked this long (0 = never). */
   watchdogSeconds: number;
+  /** A zone holding more players than this patches every second tick (0 = never). */
+  crowdedZonePlayers: number;
   logDir: string;
   logLevel: LogLevel;
   /** Write raw room traffic to traffic.log. */
@@ -153,6 +156,7 @@ export function loadConfig(
   const transferSeconds = integer("TRANSFER_SECONDS", 15, 1, 25);
   const shutdownSeconds = integer("SHUTDOWN_SECONDS", 10, 1, 600);
   const watchdogSeconds = integer("WATCHDOG_SECONDS", 5, 0, 600);
+  const crowdedZonePlayers = integer("CROWDED_ZONE_PLAYERS", DEFAULT_CROWDED_ZONE_PLAYERS, 0, 100_000);
   const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS, "info");
   const logMaxSizeMb = integer("LOG_MAX_SIZE_MB", 50, 1, 10_000);
   const logRetentionDays = integer("LOG_RETENTION_DAYS", 14, 1, 3650);
@@ -235,6 +239,7 @@ export function loadConfig(
     transferSeconds,
     shutdownSeconds,
     watchdogSeconds,
+    crowdedZonePlayers,
     logDir: fromRoot(value("LOG_DIR") ?? "logs"),
     logLevel,
     logTraffic,

@@ -9,6 +9,12 @@ export const TICK_RATE = 20;
 export const TICK_SECONDS = 1 / TICK_RATE;
 /** How often the server sends state patches, in milliseconds (one per tick). */
 export const PATCH_RATE_MS = 1000 / TICK_RATE;
+/**
+ * The patch interval of a crowded zone (one patch every second tick): the simulation and
+ * the inputs stay at TICK_RATE, the patches — encoding and one socket write per client —
+ * halve. A zone is crowded above CROWDED_ZONE_PLAYERS players (server configuration).
+ */
+export const CROWDED_PATCH_RATE_MS = 2 * PATCH_RATE_MS;
 
 /** Side of one map tile, in world pixels. */
 export const TILE_SIZE = 32;

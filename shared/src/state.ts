@@ -100,6 +100,12 @@ export const ZoneState = schema(
     monsters: t.map(Monster).view(),
     /** Loot on the ground, keyed by its id; view-tagged like players. */
     loot: t.map(LootDrop).view(),
+    /**
+     * The interval between this zone's patches, in ms: PATCH_RATE_MS, or
+     * CROWDED_PATCH_RATE_MS while the zone is crowded. Clients draw the others this far
+     * behind (twice it), so the interpolation always has two samples.
+     */
+    patchMs: t.uint8(),
   },
   "ZoneState",
 );

@@ -4,7 +4,8 @@
  * very same code against a real room with a frame clock of their own.
  *
  * Everyone else (remote players) is interpolated: `Predict` in "lerp" mode renders them
- * `INTERPOLATION_DELAY_MS` (+ half the RTT) in the past between two patch samples.
+ * `INTERPOLATION_DELAY_MS` (+ half the RTT) in the past between two patch samples — twice the
+ * zone's patch interval, which the state says (`patchMs`: longer while the zone is crowded).
  *
  * The own character is predicted: `predict.reconciler(player, { input, step })` runs the
  * server's own step (`applyMoveInput` from the shared workspace) on every input the
@@ -17,9 +18,10 @@
  * `SELF_SMOOTH_MS` — or jumps at once when the correction is larger than `SNAP_DISTANCE`
  * (a teleport: respawn, put back after a failed transfer).
  */
-import { Predict, type InputHandle, type Reconciler, type Room } from "@colyseus/sdk";
+import { Callbacks, Predict, type InputHandle, type Reconciler, type Room } from "@colyseus/sdk";
 import {
   applyMoveInput,
+  CROWDED_PATCH_RATE_MS,
   PATCH_RATE_MS,
   TILE_SIZE,
   type CollisionMap,
@@ -30,8 +32,16 @@ import {
 } from "@oatnut/shared";
 import type { MoveInputData } from "./movePump.ts";
 
-/** How far in the past remote characters are drawn: two patch intervals absorb jitter. */
-export const INTERPOLATION_DELAY_MS = 2 * PATCH_RATE_MS;
+/**
+ * How far in the past remote characters are drawn in a zone that patches every
+ * `patchMs`: two patch intervals absorb jitter.
+ */
+export function interpolationDelay(patchMs: number): number {
+  return 2 * patchMs;
+}
+
+/** The interpolation delay of a zone that patches every tick (the usual case). */
+export const INTERPOLATION_DELAY_MS = interpolationDelay(PATCH_RATE_MS);
 
 /**
  * A position change larger than this is a teleport: snap, don't glide. For remote
@@ -73,7 +83,30 @@ export type SelfReconciler = Reconciler<Player, MoveInputData>;
 export function createPredict(room: PredictedRoom): Predict<ZoneState> {
   const predict = Predict.get(room, { mode: "lerp", delay: INTERPOLATION_DELAY_MS });
   predict.attachAll("players", { fields: ["x", "y"], snap: SNAP_DISTANCE });
+  // A crowded zone patches every second tick (state.patchMs): draw the others that much further behind.
+  Callbacks.get(room).listen("patchMs", (patchMs) => followPatchInterval(predict, patchMs));
   return predict;
+}
+
+/** The SDK's per-profile controls (what its debug panel tunes): not in its public typings. */
+interface TunablePredict {
+  snapshotProfiles(): Array<{ id: number; mode: string }>;
+  setProfile(id: number, options: { delay: number }): void;
+}
+
+/**
+ * Draws the others `interpolationDelay(patchMs)` behind: the defaults (which lag
+ * compensation's render delay follows, so the server still rewinds to what the player
+ * saw) and every interpolated group (`attachAll` freezes a copy of the defaults). A
+ * value a zone cannot send (outside PATCH_RATE_MS..CROWDED_PATCH_RATE_MS) counts as
+ * PATCH_RATE_MS.
+ */
+export function followPatchInterval(predict: Predict<ZoneState>, patchMs: number): void {
+  const interval = Number.isInteger(patchMs) && patchMs >= PATCH_RATE_MS && patchMs <= CROWDED_PATCH_RATE_MS ? patchMs : PATCH_RATE_MS;
+  const delay = interpolationDelay(interval);
+  predict.setDefaults({ delay });
+  const tunable = predict as unknown as TunablePredict;
+  for (const profile of tunable.snapshotProfiles()) if (profile.mode === "lerp") tunable.setProfile(profile.id, { delay });
 }
 
 /**

@@ -48,6 +48,7 @@ import { REWIND_MS } from "./systems/combat.ts";
 import { createZoneSystems, type ZoneSystems } from "./systems/index.ts";
 import { InterestManager, REFRESH_TICKS } from "./systems/interest.ts";
 import { PatchFanOut, serializerOf } from "./patchFanOut.ts";
+import { patchIntervalFor } from "./patchPace.ts";
 import { watchTraffic } from "./traffic.ts";
 import { abandonTransfer, beginTransfer, portalTarget, settleTransfer, type TransferState, type TransferTarget } from "./transfer.ts";
 
@@ -96,8 +97,8 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   private lastEid = 0;
   /** Bytes this room sent its clients, by kind (for /metrics). */
   readonly traffic: TrafficTally = { patch: 0, message: 0, other: 0 };
-  /** Time the systems took since the last patch (ms). */
-  private simulationMs = 0;
+  /** Time the systems took in the last tick, while no patch has followed it (ms). */
+  private simulationMs: number | undefined;
   /** Players whose character changed in a way worth saving now (flushed at the end of the tick). */
   private readonly toSave = new Set<PlayerSession>();
   /** The instance key this room was created for (instanced room types), as matchmaking filters by it. */
@@ -216,6 +217,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     // What the monitor lists: the zone and instance (the matchmaking filters, kept as they are), its name, who is in it.
     void this.setMetadata(this.listingMetadata());
     this.patchRate = PATCH_RATE_MS;
+    this.state.patchMs = PATCH_RATE_MS;
     this.boundary = new ClientBoundary(this, {
       zone: this.zone.id,
       inputSchema: MoveInput,
@@ -269,18 +271,20 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     if (this.frozen) return;
     noteHandling(this.roomId, "tick");
     const started = performance.now();
+    // The tick before had no patch after it (a crowded zone patches every second tick): it stands alone.
+    if (this.simulationMs !== undefined) tickDuration.observe({ zone: this.zone.id }, this.simulationMs / 1000);
     this.now += dt * 1000;
     for (const system of this.systems.all) system.update?.(dt);
     this.cues.flush();
     this.flushSaves();
     if (this.listingStale) this.updateListing();
-    this.simulationMs += performance.now() - started;
+    this.simulationMs = performance.now() - started;
   }
 
   /**
-   * Encodes and sends the patch (Colyseus calls this every patchRate ms), timed: the
-   * step's cost in `oatnut_tick_duration_seconds` is the systems' time since the last
-   * patch plus this.
+   * Encodes and sends the patch (Colyseus calls this every patchRate ms), timed: in
+   * `oatnut_tick_duration_seconds` a step's cost is its systems' time plus, when a patch
+   * follows it (every tick, or every second one in a crowded zone), this.
    */
   override broadcastPatch(): boolean {
     const started = performance.now();
@@ -288,9 +292,9 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     const patchMs = performance.now() - started;
     if (this.zone) {
       patchDuration.observe({ zone: this.zone.id }, patchMs / 1000);
-      tickDuration.observe({ zone: this.zone.id }, (this.simulationMs + patchMs) / 1000);
+      tickDuration.observe({ zone: this.zone.id }, ((this.simulationMs ?? 0) + patchMs) / 1000);
     }
-    this.simulationMs = 0;
+    this.simulationMs = undefined;
     return changed;
   }
 
@@ -389,6 +393,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.state.players.set(session.sessionId, session.player);
     for (const system of this.systems.all) system.onPlayerEnter?.(session);
     this.listingStale = true;
+    this.pacePatches();
   }
 
   /** Takes a session's character out of the world (its session may go on): every system hears it. */
@@ -399,6 +404,16 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     for (const system of this.systems.all) system.onPlayerLeave?.(session);
     this.state.players.delete(session.sessionId);
     this.listingStale = true;
+    this.pacePatches();
+  }
+
+  /** Patches every tick, or every second tick while the zone is crowded (patchPace.ts). */
+  private pacePatches(): void {
+    const interval = patchIntervalFor(this.players.size, this.patchRate ?? PATCH_RATE_MS, gameServices().config.crowdedZonePlayers);
+    if (interval === this.patchRate) return;
+    this.patchRate = interval;
+    this.state.patchMs = interval;
+    logger.info("patch rate changed", { zone: this.zone.id, roomId: this.roomId, players: this.players.size, patchMs: interval });
   }
 
   /**

@@ -1,0 +1,92 @@
+/**
+ * The patch rate of a crowded zone, with real parts: a zone room of the test server (in
+ * this process) with CROWDED_ZONE_PLAYERS=2, real @colyseus/sdk clients, and the client's
+ * own `createPredict`, which follows the zone's `patchMs`.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { matchMaker } from "@colyseus/core";
+import { Client, type Predict, type Room } from "@colyseus/sdk";
+import { CROWDED_PATCH_RATE_MS, PATCH_RATE_MS, TICK_SECONDS, type ZoneState } from "@oatnut/shared";
+import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
+import { patchIntervalFor } from "../../server/src/rooms/patchPace.ts";
+import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
+import { createPredict, interpolationDelay } from "../src/game/prediction.ts";
+
+let game: TestGame;
+const sdk = () => new Client(game.baseUrl);
+before(async () => {
+  game = await startTestGame({ CROWDED_ZONE_PLAYERS: "2" });
+});
+after(async () => {
+  await game.stop();
+});
+
+let count = 0;
+async function enter(): Promise<Room<any, ZoneState>> {
+  const { token } = await signUp(game.baseUrl);
+  const character = await createCharacter(game.baseUrl, token, `Crowd_${++count}`);
+  const play = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
+  assert.equal(play.status, 200, JSON.stringify(play.body));
+  const room = await sdk().consumeSeatReservation<ZoneState>(play.body);
+  await waitFor(() => room.state.players?.get(room.sessionId), "the own character in the state");
+  return room;
+}
+
+/** The interpolation delay of every interpolated group and of the defaults (lag compensation reads those). */
+function delays(predict: Predict<ZoneState>): number[] {
+  const profiles = (predict as unknown as { snapshotProfiles(): Array<{ mode: string; delay: number }> }).snapshotProfiles();
+  return profiles.filter((profile) => profile.mode === "lerp").map((profile) => profile.delay);
+}
+
+describe("patch rate decoupled from the simulation rate", () => {
+  it("holds a zone's rate until it is clearly crowded, and until it is clearly not (hysteresis)", () => {
+    assert.equal(patchIntervalFor(200, PATCH_RATE_MS, 200), PATCH_RATE_MS);
+    assert.equal(patchIntervalFor(201, PATCH_RATE_MS, 200), CROWDED_PATCH_RATE_MS);
+    assert.equal(patchIntervalFor(160, CROWDED_PATCH_RATE_MS, 200), CROWDED_PATCH_RATE_MS);
+    assert.equal(patchIntervalFor(159, CROWDED_PATCH_RATE_MS, 200), PATCH_RATE_MS);
+    assert.equal(patchIntervalFor(100_000, PATCH_RATE_MS, 0), PATCH_RATE_MS, "0 = never crowded");
+  });
+
+  it("a zone above CROWDED_ZONE_PLAYERS patches every second tick, its clients draw the others twice that behind, and it goes back when it empties", async () => {
+    const first = await enter();
+    const predict = createPredict(first);
+    assert.equal(first.state.patchMs, PATCH_RATE_MS);
+    assert.deepEqual(new Set(delays(predict)), new Set([interpolationDelay(PATCH_RATE_MS)]));
+    const zoneRoom = matchMaker.getLocalRoomById(first.roomId) as ZoneRoom;
+    assert.equal(zoneRoom.patchRate, PATCH_RATE_MS);
+
+    const others = [await enter(), await enter()];
+    assert.ok(
+      others.every((room) => room.roomId === first.roomId),
+      "all three in one room",
+    );
+    await waitFor(() => first.state.patchMs === CROWDED_PATCH_RATE_MS, "the crowded zone's patch interval in the state");
+    assert.equal(zoneRoom.patchRate, CROWDED_PATCH_RATE_MS);
+    const crowded = delays(predict);
+    assert.ok(crowded.length >= 2, "the defaults and the players' group");
+    assert.deepEqual(new Set(crowded), new Set([interpolationDelay(CROWDED_PATCH_RATE_MS)]));
+
+    // Patches against ticks, counted on the server: one patch every second tick (a busy
+    // machine only delays timers, which makes the patches fewer, never more).
+    let patches = 0;
+    const broadcastPatch = zoneRoom.broadcastPatch.bind(zoneRoom);
+    zoneRoom.broadcastPatch = () => {
+      patches++;
+      return broadcastPatch();
+    };
+    const start = zoneRoom.now;
+    const ticks = () => Math.round((zoneRoom.now - start) / (TICK_SECONDS * 1000));
+    await waitFor(() => ticks() >= 40, "40 ticks", 20_000);
+    const counted = { patches, ticks: ticks() };
+    delete (zoneRoom as { broadcastPatch?: unknown }).broadcastPatch;
+    assert.ok(counted.patches <= counted.ticks * 0.5 + 2, `${counted.patches} patches in ${counted.ticks} ticks`);
+
+    await Promise.all(others.map((room) => room.leave()));
+    await waitFor(() => first.state.patchMs === PATCH_RATE_MS, "every tick again once the zone empties");
+    assert.equal(zoneRoom.patchRate, PATCH_RATE_MS);
+    assert.deepEqual(new Set(delays(predict)), new Set([interpolationDelay(PATCH_RATE_MS)]));
+    predict.dispose();
+    await first.leave();
+  });
+});
