@@ -58,6 +58,11 @@ export type Tallies = readonly [room: TrafficTally, zone: TrafficTally];
  * boundary for frames it admitted, after Colyseus handled them: inputs are logged as the
  * values Colyseus decoded, messages as their payload.
  */
+/** Whether traffic.log is on (LOG_TRAFFIC): callers skip building what it would log. */
+export function trafficLogOn(): boolean {
+  return !trafficLogger.silent;
+}
+
 export function logIncomingFrame(
   context: TrafficContext,
   frame: { kind: string; type?: string; payload?: unknown },

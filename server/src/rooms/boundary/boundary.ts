@@ -17,7 +17,7 @@ import { CLIENT_RATE_LIMITS, CloseCode, FLOOD_STRIKES, REFUSAL_WINDOW_SECONDS, S
 import { logger } from "../../logger.ts";
 import { messagesReceived, messagesRejected } from "../../metrics.ts";
 import { noteHandling } from "../../watchdog.ts";
-import { logIncomingFrame } from "../traffic.ts";
+import { logIncomingFrame, trafficLogOn } from "../traffic.ts";
 import { inputGrammar, readClientFrame, type FrameReading, type InputGrammar, type StampMode } from "./frames.ts";
 import { RefusalCounter, TokenBucket, type RefusalReason } from "./limits.ts";
 
@@ -107,7 +107,7 @@ export class ClientBoundary {
       const frame = this.admit(client, data);
       if (!frame) return;
       decode(client, data);
-      logIncomingFrame(this.trafficContext(client), frame, data as Uint8Array, this.options.latestInput);
+      if (trafficLogOn()) logIncomingFrame(this.trafficContext(client), frame, data as Uint8Array, this.options.latestInput);
     };
   }
 

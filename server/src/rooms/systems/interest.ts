@@ -40,8 +40,8 @@ export interface Seers {
   seers: Set<Watcher>;
 }
 
-export class SpatialGrid {
-  private readonly cells = new Map<number, Set<string>>();
+export class SpatialGrid<T = unknown> {
+  private readonly cells = new Map<number, Map<string, T>>();
   private readonly cellOf = new Map<string, number>();
 
   constructor(readonly cellSize: number) {}
@@ -51,15 +51,15 @@ export class SpatialGrid {
     return (Math.floor(x / this.cellSize) & 0xffff) * 0x10000 + (Math.floor(y / this.cellSize) & 0xffff);
   }
 
-  /** Inserts or moves an entity. */
-  place(key: string, x: number, y: number): void {
+  /** Inserts or moves an entity (the grid keeps it, so a visit needs no lookup). */
+  place(key: string, x: number, y: number, item: T): void {
     const cell = this.cellKey(x, y);
     const previous = this.cellOf.get(key);
     if (previous === cell) return;
     if (previous !== undefined) this.cells.get(previous)?.delete(key);
     let members = this.cells.get(cell);
-    if (!members) this.cells.set(cell, (members = new Set()));
-    members.add(key);
+    if (!members) this.cells.set(cell, (members = new Map()));
+    members.set(key, item);
     this.cellOf.set(key, cell);
   }
 
@@ -71,13 +71,15 @@ export class SpatialGrid {
   }
 
   /** Calls `visit` for every entity in the cells around (x, y) that a circle of `radius` touches. */
-  forEachNear(x: number, y: number, radius: number, visit: (key: string) => void): void {
-    const first = [Math.floor((x - radius) / this.cellSize), Math.floor((y - radius) / this.cellSize)];
-    const last = [Math.floor((x + radius) / this.cellSize), Math.floor((y + radius) / this.cellSize)];
-    for (let cx = first[0]; cx <= last[0]; cx++) {
-      for (let cy = first[1]; cy <= last[1]; cy++) {
+  forEachNear(x: number, y: number, radius: number, visit: (key: string, item: T) => void): void {
+    const firstX = Math.floor((x - radius) / this.cellSize);
+    const lastX = Math.floor((x + radius) / this.cellSize);
+    const firstY = Math.floor((y - radius) / this.cellSize);
+    const lastY = Math.floor((y + radius) / this.cellSize);
+    for (let cx = firstX; cx <= lastX; cx++) {
+      for (let cy = firstY; cy <= lastY; cy++) {
         const members = this.cells.get((cx & 0xffff) * 0x10000 + (cy & 0xffff));
-        if (members) for (const key of members) visit(key);
+        members?.forEach((item, key) => visit(key, item));
       }
     }
   }
@@ -89,7 +91,7 @@ export class SpatialGrid {
  * moved.
  */
 export class InterestManager implements Interest, ZoneSystem {
-  private readonly grid: SpatialGrid;
+  private readonly grid: SpatialGrid<Entity>;
   private readonly watchers = new Map<string, Watcher>();
   private readonly entities = new Map<string, Entity>();
   /** Each entity's owner and watchers (the reverse of each watcher's `visible`). */
@@ -118,7 +120,8 @@ export class InterestManager implements Interest, ZoneSystem {
    */
   add(key: string, player: Entity, view?: StateView): void {
     this.entities.set(key, player);
-    this.grid.place(key, player.x, player.y);
+    this.grid.remove(key); // the grid keeps the entity itself: a key added again brings its new one
+    this.grid.place(key, player.x, player.y, player);
     const seers: Seers = { seers: new Set() };
     this.seen.set(player, seers);
     if (view) {
@@ -173,7 +176,7 @@ export class InterestManager implements Interest, ZoneSystem {
    * is 1, else the next share of them (each view once every `refreshTicks` calls).
    */
   update(): void {
-    for (const [key, player] of this.entities) this.grid.place(key, player.x, player.y);
+    for (const [key, player] of this.entities) this.grid.place(key, player.x, player.y, player);
     const spread = Math.max(1, Math.floor(this.refreshTicks));
     const phase = this.phase;
     this.phase = (phase + 1) % spread;
@@ -194,13 +197,13 @@ export class InterestManager implements Interest, ZoneSystem {
       const dy = other.y - y;
       if (!this.entities.has(key) || dx * dx + dy * dy > leave) this.hide(watcher, key, other);
     }
-    // Entering: entities in nearby cells within the radius.
-    this.grid.forEachNear(x, y, Number.isFinite(this.radius) ? this.radius : 0, (key) => {
-      if (key === watcher.key || watcher.visible.has(key)) return;
-      const other = this.entities.get(key)!;
+    // Entering: entities in nearby cells within the radius (the distance first: most
+    // entities of the cells around are beyond it, and it needs no lookup).
+    this.grid.forEachNear(x, y, Number.isFinite(this.radius) ? this.radius : 0, (key, other) => {
       const dx = other.x - x;
       const dy = other.y - y;
-      if (dx * dx + dy * dy <= enter) this.show(watcher, key, other);
+      if (dx * dx + dy * dy > enter || key === watcher.key || watcher.visible.has(key)) return;
+      this.show(watcher, key, other);
     });
   }
 
