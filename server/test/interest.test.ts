@@ -96,17 +96,19 @@ describe("area of interest", () => {
 });
 
 describe("interest manager", () => {
-  it("puts entities in grid cells and finds only the neighbouring ones", () => {
-    const grid = new SpatialGrid(100);
-    grid.place("near", 150, 150);
-    grid.place("far", 950, 150);
-    const found: string[] = [];
-    grid.forEachNear(120, 120, 100, (key) => found.push(key));
-    assert.deepEqual(found, ["near"]);
-    grid.place("far", 130, 130); // moved
+  it("puts entities in grid cells and finds only the neighbouring ones, with the entity itself", () => {
+    const grid = new SpatialGrid<{ name: string }>(100);
+    const near = { name: "near" };
+    const far = { name: "far" };
+    grid.place("near", 150, 150, near);
+    grid.place("far", 950, 150, far);
+    const found: Array<[string, { name: string }]> = [];
+    grid.forEachNear(120, 120, 100, (key, item) => found.push([key, item]));
+    assert.deepEqual(found, [["near", near]]);
+    grid.place("far", 130, 130, far); // moved
     const again: string[] = [];
-    grid.forEachNear(120, 120, 100, (key) => again.push(key));
-    assert.deepEqual(again.sort(), ["far", "near"]);
+    grid.forEachNear(120, 120, 100, (key, item) => again.push(`${key}=${item.name}`));
+    assert.deepEqual(again.sort(), ["far=far", "near=near"]);
   });
 
   it("uses hysteresis: enters at the radius, leaves only beyond radius × LEAVE_FACTOR", () => {
