@@ -653,6 +653,10 @@ const results = {
     scatterSeconds: plan.scatter,
     /** How the OatNut server was started: npm run serve's variables and Node flags. */
     runtime: saved ? saved.settings?.runtime : runtime,
+    /** Players above which a zone patched every second tick (absent: before it did, every tick always). */
+    crowdedZonePlayers: saved ? saved.settings?.crowdedZonePlayers : crowdedZonePlayers,
+    /** Where OatNut's embedded database ran (absent: with the server, on its core). */
+    databaseCpu: saved ? saved.settings?.databaseCpu : pinned ? 1 : undefined,
   },
   zoneCapacity,
   bytesPerClientPerSecond: {
@@ -775,7 +779,13 @@ Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)} at commit 
 [bench/results.json](${path.relative(outDir, resultsFile)}). Rerun it to check them on your machine.
 
 Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGB} GB, ${results.machine.os}, Node ${results.machine.node}.
-${results.machine.pinned ? "Each server ran alone on CPU 0 (`taskset -c 0`), the bots (and OatNut's embedded database) on CPU 1." : "**Not pinned** (taskset or a second CPU missing): servers and bots shared the CPUs."}
+${
+  !results.machine.pinned
+    ? "**Not pinned** (taskset or a second CPU missing): servers and bots shared the CPUs."
+    : results.settings.databaseCpu === 1
+      ? "Each server ran alone on CPU 0 (`taskset -c 0`), the bots (and OatNut's embedded database) on CPU 1."
+      : "Each server ran on CPU 0 (`taskset -c 0`) with OatNut's embedded database, the bots on CPU 1."
+}
 ${runtimeLine(results.settings.runtime)}
 Load average before and after: ${results.loadAverage.before.join(", ")} → ${results.loadAverage.after.join(", ")}.
 Each figure is the median of ${plan.repeat} run(s) of ${plan.duration} s, after the bots joined and scattered for ${plan.scatter} s.
@@ -786,8 +796,13 @@ start and end of the measurement.
 ## Summary
 ${failedRuns.length ? `\n**Runs that failed** (left out of the medians): ${failedRuns.join("; ")}\n` : ""}
 - **Zone capacity: ${fmt(zoneCapacity)} walkers** in one zone on one core with tick + patch p99 ≤ ${TICK_BUDGET_MS} ms, every bot
-  joined and the slowest client getting ≥ 90% of its zone's patches (20 a second, 10 in a zone crowded above
-  ${fmt(crowdedZonePlayers)} players; of the sizes measured: ${plan.aoi.join(", ")}).
+  joined and the slowest client getting ≥ 90% of its zone's patches (${
+    results.settings.crowdedZonePlayers === undefined
+      ? "20 a second: these runs were before a crowded zone patched every second tick"
+      : results.settings.crowdedZonePlayers > 0
+        ? `20 a second, 10 in a zone crowded above ${fmt(results.settings.crowdedZonePlayers)} players`
+        : "20 a second: CROWDED_ZONE_PLAYERS=0"
+  }; of the sizes measured: ${plan.aoi.join(", ")}).
 - Bytes per client per second at 100 players: OatNut ${fmt(aoi100?.bytesPerClientPerSecond ?? NaN)}, naive batched
   ${fmt(batched100?.bytesPerClientPerSecond ?? NaN)}: **${results.ratioNaiveBatchedToAoiAt100 ?? "—"}× fewer**.
 - Server CPU per player, OatNut ÷ naive batched at 100 players: **${results.cpuPerPlayerVsNaiveBatched ?? "—"}**.
