@@ -78,7 +78,11 @@ describe("npm run bots", () => {
       assert.ok(summary.patchesPerSecond.mean > 0 && summary.bytesPerClientPerSecond > 0, "they received patches");
       assert.ok(summary.inputsPerSecond > 0, "they walked");
       assert.ok(summary.visiblePlayers > 0, "they see each other in the forest");
-      assert.ok(summary.visibleMonsters > 0, "and the forest's monsters");
+      // They hunt: the slimes near the arrival point may all be dead (12 s to respawn) by the
+      // time the last bot arrives, so what shows they met the forest's monsters is that they
+      // attacked some (a bot attacks only a monster its room's state shows it).
+      assert.ok(summary.attacks > 0, "they fought the forest's monsters");
+      assert.equal(typeof summary.visibleMonsters, "number", "the summary reports the monsters in view");
       // Each bot deletes its character when it leaves (no --keep).
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       assert.match(
