@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
 import { Client, type Predict, type Room } from "@colyseus/sdk";
-import { CROWDED_PATCH_RATE_MS, PATCH_RATE_MS, TICK_SECONDS, type ZoneState } from "@oatnut/shared";
+import { CROWDED_PATCH_RATE_MS, PATCH_RATE_MS, type ZoneState } from "@oatnut/shared";
 import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
 import { patchIntervalFor } from "../../server/src/rooms/patchPace.ts";
 import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
@@ -67,20 +67,47 @@ describe("patch rate decoupled from the simulation rate", () => {
     assert.ok(crowded.length >= 2, "the defaults and the players' group");
     assert.deepEqual(new Set(crowded), new Set([interpolationDelay(CROWDED_PATCH_RATE_MS)]));
 
-    // Patches against ticks, counted on the server: one patch every second tick (a busy
-    // machine only delays timers, which makes the patches fewer, never more).
-    let patches = 0;
-    const broadcastPatch = zoneRoom.broadcastPatch.bind(zoneRoom);
-    zoneRoom.broadcastPatch = () => {
-      patches++;
-      return broadcastPatch();
+    // Patches against ticks, counted on the server: the tick sends them, one after every
+    // second tick (Colyseus's own patch timer sends none: it would add patches here), and
+    // the interest system refreshes views only on the ticks without one.
+    const room = zoneRoom as unknown as {
+      sendPatch(): boolean;
+      tick(dt: number): void;
+      interest: { quiet: boolean };
+      _serializer: { applyPatches(...args: unknown[]): boolean };
     };
-    const start = zoneRoom.now;
-    const ticks = () => Math.round((zoneRoom.now - start) / (TICK_SECONDS * 1000));
-    await waitFor(() => ticks() >= 40, "40 ticks", 20_000);
-    const counted = { patches, ticks: ticks() };
-    delete (zoneRoom as { broadcastPatch?: unknown }).broadcastPatch;
-    assert.ok(counted.patches <= counted.ticks * 0.5 + 2, `${counted.patches} patches in ${counted.ticks} ticks`);
+    let patches = 0;
+    let encoded = 0;
+    let ticked = 0;
+    let quietTicks = 0;
+    const sendPatch = room.sendPatch.bind(zoneRoom);
+    const tick = room.tick.bind(zoneRoom);
+    const applyPatches = room._serializer.applyPatches;
+    room.sendPatch = () => {
+      patches++;
+      return sendPatch();
+    };
+    // Every patch Colyseus encodes, whoever asked for it.
+    room._serializer.applyPatches = function (...args) {
+      encoded++;
+      return applyPatches.apply(this, args);
+    };
+    room.tick = (dt) => {
+      tick(dt);
+      ticked++;
+      if (room.interest.quiet) quietTicks++;
+    };
+    try {
+      await waitFor(() => ticked >= 40, "40 ticks", 20_000);
+    } finally {
+      delete (room as { sendPatch?: unknown }).sendPatch;
+      delete (room as { tick?: unknown }).tick;
+      room._serializer.applyPatches = applyPatches;
+    }
+    const counted = { patches, encoded, ticks: ticked, quietTicks };
+    assert.ok(Math.abs(counted.patches - counted.ticks / 2) <= 1, `${counted.patches} patches in ${counted.ticks} ticks`);
+    assert.equal(counted.encoded, counted.patches, "no patch but the tick's");
+    assert.equal(counted.quietTicks, counted.patches, "no view refreshed on a tick a patch follows");
 
     await Promise.all(others.map((room) => room.leave()));
     await waitFor(() => first.state.patchMs === PATCH_RATE_MS, "every tick again once the zone empties");

@@ -99,6 +99,10 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   readonly traffic: TrafficTally = { patch: 0, message: 0, other: 0 };
   /** Time the systems took in the last tick, while no patch has followed it (ms). */
   private simulationMs: number | undefined;
+  /** Ticks since the last patch: the tick sends one every `patchRate / PATCH_RATE_MS` ticks. */
+  private ticksSincePatch = 0;
+  /** Set while the room itself sends a patch (Colyseus's own patch timer then does nothing). */
+  private patching = false;
   /** Players whose character changed in a way worth saving now (flushed at the end of the tick). */
   private readonly toSave = new Set<PlayerSession>();
   /** The instance key this room was created for (instanced room types), as matchmaking filters by it. */
@@ -274,26 +278,51 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     // The tick before had no patch after it (a crowded zone patches every second tick): it stands alone.
     if (this.simulationMs !== undefined) tickDuration.observe({ zone: this.zone.id }, this.simulationMs / 1000);
     this.now += dt * 1000;
+    // The patch follows the step it carries, in the same turn: every tick, or every second
+    // one in a crowded zone. The interest system then refreshes views on the other ticks.
+    const ticksPerPatch = this.ticksPerPatch();
+    const patchFollows = ++this.ticksSincePatch >= ticksPerPatch;
+    this.interest.quiet = patchFollows && ticksPerPatch > 1;
     for (const system of this.systems.all) system.update?.(dt);
     this.cues.flush();
     this.flushSaves();
     if (this.listingStale) this.updateListing();
     this.simulationMs = performance.now() - started;
+    if (patchFollows) this.sendPatch();
+  }
+
+  /** How many ticks go by between two patches (1, or 2 in a crowded zone). */
+  private ticksPerPatch(): number {
+    return Math.max(1, Math.round((this.patchRate ?? PATCH_RATE_MS) / PATCH_RATE_MS));
   }
 
   /**
-   * Encodes and sends the patch (Colyseus calls this every patchRate ms), timed: in
-   * `oatnut_tick_duration_seconds` a step's cost is its systems' time plus, when a patch
-   * follows it (every tick, or every second one in a crowded zone), this.
+   * Colyseus calls this every patchRate ms from its own timer. Here the tick sends the
+   * patches instead (sendPatch), right after the step they carry, so this does nothing
+   * unless the room is the caller. `patchRate` stays set: Colyseus tells it to clients as
+   * they join and records lag-compensation history at that cadence.
    */
   override broadcastPatch(): boolean {
+    return this.patching ? super.broadcastPatch() : false;
+  }
+
+  /**
+   * Encodes and sends the patch, timed: in `oatnut_tick_duration_seconds` a step's cost is
+   * its systems' time plus, when a patch follows it, this.
+   */
+  protected sendPatch(): boolean {
+    this.ticksSincePatch = 0;
     const started = performance.now();
-    const changed = super.broadcastPatch();
-    const patchMs = performance.now() - started;
-    if (this.zone) {
-      patchDuration.observe({ zone: this.zone.id }, patchMs / 1000);
-      tickDuration.observe({ zone: this.zone.id }, ((this.simulationMs ?? 0) + patchMs) / 1000);
+    this.patching = true;
+    let changed: boolean;
+    try {
+      changed = this.broadcastPatch();
+    } finally {
+      this.patching = false;
     }
+    const patchMs = performance.now() - started;
+    patchDuration.observe({ zone: this.zone.id }, patchMs / 1000);
+    tickDuration.observe({ zone: this.zone.id }, ((this.simulationMs ?? 0) + patchMs) / 1000);
     this.simulationMs = undefined;
     return changed;
   }
@@ -407,12 +436,16 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.pacePatches();
   }
 
-  /** Patches every tick, or every second tick while the zone is crowded (patchPace.ts). */
+  /**
+   * Patches every tick, or every second tick while the zone is crowded (patchPace.ts); the
+   * interest system then refreshes views on the ticks without a patch.
+   */
   private pacePatches(): void {
     const interval = patchIntervalFor(this.players.size, this.patchRate ?? PATCH_RATE_MS, gameServices().config.crowdedZonePlayers);
     if (interval === this.patchRate) return;
     this.patchRate = interval;
     this.state.patchMs = interval;
+    this.interest.pace(this.ticksPerPatch());
     logger.info("patch rate changed", { zone: this.zone.id, roomId: this.roomId, players: this.players.size, patchMs: interval });
   }
 
@@ -484,7 +517,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   override onBeforeShutdown() {
     this.frozen = true;
     this.broadcast(ServerMessage.Notice, { text: "The server is restarting: saving your progress…" });
-    this.broadcastPatch();
+    this.sendPatch();
     void this.saveBeforeShutdown().finally(() => this.disconnect(CloseCode.ServerShutdown));
   }
 

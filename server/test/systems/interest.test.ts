@@ -45,6 +45,34 @@ describe("interest system", () => {
     assert.ok(alice.view.has(bob.player), "the ticks' refresh did");
   });
 
+  it("in a zone patching every second tick, refreshes views only on the ticks without a patch, each view every fourth tick", () => {
+    const zone = stubZone({ rows: STRIP, viewRadius: RADIUS, refreshTicks: 3 });
+    const watchers = [2, 3, 4, 5].map((column) => zone.join({ at: tileCentre(column, 1) }));
+    const walker = zone.join({ at: tileCentre(37, 2) });
+    const seeing = () => watchers.filter((watcher) => watcher.view.has(walker.player)).length;
+    zone.interest.pace(2);
+    walker.player.x = tileCentre(3, 2).x; // next to all four, seen once their views are refreshed
+    const tick = (quiet: boolean) => {
+      zone.interest.quiet = quiet;
+      zone.tick();
+    };
+    tick(true);
+    assert.equal(seeing(), 0, "a tick a patch follows refreshes no view");
+    tick(false);
+    assert.equal(seeing(), 2, "a tick without a patch refreshes one share of the views");
+    tick(true);
+    assert.equal(seeing(), 2);
+    tick(false);
+    assert.equal(seeing(), 4, "two shares (not three): every view within four ticks");
+    // Back to a patch every tick: three shares, every tick.
+    zone.interest.pace(1);
+    walker.player.x = tileCentre(37, 2).x;
+    tick(false);
+    tick(false);
+    tick(false);
+    assert.equal(seeing(), 0);
+  });
+
   it("shows a player coming near, and hides it once beyond radius × LEAVE_FACTOR", () => {
     const { zone } = setup();
     const alice = zone.join({ at: tileCentre(2, 1) });

@@ -60,6 +60,8 @@ export interface StubZoneOptions {
   pvp?: boolean;
   /** The interest radius in pixels (the zone loader's default otherwise). */
   viewRadius?: number;
+  /** Every how many ticks the interest system refreshes each view (default 1: every tick). */
+  refreshTicks?: number;
   /** The safe circles' radius around spawn points in pixels (the zone loader's default otherwise). */
   safeRadius?: number;
   /** Seed of the zone's random source (default 1). */
@@ -206,7 +208,7 @@ export class StubZone implements ZoneContext {
     this.state.zone = this.zone.id;
     new Encoder(this.state); // as a room's setState: StateViews need the state's root
     this.random = seededRandom(options.seed ?? 1);
-    this.interest = new InterestManager(this.zone.viewRadius);
+    this.interest = new InterestManager(this.zone.viewRadius, options.refreshTicks);
     this.cues = new CueRecorder(this);
   }
 

@@ -21,7 +21,9 @@ export const LEAVE_FACTOR = 1.15;
 /**
  * The zone room refreshes each view every this many ticks (a third of the views on each
  * tick): a walker (8 px a tick) enters or leaves a view at most 2 ticks, 16 px, late —
- * inside the leave margin of LEAVE_FACTOR — for a third of the cost (BENCHMARKS.md).
+ * inside the leave margin of LEAVE_FACTOR — for a third of the cost (BENCHMARKS.md). A
+ * crowded zone, which patches every second tick, refreshes on the ticks without a patch
+ * instead (`InterestManager.pace`).
  */
 export const REFRESH_TICKS = 3;
 
@@ -98,8 +100,18 @@ export class InterestManager implements Interest, ZoneSystem {
   private readonly seen = new Map<Entity, Seers>();
   private readonly byView = new Map<StateView, Watcher>();
 
-  /** Which share of the watchers the next `update()` refreshes (see `refreshTicks`). */
+  /** Which share of the watchers the next refreshing `update()` refreshes (see `shares`). */
   private phase = 0;
+  /** Into how many shares the watchers are split, one share refreshed per refreshing update. */
+  private shares: number;
+
+  /**
+   * Set by the room for a tick that a patch follows while its zone patches only every few
+   * ticks (a crowded zone, see `pace`): that `update()` re-buckets the entities but
+   * refreshes no view. The views' cost lands on the ticks without a patch, and the
+   * heaviest tick, the one with the patch, is lighter.
+   */
+  quiet = false;
 
   /**
    * @param radius view radius in pixels (Infinity: everyone sees everyone)
@@ -112,6 +124,21 @@ export class InterestManager implements Interest, ZoneSystem {
     readonly refreshTicks = 1,
   ) {
     this.grid = new SpatialGrid(Number.isFinite(radius) ? Math.max(64, radius) : 1 << 20);
+    this.shares = Math.max(1, Math.floor(refreshTicks));
+  }
+
+  /**
+   * Follows the room's patch cadence: with a patch every `ticksPerPatch` ticks, views are
+   * refreshed only on the ticks without one (the room sets `quiet` on the others), in
+   * fewer shares so that a view still waits at most about `refreshTicks` ticks: with a
+   * patch every second tick and three ticks, two shares, each view every fourth tick
+   * (a walker, 8 px a tick, enters or leaves a view at most 3 ticks, 24 px, late: inside
+   * the leave margin).
+   */
+  pace(ticksPerPatch: number): void {
+    const spread = Math.max(1, Math.floor(this.refreshTicks));
+    this.shares = ticksPerPatch > 1 ? Math.max(1, Math.ceil(spread / ticksPerPatch)) : spread;
+    this.phase = 0;
   }
 
   /**
@@ -177,7 +204,8 @@ export class InterestManager implements Interest, ZoneSystem {
    */
   update(): void {
     for (const [key, player] of this.entities) this.grid.place(key, player.x, player.y, player);
-    const spread = Math.max(1, Math.floor(this.refreshTicks));
+    if (this.quiet) return;
+    const spread = this.shares;
     const phase = this.phase;
     this.phase = (phase + 1) % spread;
     let index = 0;
