@@ -48,6 +48,7 @@ import { REWIND_MS } from "./systems/combat.ts";
 import { createZoneSystems, type ZoneSystems } from "./systems/index.ts";
 import { InterestManager, REFRESH_TICKS } from "./systems/interest.ts";
 import { PatchFanOut, serializerOf } from "./patchFanOut.ts";
+import { BufferedMoveInput } from "./moveInput.ts";
 import { patchIntervalFor } from "./patchPace.ts";
 import { watchTraffic } from "./traffic.ts";
 import { abandonTransfer, beginTransfer, portalTarget, settleTransfer, type TransferState, type TransferTarget } from "./transfer.ts";
@@ -234,7 +235,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     // Colyseus's own per-client ceiling, behind the boundary's finer limits (which admit
     // fewer than this in any second): a backstop should the boundary ever be bypassed.
     this.maxMessagesPerSecond = 200;
-    this.inputs = this.defineInput(MoveInput, {
+    this.inputs = this.defineInput(BufferedMoveInput, {
       bufferMaxSize: INPUT_BUFFER_SIZE,
       sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
     });

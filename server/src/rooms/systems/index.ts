@@ -3,7 +3,7 @@
  * tick runs them in the order of `tick`, which reads like the tick itself; every system
  * hears every player entering and leaving the world.
  */
-import { characterNameKey, type MoveInput, type Portal } from "@oatnut/shared";
+import { characterNameKey, type Portal } from "@oatnut/shared";
 import { Character } from "../../db/models.ts";
 import { findLive } from "../../world/liveCharacters.ts";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
@@ -17,6 +17,7 @@ import { LootSystem } from "./loot.ts";
 import { MonsterSystem } from "./monsters.ts";
 import { MovementSystem } from "./movement.ts";
 import { PortalSystem } from "./portals.ts";
+import type { MoveSnapshot } from "../moveInput.ts";
 
 /** What the systems need from the room besides its context. */
 export interface ZoneSystemsDeps {
@@ -24,8 +25,8 @@ export interface ZoneSystemsDeps {
   interest: InterestManager;
   /** Lag compensation: the world as a client drew it (Colyseus' rewind). */
   seenBy: SeenBy;
-  /** A player's buffered inputs (Colyseus' input accessor). */
-  inputsOf(sessionId: string): Iterable<MoveInput>;
+  /** A player's buffered inputs (Colyseus' input accessor; each a plain copy of its fields). */
+  inputsOf(sessionId: string): Iterable<MoveSnapshot>;
   /** Starts a transfer through a portal. */
   enterPortal(session: PlayerSession, portal: Portal): void;
   /** A room type's own systems, run after the gameplay systems and before interest. */

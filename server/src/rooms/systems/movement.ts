@@ -7,15 +7,16 @@
  * The same input may carry a skill use: it is handed to the combat system, which judges
  * it this tick against what this client saw when it sent it (the input's stamp).
  */
-import { applyMoveInput, INPUT_CATCH_UP, type MoveInput } from "@oatnut/shared";
+import { applyMoveInput, INPUT_CATCH_UP } from "@oatnut/shared";
 import type { PlayerSession, ZoneContext, ZoneSystem } from "../context.ts";
+import type { MoveSnapshot } from "../moveInput.ts";
 
 export interface MovementDeps {
   /**
    * The inputs of a player waiting to be applied, oldest first. Iterated one at a time: the
    * input being applied is "current" for lag compensation while it is (Colyseus' accessor).
    */
-  inputsOf(sessionId: string): Iterable<MoveInput>;
+  inputsOf(sessionId: string): Iterable<MoveSnapshot>;
   /** A skill use riding on an input, judged while that input is applied. */
   useSkill(session: PlayerSession, skill: number, target: number): void;
 }
