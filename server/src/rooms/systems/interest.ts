@@ -31,15 +31,31 @@ export interface Watcher {
   /** Stable key of the watcher (the session id). */
   key: string;
   player: Entity;
+  /** The character as the system tracks it (its position as of the last update). */
+  self: Tracked;
   view: StateView;
   /** Entities currently in the view, by key. */
-  visible: Map<string, Entity>;
+  visible: Map<string, Tracked>;
 }
 
 /** Who sees an entity: its owner (a player's own client) and the other watchers that see it. */
 export interface Seers {
   owner?: Watcher;
   seers: Set<Watcher>;
+}
+
+/**
+ * An entity as the system tracks it: its position read once per update (or when added),
+ * as plain numbers. A view refresh tests the distance of every entity in the cells around:
+ * reading those through the schema's getters, many times a tick, was most of its cost.
+ */
+export interface Tracked extends Seers {
+  readonly key: string;
+  readonly entity: Entity;
+  x: number;
+  y: number;
+  /** Set once removed: a view still holding it lets it go at its next refresh. */
+  gone: boolean;
 }
 
 export class SpatialGrid<T = unknown> {
@@ -72,6 +88,26 @@ export class SpatialGrid<T = unknown> {
     this.cellOf.delete(key);
   }
 
+  /**
+   * Puts in `out` the members of the cells around (x, y) that a circle of `radius` touches
+   * (the non-empty ones), for a loop without a callback per entity.
+   * @returns how many were put (from index 0)
+   */
+  cellsNear(x: number, y: number, radius: number, out: Array<ReadonlyMap<string, T>>): number {
+    const firstX = Math.floor((x - radius) / this.cellSize);
+    const lastX = Math.floor((x + radius) / this.cellSize);
+    const firstY = Math.floor((y - radius) / this.cellSize);
+    const lastY = Math.floor((y + radius) / this.cellSize);
+    let count = 0;
+    for (let cx = firstX; cx <= lastX; cx++) {
+      for (let cy = firstY; cy <= lastY; cy++) {
+        const members = this.cells.get((cx & 0xffff) * 0x10000 + (cy & 0xffff));
+        if (members !== undefined && members.size > 0) out[count++] = members;
+      }
+    }
+    return count;
+  }
+
   /** Calls `visit` for every entity in the cells around (x, y) that a circle of `radius` touches. */
   forEachNear(x: number, y: number, radius: number, visit: (key: string, item: T) => void): void {
     const firstX = Math.floor((x - radius) / this.cellSize);
@@ -93,12 +129,15 @@ export class SpatialGrid<T = unknown> {
  * moved.
  */
 export class InterestManager implements Interest, ZoneSystem {
-  private readonly grid: SpatialGrid<Entity>;
+  private readonly grid: SpatialGrid<Tracked>;
   private readonly watchers = new Map<string, Watcher>();
-  private readonly entities = new Map<string, Entity>();
-  /** Each entity's owner and watchers (the reverse of each watcher's `visible`). */
-  private readonly seen = new Map<Entity, Seers>();
+  /** Every entity the system holds, by key. */
+  private readonly tracked = new Map<string, Tracked>();
+  /** The same, by entity: its owner and watchers (the reverse of each watcher's `visible`). */
+  private readonly seen = new Map<Entity, Tracked>();
   private readonly byView = new Map<StateView, Watcher>();
+  /** The cells around a view being refreshed (reused). */
+  private readonly near: Array<ReadonlyMap<string, Tracked>> = [];
 
   /** Which share of the watchers the next refreshing `update()` refreshes (see `shares`). */
   private phase = 0;
@@ -143,51 +182,56 @@ export class InterestManager implements Interest, ZoneSystem {
 
   /**
    * Adds an entity: visible to watchers when near. A player's character comes with its
-   * client's view and watches the others (it sees its own owner-only fields).
+   * client's view and watches the others (it sees its own owner-only fields). A key added
+   * again stands for the entity it comes with now.
    */
   add(key: string, player: Entity, view?: StateView): void {
-    this.entities.set(key, player);
-    this.grid.remove(key); // the grid keeps the entity itself: a key added again brings its new one
-    this.grid.place(key, player.x, player.y, player);
-    const seers: Seers = { seers: new Set() };
-    this.seen.set(player, seers);
+    const before = this.tracked.get(key);
+    if (before) before.gone = true; // the views holding it let it go at their next refresh
+    const tracked: Tracked = { key, entity: player, x: player.x, y: player.y, gone: false, seers: new Set() };
+    this.tracked.set(key, tracked);
+    this.grid.remove(key);
+    this.grid.place(key, tracked.x, tracked.y, tracked);
+    this.seen.set(player, tracked);
     if (view) {
       view.add(player);
       view.add(player, OWNER_VIEW);
-      const watcher: Watcher = { key, player, view, visible: new Map() };
-      seers.owner = watcher;
+      const watcher: Watcher = { key, player, self: tracked, view, visible: new Map() };
+      tracked.owner = watcher;
       this.watchers.set(key, watcher);
       this.byView.set(view, watcher);
+      // Seeing at once, whichever share of the views the next tick refreshes.
+      this.refresh(watcher);
     }
-    // Seen and seeing at once, whichever share of the views the next tick refreshes: the
-    // newcomer's own view, and the views of the watchers near it (not every view of the zone).
-    const own = this.watchers.get(key);
-    if (own) this.refresh(own);
+    // Seen at once: the views of the watchers near it (not every view of the zone).
     const enter = this.radius * this.radius;
-    this.grid.forEachNear(player.x, player.y, Number.isFinite(this.radius) ? this.radius : 0, (otherKey) => {
-      const watcher = this.watchers.get(otherKey);
-      if (!watcher || otherKey === key || watcher.visible.has(key)) return;
-      const dx = player.x - watcher.player.x;
-      const dy = player.y - watcher.player.y;
-      if (dx * dx + dy * dy <= enter) this.show(watcher, key, player);
-    });
+    const cells = this.grid.cellsNear(tracked.x, tracked.y, this.scanRadius(), this.near);
+    for (let i = 0; i < cells; i++) {
+      for (const other of this.near[i].values()) {
+        const watcher = other.owner;
+        if (!watcher || other === tracked || watcher.visible.has(key)) continue;
+        const dx = tracked.x - other.x;
+        const dy = tracked.y - other.y;
+        if (dx * dx + dy * dy <= enter) this.show(watcher, tracked);
+      }
+    }
   }
 
   /** Removes an entity from the grid and from every view. */
   remove(key: string): void {
-    const player = this.entities.get(key);
-    this.entities.delete(key);
+    const tracked = this.tracked.get(key);
     this.grid.remove(key);
-    const watcher = this.watchers.get(key);
-    if (watcher) {
-      for (const [otherKey, other] of watcher.visible) this.hide(watcher, otherKey, other);
+    if (!tracked) return;
+    this.tracked.delete(key);
+    tracked.gone = true;
+    const watcher = tracked.owner;
+    if (watcher && this.watchers.get(key) === watcher) {
+      for (const other of watcher.visible.values()) this.hide(watcher, other);
       this.watchers.delete(key);
       this.byView.delete(watcher.view);
     }
-    if (!player) return;
-    const seers = this.seen.get(player);
-    this.seen.delete(player);
-    if (seers) for (const other of seers.seers) this.hide(other, key, player);
+    if (this.seen.get(tracked.entity) === tracked) this.seen.delete(tracked.entity);
+    for (const other of tracked.seers) this.hide(other, tracked);
   }
 
   onPlayerEnter(session: PlayerSession): void {
@@ -199,11 +243,16 @@ export class InterestManager implements Interest, ZoneSystem {
   }
 
   /**
-   * Re-buckets moved entities and brings views up to date: every view when `refreshTicks`
-   * is 1, else the next share of them (each view once every `refreshTicks` calls).
+   * Reads where every entity is and re-buckets the moved ones, then brings views up to
+   * date: every view when `refreshTicks` is 1, else the next share of them (each view once
+   * every `shares` refreshing calls); none on a `quiet` tick.
    */
   update(): void {
-    for (const [key, player] of this.entities) this.grid.place(key, player.x, player.y, player);
+    for (const tracked of this.tracked.values()) {
+      tracked.x = tracked.entity.x;
+      tracked.y = tracked.entity.y;
+      this.grid.place(tracked.key, tracked.x, tracked.y, tracked);
+    }
     if (this.quiet) return;
     const spread = this.shares;
     const phase = this.phase;
@@ -214,39 +263,49 @@ export class InterestManager implements Interest, ZoneSystem {
     }
   }
 
+  /** The radius of the cells scanned around a position (the grid's single cell when unbounded). */
+  private scanRadius(): number {
+    return Number.isFinite(this.radius) ? this.radius : 0;
+  }
+
   /** Brings one watcher's view up to date: who left its radius, who entered it. */
   private refresh(watcher: Watcher): void {
     const enter = this.radius * this.radius;
     const leave = (this.radius * LEAVE_FACTOR) ** 2;
-    const { x, y } = watcher.player;
+    const self = watcher.self;
+    const x = self.x;
+    const y = self.y;
     // Leaving: visible entities now beyond the leave distance (or gone).
-    for (const [key, other] of watcher.visible) {
+    for (const other of watcher.visible.values()) {
       const dx = other.x - x;
       const dy = other.y - y;
-      if (!this.entities.has(key) || dx * dx + dy * dy > leave) this.hide(watcher, key, other);
+      if (other.gone || dx * dx + dy * dy > leave) this.hide(watcher, other);
     }
     // Entering: entities in nearby cells within the radius (the distance first: most
-    // entities of the cells around are beyond it, and it needs no lookup).
-    this.grid.forEachNear(x, y, Number.isFinite(this.radius) ? this.radius : 0, (key, other) => {
-      const dx = other.x - x;
-      const dy = other.y - y;
-      if (dx * dx + dy * dy > enter || key === watcher.key || watcher.visible.has(key)) return;
-      this.show(watcher, key, other);
-    });
+    // entities of the cells around are beyond it).
+    const cells = this.grid.cellsNear(x, y, this.scanRadius(), this.near);
+    for (let i = 0; i < cells; i++) {
+      for (const other of this.near[i].values()) {
+        const dx = other.x - x;
+        const dy = other.y - y;
+        if (dx * dx + dy * dy > enter || other === self || watcher.visible.has(other.key)) continue;
+        this.show(watcher, other);
+      }
+    }
   }
 
   /** Puts an entity in a watcher's view (and the watcher among the entity's seers). */
-  private show(watcher: Watcher, key: string, entity: Entity): void {
-    watcher.visible.set(key, entity);
-    watcher.view.add(entity);
-    this.seen.get(entity)?.seers.add(watcher);
+  private show(watcher: Watcher, tracked: Tracked): void {
+    watcher.visible.set(tracked.key, tracked);
+    watcher.view.add(tracked.entity);
+    tracked.seers.add(watcher);
   }
 
   /** Takes an entity out of a watcher's view (and the watcher out of the entity's seers). */
-  private hide(watcher: Watcher, key: string, entity: Entity): void {
-    watcher.visible.delete(key);
-    watcher.view.remove(entity);
-    this.seen.get(entity)?.seers.delete(watcher);
+  private hide(watcher: Watcher, tracked: Tracked): void {
+    if (watcher.visible.get(tracked.key) === tracked) watcher.visible.delete(tracked.key);
+    watcher.view.remove(tracked.entity);
+    tracked.seers.delete(watcher);
   }
 
   /**
@@ -256,8 +315,7 @@ export class InterestManager implements Interest, ZoneSystem {
   watchersOf(keys: readonly string[]): string[] {
     const result = new Set<string>();
     for (const key of keys) {
-      const entity = this.entities.get(key);
-      const seers = entity && this.seen.get(entity);
+      const seers = this.tracked.get(key);
       if (!seers) continue;
       if (seers.owner) result.add(seers.owner.key);
       for (const watcher of seers.seers) result.add(watcher.key);
