@@ -104,6 +104,8 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   private ticksSincePatch = 0;
   /** Set while the room itself sends a patch (Colyseus's own patch timer then does nothing). */
   private patching = false;
+  /** A patch is due once this turn's steps have run (see `tick`). */
+  private patchQueued = false;
   /** Players whose character changed in a way worth saving now (flushed at the end of the tick). */
   private readonly toSave = new Set<PlayerSession>();
   /** The instance key this room was created for (instanced room types), as matchmaking filters by it. */
@@ -289,8 +291,22 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     this.flushSaves();
     if (this.listingStale) this.updateListing();
     this.simulationMs = performance.now() - started;
-    if (patchFollows) this.sendPatch();
+    // Sent once this turn's steps have all run: a turn that runs catch-up steps (the room
+    // fell behind) sends one patch after the last of them, not one after each.
+    if (patchFollows && !this.patchQueued) {
+      this.patchQueued = true;
+      queueMicrotask(this.sendQueuedPatch);
+    }
   }
+
+  private readonly sendQueuedPatch = (): void => {
+    this.patchQueued = false;
+    try {
+      this.sendPatch();
+    } catch (error) {
+      this.onUncaughtException(error as Error, "sendPatch");
+    }
+  };
 
   /** How many ticks go by between two patches (1, or 2 in a crowded zone). */
   private ticksPerPatch(): number {
