@@ -102,12 +102,15 @@ describe("interest manager", () => {
     const far = { name: "far" };
     grid.place("near", 150, 150, near);
     grid.place("far", 950, 150, far);
-    const found: Array<[string, { name: string }]> = [];
-    grid.forEachNear(120, 120, 100, (key, item) => found.push([key, item]));
+    const around = (): Array<[string, { name: string }]> => {
+      const cells: Array<ReadonlyMap<string, { name: string }>> = [];
+      const count = grid.cellsNear(120, 120, 100, cells);
+      return cells.slice(0, count).flatMap((members) => [...members]);
+    };
+    const found = around();
     assert.deepEqual(found, [["near", near]]);
     grid.place("far", 130, 130, far); // moved
-    const again: string[] = [];
-    grid.forEachNear(120, 120, 100, (key, item) => again.push(`${key}=${item.name}`));
+    const again = around().map(([key, item]) => `${key}=${item.name}`);
     assert.deepEqual(again.sort(), ["far=far", "near=near"]);
   });
 

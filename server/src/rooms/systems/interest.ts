@@ -107,20 +107,6 @@ export class SpatialGrid<T = unknown> {
     }
     return count;
   }
-
-  /** Calls `visit` for every entity in the cells around (x, y) that a circle of `radius` touches. */
-  forEachNear(x: number, y: number, radius: number, visit: (key: string, item: T) => void): void {
-    const firstX = Math.floor((x - radius) / this.cellSize);
-    const lastX = Math.floor((x + radius) / this.cellSize);
-    const firstY = Math.floor((y - radius) / this.cellSize);
-    const lastY = Math.floor((y + radius) / this.cellSize);
-    for (let cx = firstX; cx <= lastX; cx++) {
-      for (let cy = firstY; cy <= lastY; cy++) {
-        const members = this.cells.get((cx & 0xffff) * 0x10000 + (cy & 0xffff));
-        members?.forEach((item, key) => visit(key, item));
-      }
-    }
-  }
 }
 
 /**
