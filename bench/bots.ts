@@ -18,7 +18,7 @@ import { runSwarm, SwarmError } from "./swarm.ts";
 
 const USAGE = `usage: npm run bots -- --url <server>[,<server>…] [--zone <zone>] --count <n> --duration <seconds>
                          [--ramp <joins per second>] [--parallel <n>] [--scatter <seconds>] [--decoders <n>]
-                         [--no-fight] [--keep] [--zones-dir <folder>] [--seed <n>] [--prefix <name>]`;
+                         [--no-fight] [--no-batch] [--keep] [--zones-dir <folder>] [--seed <n>] [--prefix <name>]`;
 
 function main(): Promise<number> | number {
   let values;
@@ -34,6 +34,7 @@ function main(): Promise<number> | number {
         scatter: { type: "string" },
         decoders: { type: "string" },
         "no-fight": { type: "boolean" },
+        "no-batch": { type: "boolean" },
         keep: { type: "boolean" },
         "zones-dir": { type: "string" },
         seed: { type: "string" },
@@ -72,6 +73,7 @@ function main(): Promise<number> | number {
       scatterSeconds: number("scatter", values.scatter, 0),
       decoders: values.decoders === undefined ? undefined : Math.floor(number("decoders", values.decoders)),
       fight: !values["no-fight"],
+      batchInputs: !values["no-batch"],
       cleanUp: !values.keep,
       zones: values["zones-dir"] ? loadZonesFromDisk(values["zones-dir"]) : undefined,
       seed: values.seed === undefined ? undefined : number("seed", values.seed),

@@ -67,6 +67,8 @@ const { values: args } = parseArgs({
     "server-flag": { type: "string", multiple: true },
     /** Start the OatNut server with plain `node`, without npm run serve's runtime settings (a lever off). */
     "plain-node": { type: "boolean" },
+    /** Bots send one frame per input, never two to a frame in crowded zones (a lever off). */
+    "no-input-batch": { type: "boolean" },
   },
 });
 /** The production runtime (npm run serve's variables and Node flags), unless --plain-node. */
@@ -315,6 +317,8 @@ interface RunResult {
   patchesPerSecondMin: number;
   /** Patches a second each zone sends (20, or 10 in a crowded zone; absent in results from before it). */
   patchRateHz?: number;
+  /** WebSocket frames of inputs a bot sent a second (OatNut runs; absent in results from before inputs were batched). */
+  inputFramesPerClientPerSecond?: number;
   visible: number;
   rssMB: number;
   /** The least heap used seen during the measurement (MB). */
@@ -375,6 +379,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
         scatterSeconds: plan.scatter,
         parallel: 10,
         fight: false,
+        batchInputs: !args["no-input-batch"],
         cleanUp: false,
         // 25 bots decode the state (and say how many players they see); the others only
         // count what they receive, so one core of bots can drive a thousand players.
@@ -436,6 +441,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
       messagesPerClientPerSecond: weight((s) => s.framesPerClientPerSecond),
       patchesPerSecondMin: Math.min(...summaries.map((s) => s.patchesPerSecond.min)),
       patchRateHz: 1000 / patchIntervalFor(perZone, PATCH_RATE_MS, crowdedZonePlayers),
+      inputFramesPerClientPerSecond: weight((s) => s.inputFramesPerSecond),
       visible: weight((s) => s.visiblePlayers),
       rssMB: result.rssMB!,
       heapMB: result.heapMB!,
@@ -524,7 +530,8 @@ async function repeated(label: string, once: () => Promise<RunResult>): Promise<
     log(
       `  cpu ${run.cpuPercent.toFixed(0)}%  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
         `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}  bots cpu ${run.botsCpuPercent.toFixed(0)}%` +
-        (run.patchRateHz ? `  patches/s ${run.patchRateHz} → ${run.patchesPerSecondMin.toFixed(1)} (slowest)` : ""),
+        (run.patchRateHz ? `  patches/s ${run.patchRateHz} → ${run.patchesPerSecondMin.toFixed(1)} (slowest)` : "") +
+        (run.inputFramesPerClientPerSecond !== undefined ? `  input frames/s ${run.inputFramesPerClientPerSecond.toFixed(1)}` : ""),
     );
     runs.push(run);
   }

@@ -12,6 +12,8 @@
 import { Client, type InputHandle, type Room } from "@colyseus/sdk";
 import { Protocol } from "@colyseus/shared-types";
 import {
+  batchRoomInputs,
+  type InputBatcher,
   PLAYER_SPEED,
   ServerMessage,
   Skill,
@@ -48,6 +50,11 @@ export interface SwarmOptions {
   scatterSeconds?: number;
   /** Attack monsters in reach (default true). */
   fight?: boolean;
+  /**
+   * Send inputs two to a frame while the zone is crowded, like the real client (default
+   * true; shared/src/inputBatch.ts). False: one frame per input (to measure the lever).
+   */
+  batchInputs?: boolean;
   /** The zones, to find the way through portals (the shipped ones by default). */
   zones?: ZoneCatalog;
   /** Prefix of the characters' names (3–16 letters, digits or underscores in all). */
@@ -86,6 +93,8 @@ export interface SwarmSummary {
   visiblePlayers: number;
   visibleMonsters: number;
   inputsPerSecond: number;
+  /** WebSocket frames carrying inputs, a bot a second (below inputsPerSecond when batched). */
+  inputFramesPerSecond: number;
   attacks: number;
   /** Bots that died at least once, and bots whose connection closed during the measurement. */
   deaths: number;
@@ -113,6 +122,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export class SwarmError extends Error {}
+
+/** Longest a bot waits for the server to confirm it left. */
+const LEAVE_TIMEOUT_MS = 5000;
 
 async function request(url: string, method: string, path: string, token?: string, body?: unknown): Promise<unknown> {
   const response = await fetch(url + path, {
@@ -197,6 +209,11 @@ class Bot {
   /** Settles `arrived` (also for a bot that lost its way). */
   arrive!: () => void;
   private input?: InputHandle<{ dx: number; dy: number; skill: number; target: number }>;
+  private batcher?: InputBatcher;
+  /** Input frames sent before this room's batcher (or without one). */
+  private inputFramesBefore = 0;
+  /** Input frames sent when the measurement started. */
+  inputFramesAtStart = 0;
 
   constructor(
     readonly index: number,
@@ -243,6 +260,9 @@ class Bot {
     this.room = room;
     this.zone = zone;
     this.input = room.input<{ dx: number; dy: number; skill: number; target: number }>();
+    this.inputFramesBefore += this.batcher?.framesSent ?? 0;
+    this.batcher?.dispose();
+    this.batcher = this.options.batchInputs === false ? undefined : batchRoomInputs(room);
     this.transferring = false;
     room.onLeave(() => {
       if (this.room === room && !this.transferring) this.closed = true;
@@ -291,6 +311,11 @@ class Bot {
 
   private me(): { x: number; y: number; hp: number } | undefined {
     return this.room?.state?.players?.get(this.room.sessionId);
+  }
+
+  /** WebSocket frames that carried this bot's inputs so far. */
+  get inputFrames(): number {
+    return this.inputFramesBefore + (this.batcher?.framesSent ?? 0);
   }
 
   /** One fixed step: sends one input, like the real client while a key is held. */
@@ -346,6 +371,7 @@ class Bot {
     try {
       input.send();
       this.inputs++;
+      if (!this.batcher) this.inputFramesBefore++;
     } catch {
       // the connection is closing: onLeave says so
     }
@@ -407,7 +433,15 @@ class Bot {
   }
 
   async leave(cleanUp: boolean): Promise<void> {
-    await this.room?.leave().catch(() => {});
+    // The SDK's leave() never settles for a room whose connection already closed (a bot the
+    // server disconnected): only an open room is left, and for at most LEAVE_TIMEOUT_MS.
+    const room = this.room;
+    if (room && !this.closed && room.connection?.isOpen) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([room.leave().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, LEAVE_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+    }
+    this.batcher?.dispose();
     if (cleanUp && this.characterId) {
       await request(this.url, "DELETE", `/api/characters/${this.characterId}`, this.token).catch(() => {});
     }
@@ -531,6 +565,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
   for (const bot of live) {
     bot.counting = { bytes: 0, frames: 0, patches: 0 };
     bot.inputs = 0;
+    bot.inputFramesAtStart = bot.inputFrames;
   }
   let visibleSum = 0;
   let monsterSum = 0;
@@ -588,6 +623,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
     visiblePlayers: +(samples ? visibleSum / samples : 0).toFixed(2),
     visibleMonsters: +(samples ? monsterSum / samples : 0).toFixed(2),
     inputsPerSecond: +(live.reduce((sum, bot) => sum + bot.inputs, 0) / counted / seconds).toFixed(2),
+    inputFramesPerSecond: +(live.reduce((sum, bot) => sum + bot.inputFrames - bot.inputFramesAtStart, 0) / counted / seconds).toFixed(2),
     attacks: live.reduce((sum, bot) => sum + bot.attacks, 0),
     deaths: live.filter((bot) => bot.died).length,
     disconnected: live.filter((bot) => bot.closed).length,

@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { Protocol } from "@colyseus/core";
 import { pack } from "msgpackr";
-import { CLIENT_RATE_LIMITS, ClientMessage, CloseCode, FLOOD_STRIKES, MAX_FRAME_BYTES, TICK_RATE } from "@oatnut/shared";
+import { CLIENT_RATE_LIMITS, ClientMessage, CloseCode, FLOOD_STRIKES, INPUT_BATCH, MAX_FRAME_BYTES, TICK_RATE } from "@oatnut/shared";
 import { connectDatabase, disconnectDatabase } from "../src/db/connection.ts";
 import type { DatabaseEngine } from "../src/db/engine.ts";
 import { startTestDatabase, testZones, waitFor } from "./helpers.ts";
@@ -109,6 +109,36 @@ describe("hostile frames", () => {
         CloseCode.ProtocolViolation,
       ],
       ["a frame over MAX_FRAME_BYTES", [Protocol.ROOM_DATA, ...new Array(MAX_FRAME_BYTES + 1).fill(0x61)], 1009],
+      ["an input batch declaring 255 inputs", [INPUT_BATCH, 255, 3, Protocol.ROOM_INPUT_RELIABLE, 0x80, 1], CloseCode.ProtocolViolation],
+      [
+        "an input batch carrying the killer unreliable input",
+        [INPUT_BATCH, 1, 3, Protocol.ROOM_INPUT_UNRELIABLE, 0x00, 0xff],
+        CloseCode.ProtocolViolation,
+      ],
+      [
+        "an input batch whose second input has a NaN stamp",
+        [
+          INPUT_BATCH,
+          2,
+          3,
+          Protocol.ROOM_INPUT_RELIABLE,
+          0x80,
+          1,
+          10,
+          Protocol.ROOM_INPUT_RELIABLE | TIMED,
+          0xcb,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0xf8,
+          0x7f,
+        ],
+        CloseCode.ProtocolViolation,
+      ],
+      ["an input batch cut short", [INPUT_BATCH, 2, 3, Protocol.ROOM_INPUT_RELIABLE, 0x80, 1, 200, 1], CloseCode.ProtocolViolation],
     ];
     for (const [what, frame, code] of hostile) {
       const attacker = await enterAny();
@@ -244,6 +274,10 @@ describe("hostile frames", () => {
         ...pack(randomValue()),
       ], // unknown type
       () => [pick([Protocol.PING, Protocol.JOIN_ROOM])],
+      () => {
+        const inputs = [0, 0].map(() => [Protocol.ROOM_INPUT_RELIABLE, 0x80, (Math.floor(random() * 3) + 255) & 0xff, 0x81, 1]);
+        return [INPUT_BATCH, 2, ...inputs.flatMap((frame) => [frame.length, ...frame])];
+      }, // two inputs batched, as a crowded zone's client sends them
     ];
     // Random bytes, and valid prefixes with garbage after them: most close the connection.
     const garbage: Array<() => number[]> = [
@@ -256,6 +290,11 @@ describe("hostile frames", () => {
       }, // message prefix
       () => [Protocol.ROOM_INPUT_UNRELIABLE | (random() < 0.5 ? TIMED : 0), ...bytes(16)], // the killer kind
       () => [pick([Protocol.PING, Protocol.JOIN_ROOM, Protocol.LEAVE_ROOM, Protocol.ROOM_REQUEST, Protocol.ROOM_DATA_BYTES]), ...bytes(8)],
+      () => [INPUT_BATCH, ...bytes(24)], // an input batch of garbage
+      () => {
+        const inner = [Protocol.ROOM_INPUT_RELIABLE | TIMED, 0x05, 0x80, 1, ...bytes(6)];
+        return [INPUT_BATCH, 1 + Math.floor(random() * 2), inner.length, ...inner, ...bytes(6)];
+      }, // a batch of an input prefix with garbage after it
     ];
     // Frames the server read (the boundary counts every frame it reads; frames that reach an
     // already closed connection are dropped unread and do not count).

@@ -9,3 +9,4 @@ export * from "./actions.ts";
 export * from "./zones/index.ts";
 export * from "./random.ts";
 export * from "./safety.ts";
+export * from "./inputBatch.ts";

@@ -31,7 +31,7 @@
  * instead of gliding across the map — for the own character too.
  */
 import { Callbacks, type InputHandle, type Predict, type SeatReservation } from "@colyseus/sdk";
-import { ClientMessage, type ChatLine, ServerMessage, type Player, type ZoneMap, type ZoneState } from "@oatnut/shared";
+import { batchRoomInputs, ClientMessage, type ChatLine, ServerMessage, type Player, type ZoneMap, type ZoneState } from "@oatnut/shared";
 import type { Keyboard } from "../input/keyboard.ts";
 import { leaveMessage, type ZoneRoom } from "../network/zone.ts";
 import type { Stage } from "../render/stage.ts";
@@ -211,10 +211,17 @@ export class ZoneSession {
       // The input schema (the shared MoveInput) comes from the join handshake.
       const input = room.input<MoveInputData>({ mode: "reliable" });
       this.input = input;
+      // Two inputs to a frame while the zone is crowded (it patches every second tick then;
+      // shared/src/inputBatch.ts). An input waits at most 1.5 steps for the next one.
+      const batcher = batchRoomInputs(room);
+      this.disposers.push(() => batcher.dispose());
       this.pump = new MovePump(input, keyboard);
       this.disposers.push(
         keyboard.onReleaseAll((at) => {
-          if (!this.inputSuspended) this.pump?.stopNow(at);
+          if (this.inputSuspended) return;
+          this.pump?.stopNow(at);
+          // A hidden tab's timers are throttled: the stop goes out now, not with the next step.
+          batcher.flush();
         }),
       );
     } catch (error) {

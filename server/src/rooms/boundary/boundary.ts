@@ -13,7 +13,16 @@
  * never a line, a notice or a stack trace per bad frame.
  */
 import { Protocol, type Client, type Room } from "@colyseus/core";
-import { CLIENT_RATE_LIMITS, CloseCode, FLOOD_STRIKES, REFUSAL_WINDOW_SECONDS, ServerMessage, type RateLimit } from "@oatnut/shared";
+import {
+  CLIENT_RATE_LIMITS,
+  CloseCode,
+  FLOOD_STRIKES,
+  INPUT_BATCH,
+  readInputBatch,
+  REFUSAL_WINDOW_SECONDS,
+  ServerMessage,
+  type RateLimit,
+} from "@oatnut/shared";
 import { logger } from "../../logger.ts";
 import { messagesReceived, messagesRejected } from "../../metrics.ts";
 import { noteHandling } from "../../watchdog.ts";
@@ -103,12 +112,37 @@ export class ClientBoundary {
   /** Puts the boundary in front of Colyseus's frame handler, for every client of the room. */
   install(): void {
     const decode = this.room._onMessage.bind(this.room);
-    this.room._onMessage = (client, data) => {
+    const pass = (client: Client, data: unknown): void => {
       const frame = this.admit(client, data);
       if (!frame) return;
       decode(client, data);
       if (trafficLogOn()) logIncomingFrame(this.trafficContext(client), frame, data as Uint8Array, this.options.latestInput);
     };
+    this.room._onMessage = (client, data) => {
+      if (!(data instanceof Uint8Array) || data[0] !== INPUT_BATCH) return pass(client, data);
+      // Inputs batched on the wire (shared/src/inputBatch.ts): each one is a frame of its own from here on.
+      const batch = this.unbatch(client, data);
+      if (!batch) return;
+      for (const frame of batch) {
+        if (this.guard(client.sessionId).expelled) return;
+        pass(client, frame);
+      }
+    };
+  }
+
+  /**
+   * Splits an input batch frame into its input frames.
+   * @returns null when the batch is broken (the client is closed, as for any broken frame)
+   */
+  private unbatch(client: Client, bytes: Uint8Array): Uint8Array[] | null {
+    const guard = this.guard(client.sessionId);
+    if (guard.expelled) return null;
+    const batch = readInputBatch(bytes);
+    if (batch.ok) return batch.frames;
+    this.count("input");
+    messagesRejected.inc({ zone: this.options.zone, type: "input", reason: "malformed" });
+    this.expel(client, guard, "malformed", batch.detail);
+    return null;
   }
 
   /**

@@ -1,0 +1,133 @@
+/**
+ * Inputs batched on the wire, with real parts: a crowded zone room of the test server (in
+ * this process, CROWDED_ZONE_PLAYERS=2), real @colyseus/sdk clients batching through
+ * `batchRoomInputs` as the game client and the bots do, the client's own prediction, and
+ * the server's boundary reading every frame.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Client, type Room } from "@colyseus/sdk";
+import {
+  applyMoveInput,
+  batchRoomInputs,
+  CROWDED_PATCH_RATE_MS,
+  getZoneMap,
+  INPUT_BATCH,
+  PATCH_RATE_MS,
+  TICK_SECONDS,
+  type MoveIntent,
+  type Walker,
+  type ZoneState,
+} from "@oatnut/shared";
+import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
+import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
+import type { MoveInputData } from "../src/game/movePump.ts";
+import { createPredict, predictSelf } from "../src/game/prediction.ts";
+
+const INPUT = 19; // Colyseus's ROOM_INPUT_RELIABLE
+
+let game: TestGame;
+before(async () => {
+  game = await startTestGame({ CROWDED_ZONE_PLAYERS: "2" });
+});
+after(async () => {
+  await game.stop();
+});
+
+let count = 0;
+async function enter(): Promise<Room<any, ZoneState>> {
+  const { token } = await signUp(game.baseUrl);
+  const character = await createCharacter(game.baseUrl, token, `Batch_${++count}`);
+  const play = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
+  assert.equal(play.status, 200, JSON.stringify(play.body));
+  const room = await new Client(game.baseUrl).consumeSeatReservation<ZoneState>(play.body);
+  await waitFor(() => room.state.players?.get(room.sessionId), "the own character in the state");
+  return room;
+}
+
+/** Counts the frames the server reads from one client's socket, by their first byte (what reaches the boundary). */
+function countFrames(zoneRoom: ZoneRoom, sessionId: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  const clients = (
+    zoneRoom as unknown as { clients: Array<{ sessionId: string; ref: { on(event: "message", listener: (data: unknown) => void): void } }> }
+  ).clients;
+  const client = clients.find((each) => each.sessionId === sessionId);
+  assert.ok(client, "the client on the server");
+  client.ref.on("message", (data) => {
+    if (data instanceof Uint8Array) counts.set(data[0] & 0x1f, (counts.get(data[0] & 0x1f) ?? 0) + 1);
+  });
+  return counts;
+}
+
+describe("inputs batched on the wire", () => {
+  it("in a crowded zone a client's inputs travel two to a frame, and the server applies each one, as the client predicted", async () => {
+    const rooms = [await enter(), await enter(), await enter()];
+    const [room] = rooms;
+    assert.ok(
+      rooms.every((each) => each.roomId === room.roomId),
+      "all three in one room",
+    );
+    await waitFor(() => room.state.patchMs === CROWDED_PATCH_RATE_MS, "the zone crowded");
+    const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
+    const frames = countFrames(zoneRoom, room.sessionId);
+
+    const predict = createPredict(room);
+    const input = room.input<MoveInputData>({ mode: "reliable" });
+    const batcher = batchRoomInputs(room);
+    const player = room.state.players.get(room.sessionId)!;
+    const map = getZoneMap(room.state.zone);
+    const me = predictSelf(predict, player, input, map);
+    const server = () => (zoneRoom.state as unknown as ZoneState).players.get(room.sessionId)!;
+    const start = { x: server().x, y: server().y, facing: server().facing };
+
+    // Twelve steps, as pairs: right, down, left, stop…, each pair sent once the server
+    // acknowledged the one before (the pace of a walking client, without a clock).
+    const steps: MoveIntent[] = [];
+    const intents: MoveIntent[] = [
+      { dx: 1, dy: 0 },
+      { dx: 0, dy: 1 },
+      { dx: -1, dy: 0 },
+      { dx: 0, dy: -1 },
+      { dx: 1, dy: 1 },
+      { dx: 0, dy: 0 },
+    ];
+    for (const intent of intents) {
+      for (let i = 0; i < 2; i++) {
+        input.data.dx = intent.dx;
+        input.data.dy = intent.dy;
+        assert.ok(input.send() > 0, "sent");
+        steps.push(intent);
+      }
+      await waitFor(() => input.lastProcessed === input.sentCount, "the pair acknowledged");
+    }
+
+    assert.deepEqual([batcher.framesSent, batcher.inputsSent], [6, 12], "twelve inputs in six frames");
+    assert.equal(frames.get(INPUT_BATCH), 6, "the server read six batch frames");
+    assert.equal(frames.get(INPUT) ?? 0, 0, "and no input frame of its own");
+
+    const walker: Walker = { ...start, speed: player.speed, hp: player.hp };
+    for (const step of steps) applyMoveInput(walker, step, TICK_SECONDS, map);
+    assert.ok(Math.hypot(walker.x - start.x, walker.y - start.y) > 1, "the steps move the character");
+    assert.deepEqual({ x: server().x, y: server().y }, { x: walker.x, y: walker.y }, "the server applied all twelve steps");
+    assert.deepEqual({ x: me.state.x, y: me.state.y }, { x: walker.x, y: walker.y }, "where the client predicted");
+    await Promise.all(rooms.map((each) => each.leave()));
+  });
+
+  it("outside a crowded zone every input has a frame of its own", async () => {
+    const room = await enter();
+    assert.equal(room.state.patchMs, PATCH_RATE_MS);
+    const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
+    const frames = countFrames(zoneRoom, room.sessionId);
+    const input = room.input<MoveInputData>({ mode: "reliable" });
+    const batcher = batchRoomInputs(room);
+    for (let i = 0; i < 4; i++) {
+      input.data.dx = i % 2 ? 1 : -1;
+      input.send();
+    }
+    await waitFor(() => input.lastProcessed === input.sentCount, "every input acknowledged");
+    assert.deepEqual([batcher.framesSent, batcher.inputsSent], [4, 4]);
+    assert.equal(frames.get(INPUT), 4);
+    assert.equal(frames.get(INPUT_BATCH) ?? 0, 0);
+    await room.leave();
+  });
+});
