@@ -31,8 +31,9 @@ RUN npm ci --omit=dev --workspace=server --no-audit --no-fund && npm cache clean
 
 # ---- runtime ----
 FROM node:24-bookworm-slim AS runtime
-# Memory: glibc's allocator kept to two arenas and V8's young generation to 8 MB semi-spaces
-# (the same runtime as `npm run serve`; bench/levers.md has the measurements).
+# Memory: glibc's allocator kept to two arenas, V8's young generation to 8 MB semi-spaces and its
+# old generation grown by at most 100% between mark-compacts (the same runtime as
+# `npm run serve`; bench/levers.md has the measurements).
 ENV NODE_ENV=production PORT=8080 MALLOC_ARENA_MAX=2
 WORKDIR /app
 # The bundle inlines the shared workspace's code; npm packages come from node_modules.
@@ -48,4 +49,4 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-semi-space-size=8", "server/dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "server/dist/main.js"]
