@@ -6,7 +6,6 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Client, type Room } from "@colyseus/sdk";
 import {
   applyMoveInput,
   batchRoomInputs,
@@ -20,9 +19,10 @@ import {
   type ZoneState,
 } from "@oatnut/shared";
 import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
-import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
+import { startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
 import type { MoveInputData } from "../src/game/movePump.ts";
 import { createPredict, predictSelf } from "../src/game/prediction.ts";
+import { enterAsNewCharacter } from "./sdkPlayer.ts";
 
 const INPUT = 19; // Colyseus's ROOM_INPUT_RELIABLE
 
@@ -35,15 +35,7 @@ after(async () => {
 });
 
 let count = 0;
-async function enter(): Promise<Room<any, ZoneState>> {
-  const { token } = await signUp(game.baseUrl);
-  const character = await createCharacter(game.baseUrl, token, `Batch_${++count}`);
-  const play = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
-  assert.equal(play.status, 200, JSON.stringify(play.body));
-  const room = await new Client(game.baseUrl).consumeSeatReservation<ZoneState>(play.body);
-  await waitFor(() => room.state.players?.get(room.sessionId), "the own character in the state");
-  return room;
-}
+const enter = () => enterAsNewCharacter(game, `Batch_${++count}`);
 
 /** Counts the frames the server reads from one client's socket, by their first byte (what reaches the boundary). */
 function countFrames(zoneRoom: ZoneRoom, sessionId: string): Map<number, number> {

@@ -6,15 +6,15 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
-import { Client, type Predict, type Room } from "@colyseus/sdk";
+import type { Predict } from "@colyseus/sdk";
 import { CROWDED_PATCH_RATE_MS, PATCH_RATE_MS, TICK_SECONDS, type ZoneState } from "@oatnut/shared";
 import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
 import { patchIntervalFor } from "../../server/src/rooms/patchPace.ts";
-import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
+import { startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
 import { createPredict, interpolationDelay } from "../src/game/prediction.ts";
+import { enterAsNewCharacter } from "./sdkPlayer.ts";
 
 let game: TestGame;
-const sdk = () => new Client(game.baseUrl);
 before(async () => {
   game = await startTestGame({ CROWDED_ZONE_PLAYERS: "2" });
 });
@@ -23,15 +23,7 @@ after(async () => {
 });
 
 let count = 0;
-async function enter(): Promise<Room<any, ZoneState>> {
-  const { token } = await signUp(game.baseUrl);
-  const character = await createCharacter(game.baseUrl, token, `Crowd_${++count}`);
-  const play = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token });
-  assert.equal(play.status, 200, JSON.stringify(play.body));
-  const room = await sdk().consumeSeatReservation<ZoneState>(play.body);
-  await waitFor(() => room.state.players?.get(room.sessionId), "the own character in the state");
-  return room;
-}
+const enter = () => enterAsNewCharacter(game, `Crowd_${++count}`);
 
 /** The interpolation delay of every interpolated group and of the defaults (lag compensation reads those). */
 function delays(predict: Predict<ZoneState>): number[] {

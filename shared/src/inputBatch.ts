@@ -172,31 +172,28 @@ export class InputBatcher {
   }
 }
 
+/** What batching reads of an SDK room: its connection (which the SDK keeps when it reconnects) and its state's patch interval. */
+export interface BatchableRoom {
+  connection: { send(data: Uint8Array): void; readonly isOpen?: boolean };
+  state?: { patchMs?: number } | null;
+}
+
 /**
- * Puts an InputBatcher in front of a Colyseus SDK connection (`room.connection`, which the
- * SDK keeps when it reconnects): every frame the room sends goes through it.
+ * Batches a joined zone room's inputs by its zone's patch interval (`state.patchMs`), as the
+ * game client and the bots do: an InputBatcher in front of the room's connection, through
+ * which every frame the room sends goes.
  */
-export function batchInputs(connection: { send(data: Uint8Array): void; readonly isOpen?: boolean }, perFrame: () => number): InputBatcher {
+export function batchRoomInputs(room: BatchableRoom): InputBatcher {
+  const connection = room.connection;
   const send = connection.send.bind(connection);
   const batcher = new InputBatcher({
     // Inputs held across a dropped connection are not sent on it (the SDK resets the input handle when it reconnects).
     send: (frame) => {
       if (connection.isOpen !== false) send(frame);
     },
-    perFrame,
+    perFrame: () => inputsPerFrame(room.state?.patchMs ?? PATCH_RATE_MS),
     holdMs: TICK_SECONDS * 1000 * 1.5,
   });
   connection.send = (data: Uint8Array) => batcher.send(data);
   return batcher;
-}
-
-/** What batching reads of an SDK room: its connection and its state's patch interval. */
-export interface BatchableRoom {
-  connection: { send(data: Uint8Array): void; readonly isOpen?: boolean };
-  state?: { patchMs?: number } | null;
-}
-
-/** Batches a joined zone room's inputs by its zone's patch interval (`state.patchMs`), as the game client does. */
-export function batchRoomInputs(room: BatchableRoom): InputBatcher {
-  return batchInputs(room.connection, () => inputsPerFrame(room.state?.patchMs ?? PATCH_RATE_MS));
 }

@@ -123,10 +123,8 @@ export class ClientBoundary {
       // Inputs batched on the wire (shared/src/inputBatch.ts): each one is a frame of its own from here on.
       const batch = this.unbatch(client, data);
       if (!batch) return;
-      for (const frame of batch) {
-        if (this.guard(client.sessionId).expelled) return;
-        pass(client, frame);
-      }
+      // A frame that gets the client closed stops the rest: `admit` drops an expelled client's frames.
+      for (const frame of batch) pass(client, frame);
     };
   }
 
