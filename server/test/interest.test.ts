@@ -120,6 +120,7 @@ describe("interest manager", () => {
       const set = new Set<unknown>();
       views.set(key, set);
       return {
+        changes: new Map(),
         add: (o: unknown) => {
           set.add(o);
           return true;
@@ -151,7 +152,7 @@ describe("interest manager", () => {
   });
 
   it("refreshes a third of the views on each tick when asked to, each one every third tick, and shows a newcomer at once", () => {
-    const view = () => ({ add: () => true, remove: () => true }) as any;
+    const view = () => ({ changes: new Map(), add: () => true, remove: () => true }) as any;
     const interest = new InterestManager(100, 3);
     const watchers = ["w0", "w1", "w2", "w3", "w4", "w5"];
     watchers.forEach((key, i) => interest.add(key, { x: i * 1000, y: 0 } as any, view()));

@@ -5,6 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { $refId } from "@colyseus/schema";
 import { LootDrop } from "@oatnut/shared";
 import { LEAVE_FACTOR } from "../../src/rooms/systems/interest.ts";
 import { stubZone, tileCentre } from "./stubZone.ts";
@@ -71,6 +72,33 @@ describe("interest system", () => {
     tick(false);
     tick(false);
     assert.equal(seeing(), 0);
+  });
+
+  it("records a patch's view changes in a map of their own, not in the one the last patch drained", () => {
+    // V8 gives a long-lived map's new tables (on clear and growth) to the old generation:
+    // a view's reused map made every view change old-generation garbage (levers.md round 6).
+    const { zone } = setup();
+    const alice = zone.join({ at: tileCentre(2, 1) });
+    const bob = zone.join({ at: tileCentre(30, 1) });
+    const carol = zone.join({ at: tileCentre(34, 1) });
+    const drained = alice.view.changes;
+    drained.clear(); // what Colyseus's encodeView does once the patch carries them
+    bob.player.x = alice.player.x + 32;
+    zone.tick();
+    zone.tick();
+    zone.tick();
+    const recorded = alice.view.changes;
+    assert.ok(alice.view.has(bob.player));
+    assert.notEqual(recorded, drained, "Bob's arrival is recorded in a new map");
+    const players = () => recorded.get(zone.state.players[$refId]!)?.size ?? 0;
+    assert.equal(players(), 1, "with Bob's entry under the players");
+    // Changes not sent yet stay where they are: a second arrival joins the first.
+    carol.player.x = alice.player.x + 48;
+    zone.tick();
+    zone.tick();
+    zone.tick();
+    assert.equal(alice.view.changes, recorded);
+    assert.equal(players(), 2, "Bob's and Carol's");
   });
 
   it("shows a player coming near, and hides it once beyond radius × LEAVE_FACTOR", () => {

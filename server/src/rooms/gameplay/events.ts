@@ -8,7 +8,8 @@ import type { CombatEvent } from "@oatnut/shared";
 import type { Cues } from "../context.ts";
 
 export class CueOutbox implements Cues {
-  private readonly outbox = new Map<string, CombatEvent[]>();
+  /** This tick's cues by recipient (a new map after each tick that had some, young like the cues: clearing a long-lived map allocates its new table in the old generation, see `youngChanges` in systems/interest.ts). */
+  private outbox = new Map<string, CombatEvent[]>();
 
   /**
    * @param watchersOf who is, or sees, one of some entities (the interest system)
@@ -31,7 +32,9 @@ export class CueOutbox implements Cues {
 
   /** Sends the tick's cues. */
   flush(): void {
-    for (const [sessionId, events] of this.outbox) this.deliver(sessionId, events);
-    this.outbox.clear();
+    if (this.outbox.size === 0) return;
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    for (const [sessionId, events] of outbox) this.deliver(sessionId, events);
   }
 }
