@@ -32,7 +32,7 @@ RUN npm ci --omit=dev --workspace=server --no-audit --no-fund && npm cache clean
 # ---- runtime ----
 FROM node:24-bookworm-slim AS runtime
 # Memory: glibc's allocator kept to two arenas, V8's young generation to 8 MB semi-spaces and its
-# old generation grown by at most 100% between mark-compacts (the same runtime as
+# old generation grown by at most 30% between mark-compacts (the same runtime as
 # `npm run serve`; bench/levers.md has the measurements).
 ENV NODE_ENV=production PORT=8080 MALLOC_ARENA_MAX=2
 WORKDIR /app

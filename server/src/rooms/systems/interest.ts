@@ -68,7 +68,7 @@ export interface Tracked extends Seers {
  * part of what a crowded zone promoted (bench/levers.md, round 6). A new empty map is
  * allocated young, and so are its tables: it dies young, after the patch that drains it.
  */
-export function youngChanges(view: StateView): void {
+function youngChanges(view: StateView): void {
   if (view.changes.size === 0) view.changes = new Map();
 }
 
