@@ -69,6 +69,12 @@ const { values: args } = parseArgs({
     "plain-node": { type: "boolean" },
     /** Bots send one frame per input, never two to a frame in crowded zones (a lever off). */
     "no-input-batch": { type: "boolean" },
+    /**
+     * Read the OatNut server's old space every 250 ms during the measurement and report how
+     * fast it grows between mark-compacts (the promotion rate; the readings cost the server a
+     * little CPU, so it is off unless asked for).
+     */
+    "old-space": { type: "boolean" },
   },
 });
 /** The production runtime (npm run serve's variables and Node flags), unless --plain-node. */
@@ -326,7 +332,20 @@ interface RunResult {
   rssPerPlayerKB: number;
   heapPerPlayerKB: number;
   joinLatencyMsP99: number;
+  /** Mark-compacts (major collections) of the OatNut server during the measurement. */
+  majorGCs?: number;
+  /** Growth of the OatNut server's old space between mark-compacts, MB a second (--old-space). */
+  promotedMBps?: number;
 }
+
+/** A sample's value of one labelled series of the metrics text, or NaN. */
+function readSeries(text: string, name: string, labels: string): number {
+  const match = new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, "m").exec(text);
+  return match ? Number(match[1]) : NaN;
+}
+
+const MAJOR_GCS = ["oatnut_process_nodejs_gc_duration_seconds_count", 'kind="major"'] as const;
+const OLD_SPACE = ["oatnut_process_nodejs_heap_space_size_used_bytes", 'space="old"'] as const;
 
 async function scrape(url: string): Promise<string> {
   return await (await fetch(`${url}/metrics`)).text();
@@ -357,6 +376,10 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
     const rss: number[] = [];
     let heap = Infinity;
     let sampler: NodeJS.Timeout | undefined;
+    let oldSpaceSampler: NodeJS.Timeout | undefined;
+    let majors0 = 0;
+    let promoted = 0;
+    let lastOld = NaN;
     const result: Partial<RunResult> = {};
     const perZone = Math.ceil(players / zones);
     const catalog = loadZonesFromDisk(zonesDir);
@@ -396,6 +419,17 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
                   const text = await scrape(server.url);
                   tick0 = readHistogram(text, "oatnut_tick_duration_seconds");
                   patch0 = readHistogram(text, "oatnut_patch_duration_seconds");
+                  majors0 = readSeries(text, ...MAJOR_GCS);
+                  lastOld = readSeries(text, ...OLD_SPACE);
+                  if (args["old-space"]) {
+                    // Growth between readings is what was promoted (or allocated old); a fall is
+                    // a mark-compact, after which growth is counted from the new level.
+                    oldSpaceSampler = setInterval(async () => {
+                      const old = readSeries(await scrape(server.url), ...OLD_SPACE);
+                      if (old > lastOld) promoted += old - lastOld;
+                      lastOld = old;
+                    }, 250);
+                  }
                   cpu0 = cpuSeconds(server.pid);
                   bots0 = cpuSeconds(process.pid);
                   t0 = performance.now();
@@ -406,7 +440,14 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
                 } else {
                   const seconds = (performance.now() - t0) / 1000;
                   clearInterval(sampler);
+                  clearInterval(oldSpaceSampler);
                   const text = await scrape(server.url);
+                  result.majorGCs = readSeries(text, ...MAJOR_GCS) - majors0;
+                  if (args["old-space"]) {
+                    const old = readSeries(text, ...OLD_SPACE);
+                    if (old > lastOld) promoted += old - lastOld;
+                    result.promotedMBps = promoted / 2 ** 20 / seconds;
+                  }
                   const tick = histogramDelta(tick0!, readHistogram(text, "oatnut_tick_duration_seconds"));
                   const patch = histogramDelta(patch0!, readHistogram(text, "oatnut_patch_duration_seconds"));
                   result.cpuPercent = (100 * (cpuSeconds(server.pid) - cpu0)) / seconds;
@@ -448,6 +489,8 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
       rssPerPlayerKB: result.rssPerPlayerKB!,
       heapPerPlayerKB: result.heapPerPlayerKB!,
       joinLatencyMsP99: Math.max(...summaries.map((s) => s.joinLatencyMs.p99)),
+      majorGCs: result.majorGCs,
+      ...(result.promotedMBps !== undefined ? { promotedMBps: result.promotedMBps } : {}),
     };
   } finally {
     await server.stop();
@@ -531,7 +574,9 @@ async function repeated(label: string, once: () => Promise<RunResult>): Promise<
       `  cpu ${run.cpuPercent.toFixed(0)}%  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
         `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}  bots cpu ${run.botsCpuPercent.toFixed(0)}%` +
         (run.patchRateHz ? `  patches/s ${run.patchRateHz} → ${run.patchesPerSecondMin.toFixed(1)} (slowest)` : "") +
-        (run.inputFramesPerClientPerSecond !== undefined ? `  input frames/s ${run.inputFramesPerClientPerSecond.toFixed(1)}` : ""),
+        (run.inputFramesPerClientPerSecond !== undefined ? `  input frames/s ${run.inputFramesPerClientPerSecond.toFixed(1)}` : "") +
+        (run.majorGCs !== undefined ? `  mark-compacts ${run.majorGCs}` : "") +
+        (run.promotedMBps !== undefined ? `  old space +${run.promotedMBps.toFixed(2)} MB/s` : ""),
     );
     runs.push(run);
   }

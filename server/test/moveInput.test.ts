@@ -5,10 +5,11 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { InputBufferImpl } from "@colyseus/core";
 import { $changes } from "@colyseus/schema";
 import { InputDecoder, InputEncoder } from "@colyseus/schema/input";
-import { MoveInput } from "@oatnut/shared";
-import { BufferedMoveInput } from "../src/rooms/moveInput.ts";
+import { INPUT_BUFFER_SIZE, MoveInput, seededRandom } from "@oatnut/shared";
+import { BufferedMoveInput, INPUT_RING_SIZE, type MoveSnapshot } from "../src/rooms/moveInput.ts";
 
 describe("zone input class", () => {
   it("decodes the client's MoveInput frames, and buffers plain copies of the fields", () => {
@@ -36,5 +37,44 @@ describe("zone input class", () => {
       assert.equal(Object.getPrototypeOf(copy), Object.prototype, "a plain record");
       assert.equal((copy as Record<symbol, unknown>)[$changes], undefined, "no change tree");
     }
+  });
+
+  it("reuses a small ring of records, and never rewrites one Colyseus's buffer still holds", () => {
+    // Colyseus's own input buffer, sized as the zone rooms size it, fed in bursts that
+    // overflow it (a client's frames held up, then arriving together) and read the way the
+    // movement system reads it: a few inputs a tick through the pooled iterator.
+    const received = new BufferedMoveInput();
+    const buffer = new InputBufferImpl<MoveSnapshot>(INPUT_BUFFER_SIZE, undefined);
+    const random = seededRandom(12);
+    const records = new Set<unknown>();
+    let sent = 0;
+    let applied = 0;
+    let last = 0;
+    for (let tick = 0; tick < 2000; tick++) {
+      const arriving = random() < 0.1 ? Math.floor(random() * 3 * INPUT_BUFFER_SIZE) : Math.floor(random() * 3);
+      for (let i = 0; i < arriving; i++) {
+        sent++;
+        // Each input says which it is: its target, and its direction derived from it.
+        Object.assign(received, { dx: (sent % 3) - 1, dy: ((sent >> 2) % 3) - 1, skill: sent % 5, target: sent });
+        const copy = received.clone();
+        records.add(copy);
+        buffer.push(copy);
+      }
+      let budget = 1 + Math.floor(random() * 3);
+      for (const input of buffer.consume()) {
+        // Oldest first, each one as it was sent: a rewritten record would show another input.
+        assert.ok(input.target > last, `input ${input.target} after ${last}`);
+        assert.deepEqual(
+          { dx: input.dx, dy: input.dy, skill: input.skill },
+          { dx: (input.target % 3) - 1, dy: ((input.target >> 2) % 3) - 1, skill: input.target % 5 },
+          `input ${input.target} as sent`,
+        );
+        last = input.target;
+        applied++;
+        if (--budget < 1) break;
+      }
+    }
+    assert.ok(applied > 1000 && sent - applied > 100, `bursts overflowed the buffer (${sent} sent, ${applied} applied)`);
+    assert.equal(records.size, INPUT_RING_SIZE, "the same few records, over and over");
   });
 });
