@@ -29,6 +29,19 @@ interface Slot {
   target: number;
 }
 
+/** A client's ring: its records and the next one's index. */
+interface Ring {
+  slots: Slot[];
+  turn: number;
+}
+
+/**
+ * Where an input instance keeps its ring. A symbol, not a class field: Colyseus's typings
+ * require `clone()` to return the class, which its plain records are typed as, and a
+ * declared field would make them lack it.
+ */
+const RING = Symbol("input ring");
+
 /**
  * Records in a client's ring. Colyseus's buffer (bufferMaxSize: INPUT_BUFFER_SIZE) holds at
  * most INPUT_BUFFER_SIZE inputs waiting; when a push overflows it, it drops the oldest,
@@ -41,9 +54,6 @@ interface Slot {
 export const INPUT_RING_SIZE = INPUT_BUFFER_SIZE + 2;
 
 export class BufferedMoveInput extends MoveInput {
-  private ring?: Slot[];
-  private turn = 0;
-
   /**
    * A copy of the fields in the ring's next record. Typed as the class because Colyseus's
    * typings ask `clone()` for one; what reads it (Colyseus's input buffer, the movement
@@ -52,9 +62,13 @@ export class BufferedMoveInput extends MoveInput {
    */
   override clone(): this {
     // Made on first use: the schema's decoder builds instances of the class too.
-    const ring = (this.ring ??= Array.from({ length: INPUT_RING_SIZE }, () => ({ dx: 0, dy: 0, skill: 0, target: 0 })));
-    const slot = ring[this.turn];
-    this.turn = this.turn + 1 === INPUT_RING_SIZE ? 0 : this.turn + 1;
+    const holder = this as unknown as { [RING]?: Ring };
+    const ring = (holder[RING] ??= {
+      slots: Array.from({ length: INPUT_RING_SIZE }, () => ({ dx: 0, dy: 0, skill: 0, target: 0 })),
+      turn: 0,
+    });
+    const slot = ring.slots[ring.turn];
+    ring.turn = ring.turn + 1 === INPUT_RING_SIZE ? 0 : ring.turn + 1;
     slot.dx = this.dx;
     slot.dy = this.dy;
     slot.skill = this.skill;
