@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { Callbacks } from "@colyseus/sdk";
-import { TILE_SIZE } from "@oatnut/shared";
+import { TILE_SIZE, seededRandom } from "@oatnut/shared";
 import { Character } from "../src/db/models.ts";
 import { InterestManager, LEAVE_FACTOR, SpatialGrid } from "../src/rooms/systems/interest.ts";
 import { api, createCharacter, signUp, startTestGame, waitFor, type TestGame } from "./helpers.ts";
@@ -183,5 +183,83 @@ describe("interest manager", () => {
     };
     for (let tick = 0; tick < 3; tick++) interest.update();
     assert.equal(refreshed, watchers.length + 1);
+  });
+
+  it("keeps every view equal to what is near, each entity once, through walks, leaves and keys added again", () => {
+    // Random walkers and non-watching entities over 3,000 ticks, some removed and some added
+    // again under the same key. After each tick (every view refreshed): a view holds each
+    // entity once, only entities within the leave distance and every one within the radius;
+    // each entity's seers are exactly the watchers whose view holds it.
+    const radius = 100;
+    const random = seededRandom(5);
+    const inView = new Map<string, Map<unknown, number>>();
+    const fakeView = (key: string) => {
+      const held = new Map<unknown, number>();
+      inView.set(key, held);
+      return {
+        changes: new Map(),
+        add: (o: unknown) => {
+          held.set(o, (held.get(o) ?? 0) + 1);
+          return true;
+        },
+        remove: (o: unknown) => {
+          held.delete(o);
+        },
+      } as any;
+    };
+    const interest = new InterestManager(radius);
+    const entities = new Map<string, { x: number; y: number }>();
+    const watching = new Set<string>();
+    const place = (key: string, watches: boolean) => {
+      const entity = { x: random() * 600, y: random() * 600 };
+      entities.set(key, entity);
+      if (watches) watching.add(key);
+      interest.add(key, entity as any, watches ? fakeView(key) : undefined);
+    };
+    for (let i = 0; i < 40; i++) place(`p${i}`, true);
+    for (let i = 0; i < 20; i++) place(`m${i}`, false);
+    let churned = 0;
+    for (let tick = 0; tick < 3000; tick++) {
+      for (const entity of entities.values()) {
+        entity.x = Math.min(600, Math.max(0, entity.x + (random() - 0.5) * 30));
+        entity.y = Math.min(600, Math.max(0, entity.y + (random() - 0.5) * 30));
+      }
+      if (random() < 0.1) {
+        const keys = [...entities.keys()];
+        const key = keys[Math.floor(random() * keys.length)];
+        if (random() < 0.5 || watching.has(key)) {
+          // A player leaves and comes back (the room removes it first); a monster dies and respawns.
+          interest.remove(key);
+          entities.delete(key);
+          watching.delete(key);
+          inView.delete(key);
+          place(key, key.startsWith("p")); // back at once, elsewhere: a new entity under the key
+        } else {
+          const entity = { ...entities.get(key)! }; // a drop or monster added again in place, unremoved
+          entities.set(key, entity);
+          interest.add(key, entity as any);
+        }
+        churned++;
+      }
+      interest.update();
+      if (tick % 10 !== 0) continue;
+      for (const key of watching) {
+        const self = entities.get(key)!;
+        const sees = interest.visibleTo(key);
+        assert.equal(new Set(sees).size, sees.length, `tick ${tick}: ${key} holds an entity twice`);
+        for (const [other, entity] of entities) {
+          if (other === key) continue;
+          const distance = Math.hypot(entity.x - self.x, entity.y - self.y);
+          if (distance <= radius) assert.ok(sees.includes(other), `tick ${tick}: ${key} misses ${other} at ${distance}`);
+          if (distance > radius * LEAVE_FACTOR) assert.ok(!sees.includes(other), `tick ${tick}: ${key} still sees ${other}`);
+          const held = inView.get(key)!.has(entity);
+          assert.equal(held, sees.includes(other), `tick ${tick}: ${key}'s StateView and its visible list disagree on ${other}`);
+          const seers = interest.seersOf(entity)!.seers.map((watcher) => watcher.key);
+          assert.equal(seers.includes(key), sees.includes(other), `tick ${tick}: ${other}'s seers and ${key}'s view disagree`);
+          assert.equal(new Set(seers).size, seers.length, `tick ${tick}: ${other} has a seer twice`);
+        }
+      }
+    }
+    assert.ok(churned > 200, `keys were removed and added again (${churned})`);
   });
 });

@@ -204,7 +204,7 @@ export class PatchFanOut {
           continue;
         }
         if (record.owner) this.encodeInto(record.owner.view, this.outputFor(record.owner.view));
-        if (record.seers.size === 0) continue;
+        if (record.seers.length === 0) continue;
         // Encoded once with one watcher's view; every watcher who is not the owner gets these bytes.
         const scratch = this.scratch;
         scratch.offset = 0;

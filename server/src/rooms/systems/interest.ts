@@ -9,6 +9,13 @@
  *
  * An entity enters a view at `radius` and leaves it beyond `radius * LEAVE_FACTOR`, so a
  * player walking along the edge does not flicker in and out.
+ *
+ * Who sees what is kept in arrays, not in Maps or Sets: a watcher's and an entity's live as
+ * long as they do, so they are in V8's old generation, and V8 allocates an old Map's or
+ * Set's new tables there too, on every growth, shrink and rehash. With entities entering
+ * and leaving views all the time, those tables were old-generation garbage (bench/levers.md,
+ * round 7). An array's new backing store is allocated young, and removing from one (swap
+ * with the last, then pop) allocates nothing.
  */
 import type { StateView } from "@colyseus/schema";
 import { OWNER_VIEW } from "@oatnut/shared";
@@ -34,14 +41,15 @@ export interface Watcher {
   /** The character as the system tracks it (its position as of the last update). */
   self: Tracked;
   view: StateView;
-  /** Entities currently in the view, by key. */
-  visible: Map<string, Tracked>;
+  /** Entities currently in the view, in no particular order, each once. */
+  visible: Tracked[];
 }
 
 /** Who sees an entity: its owner (a player's own client) and the other watchers that see it. */
 export interface Seers {
   owner?: Watcher;
-  seers: Set<Watcher>;
+  /** In no particular order, each once: the reverse of the watchers' `visible`. */
+  seers: Watcher[];
 }
 
 /**
@@ -56,6 +64,15 @@ export interface Tracked extends Seers {
   y: number;
   /** Set once removed: a view still holding it lets it go at its next refresh. */
   gone: boolean;
+  /** The refresh that last found it already in the view being refreshed (see `refresh`). */
+  mark: number;
+}
+
+/** Removes the item at `index` by moving the last one there: no allocation, order not kept. */
+function removeAt<T>(list: T[], index: number): void {
+  const last = list.length - 1;
+  if (index !== last) list[index] = list[last];
+  list.pop();
 }
 
 /**
@@ -139,6 +156,8 @@ export class InterestManager implements Interest, ZoneSystem {
   /** The cells around a view being refreshed (reused). */
   private readonly near: Array<ReadonlyMap<string, Tracked>> = [];
 
+  /** Counts refreshes: the mark of the one under way (see `refresh`). */
+  private refreshes = 0;
   /** Which share of the watchers the next refreshing `update()` refreshes (see `shares`). */
   private phase = 0;
   /** Into how many shares the watchers are split, one share refreshed per refreshing update. */
@@ -188,7 +207,7 @@ export class InterestManager implements Interest, ZoneSystem {
   add(key: string, player: Entity, view?: StateView): void {
     const before = this.tracked.get(key);
     if (before) before.gone = true; // the views holding it let it go at their next refresh
-    const tracked: Tracked = { key, entity: player, x: player.x, y: player.y, gone: false, seers: new Set() };
+    const tracked: Tracked = { key, entity: player, x: player.x, y: player.y, gone: false, mark: 0, seers: [] };
     this.tracked.set(key, tracked);
     this.grid.remove(key);
     this.grid.place(key, tracked.x, tracked.y, tracked);
@@ -196,20 +215,22 @@ export class InterestManager implements Interest, ZoneSystem {
     if (view) {
       view.add(player);
       view.add(player, OWNER_VIEW);
-      const watcher: Watcher = { key, player, self: tracked, view, visible: new Map() };
+      const watcher: Watcher = { key, player, self: tracked, view, visible: [] };
       tracked.owner = watcher;
       this.watchers.set(key, watcher);
       this.byView.set(view, watcher);
       // Seeing at once, whichever share of the views the next tick refreshes.
       this.refresh(watcher);
     }
-    // Seen at once: the views of the watchers near it (not every view of the zone).
+    // Seen at once: the views of the watchers near it (not every view of the zone). A view
+    // still holding the entity this key stood for before takes the new one at its next
+    // refresh, once it let the old one go: never both at once under one key.
     const enter = this.radius * this.radius;
     const cells = this.grid.cellsNear(tracked.x, tracked.y, this.scanRadius(), this.near);
     for (let i = 0; i < cells; i++) {
       for (const other of this.near[i].values()) {
         const watcher = other.owner;
-        if (!watcher || other === tracked || watcher.visible.has(key)) continue;
+        if (!watcher || other === tracked || (before !== undefined && before.seers.includes(watcher))) continue;
         const dx = tracked.x - other.x;
         const dy = tracked.y - other.y;
         if (dx * dx + dy * dy <= enter) this.show(watcher, tracked);
@@ -226,12 +247,12 @@ export class InterestManager implements Interest, ZoneSystem {
     tracked.gone = true;
     const watcher = tracked.owner;
     if (watcher && this.watchers.get(key) === watcher) {
-      for (const other of watcher.visible.values()) this.hide(watcher, other);
+      for (let i = watcher.visible.length - 1; i >= 0; i--) this.hide(watcher, watcher.visible[i], i);
       this.watchers.delete(key);
       this.byView.delete(watcher.view);
     }
     if (this.seen.get(tracked.entity) === tracked) this.seen.delete(tracked.entity);
-    for (const other of tracked.seers) this.hide(other, tracked);
+    for (let i = tracked.seers.length - 1; i >= 0; i--) this.hide(tracked.seers[i], tracked);
   }
 
   onPlayerEnter(session: PlayerSession): void {
@@ -275,39 +296,50 @@ export class InterestManager implements Interest, ZoneSystem {
     const self = watcher.self;
     const x = self.x;
     const y = self.y;
-    // Leaving: visible entities now beyond the leave distance (or gone).
-    for (const other of watcher.visible.values()) {
+    // Leaving: visible entities now beyond the leave distance (or gone). Those that stay
+    // are marked with this refresh's number: the entering pass skips them by their mark.
+    const mark = ++this.refreshes;
+    const visible = watcher.visible;
+    for (let i = visible.length - 1; i >= 0; i--) {
+      const other = visible[i];
       const dx = other.x - x;
       const dy = other.y - y;
-      if (other.gone || dx * dx + dy * dy > leave) this.hide(watcher, other);
+      if (other.gone || dx * dx + dy * dy > leave) this.hide(watcher, other, i);
+      else other.mark = mark;
     }
     // Entering: entities in nearby cells within the radius (the distance first: most
-    // entities of the cells around are beyond it).
+    // entities of the cells around are beyond it). What the grid holds is never gone, so
+    // with the gone ones let go above, a key in the view stands for the entity marked.
     const cells = this.grid.cellsNear(x, y, this.scanRadius(), this.near);
     for (let i = 0; i < cells; i++) {
       for (const other of this.near[i].values()) {
         const dx = other.x - x;
         const dy = other.y - y;
-        if (dx * dx + dy * dy > enter || other === self || watcher.visible.has(other.key)) continue;
+        if (dx * dx + dy * dy > enter || other === self || other.mark === mark) continue;
         this.show(watcher, other);
+        other.mark = mark;
       }
     }
   }
 
   /** Puts an entity in a watcher's view (and the watcher among the entity's seers). */
   private show(watcher: Watcher, tracked: Tracked): void {
-    watcher.visible.set(tracked.key, tracked);
+    watcher.visible.push(tracked);
     youngChanges(watcher.view);
     watcher.view.add(tracked.entity);
-    tracked.seers.add(watcher);
+    tracked.seers.push(watcher);
   }
 
-  /** Takes an entity out of a watcher's view (and the watcher out of the entity's seers). */
-  private hide(watcher: Watcher, tracked: Tracked): void {
-    if (watcher.visible.get(tracked.key) === tracked) watcher.visible.delete(tracked.key);
+  /**
+   * Takes an entity out of a watcher's view (and the watcher out of the entity's seers).
+   * @param at where the entity is in the watcher's `visible`, when the caller knows it
+   */
+  private hide(watcher: Watcher, tracked: Tracked, at = watcher.visible.indexOf(tracked)): void {
+    if (at >= 0) removeAt(watcher.visible, at);
     youngChanges(watcher.view);
     watcher.view.remove(tracked.entity);
-    tracked.seers.delete(watcher);
+    const seer = tracked.seers.indexOf(watcher);
+    if (seer >= 0) removeAt(tracked.seers, seer);
   }
 
   /**
@@ -337,6 +369,6 @@ export class InterestManager implements Interest, ZoneSystem {
 
   /** Keys of the entities a watcher currently sees (for tests and metrics). */
   visibleTo(key: string): string[] {
-    return [...(this.watchers.get(key)?.visible.keys() ?? [])];
+    return (this.watchers.get(key)?.visible ?? []).map((tracked) => tracked.key);
   }
 }
