@@ -48,6 +48,26 @@ export const logger = winston.createLogger({
   transports: [new winston.transports.Console({ format: winston.format.combine(winston.format.colorize(), readable) })],
 });
 
+/**
+ * Set once the console could not be written to: its reader is gone (a closed pipe, a
+ * terminal that went away, a parent process that died). Writing to it again raises EPIPE
+ * again; unheeded, the stream's error reached the uncaught-exception handler, which logged it
+ * to the console, in a loop that blocked the event loop until the watchdog ended the process.
+ * Instead the console transport is dropped and the log files go on.
+ */
+let consoleLost = false;
+
+function onConsoleError(error: NodeJS.ErrnoException): void {
+  if (consoleLost) return;
+  consoleLost = true;
+  for (const transport of [...logger.transports]) {
+    if (transport instanceof winston.transports.Console) logger.remove(transport);
+  }
+  logger.warn("the console cannot be written to any more: logging to the files only", { code: error.code });
+}
+process.stdout.on("error", onConsoleError);
+process.stderr.on("error", onConsoleError);
+
 export type LoggerConfig = Pick<Config, "logDir" | "logLevel" | "nodeEnv"> &
   Partial<Pick<Config, "logTraffic" | "logMaxSizeMb" | "logRetentionDays">>;
 
@@ -93,7 +113,7 @@ export function configureLogger(config: LoggerConfig): void {
     config.nodeEnv === "production" ? winston.format.json() : winston.format.combine(winston.format.colorize(), readable);
   logger.clear();
   logger.level = config.logLevel;
-  logger.add(new winston.transports.Console({ format: consoleFormat }));
+  if (!consoleLost) logger.add(new winston.transports.Console({ format: consoleFormat }));
   logger.add(rotatingFile(config, "app"));
   logger.add(rotatingFile(config, "errors", "error"));
   trafficLogger.clear();

@@ -90,6 +90,45 @@ describe("logs", () => {
     assert.ok(!server.output().includes(PASSWORD) && !server.output().includes(token), "nor does the console");
   });
 
+  it("goes on logging to its files when its console is gone (a closed pipe), instead of looping on EPIPE", async () => {
+    const ownLogs = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-logtest-"));
+    const lost = await startServerProcess({ MONGODB_URI: database.uri, LOG_DIR: ownLogs, NODE_ENV: "production" });
+    const lines = (file: string): Array<Record<string, any>> =>
+      fs
+        .readFileSync(path.join(ownLogs, file), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+    try {
+      // Whoever read the server's console goes away: its next console write fails (EPIPE).
+      lost.child.stdout!.destroy();
+      lost.child.stderr!.destroy();
+      const WARNING = "the console cannot be written to any more: logging to the files only";
+      // An API call is logged at info (this one is refused: no token): to the console, which
+      // fails, and to app.log.
+      await waitFor(async () => {
+        assert.equal((await fetch(`${lost.url}/api/no-such-thing`)).status, 401);
+        return lines("app.log").some((entry) => entry.message === WARNING);
+      }, "the warning in app.log");
+      for (let i = 0; i < 20; i++) assert.equal((await fetch(`${lost.url}/api/after-the-console-${i}`)).status, 401);
+      await waitFor(
+        () => lines("app.log").filter((entry) => String(entry.path).startsWith("/api/after-the-console-")).length === 20,
+        "every later request in app.log",
+      );
+      assert.equal(lost.child.exitCode, null, "the server is still running");
+      assert.equal((await fetch(`${lost.url}/health`)).status, 200);
+      const errors = lines("errors.log");
+      assert.deepEqual(
+        errors.filter((entry) => /uncaught|unhandled/.test(String(entry.message))),
+        [],
+        "no uncaught exception from the console",
+      );
+    } finally {
+      await lost.stop("SIGKILL");
+      fs.rmSync(ownLogs, { recursive: true, force: true });
+    }
+  });
+
   it("answers /ready 503 (and /health still 200) when the database is unreachable, requests 503, and logs the outage with its stack", async () => {
     const reg = await api(server.url, "POST", "/auth/register", { body: { email: "dbdown@example.com", password: PASSWORD } });
     await database.stop();

@@ -276,6 +276,39 @@ describe("zone room", () => {
     assert.equal(saved!.y, y);
   });
 
+  it("settles a client that drops before acknowledging its join, leaving no promise rejection unhandled", async () => {
+    const character = await newCharacter();
+    const res = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token: character.token });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const reservation = res.body as { processId: string; roomId: string; sessionId: string };
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+      // A raw socket takes the room's join message, then goes away without acknowledging it
+      // (Colyseus then refuses a reconnection at once: "not joined").
+      const url = `${game.baseUrl.replace(/^http/, "ws")}/${reservation.processId}/${reservation.roomId}?sessionId=${reservation.sessionId}`;
+      const socket = new WebSocket(url);
+      await new Promise<void>((resolve, reject) => {
+        socket.addEventListener("message", () => resolve(), { once: true });
+        socket.addEventListener("error", () => reject(new Error(`cannot connect to ${url}`)), { once: true });
+      });
+      const server = game.colyseus.getRoomById(reservation.roomId) as unknown as ZoneRoom;
+      assert.ok(server.sessions.has(reservation.sessionId), "in the world before acknowledging");
+      socket.close(); // no LEAVE_ROOM: a drop
+      await waitFor(() => !server.sessions.has(reservation.sessionId), "the session settled");
+      assert.equal(server.state.players.has(reservation.sessionId), false, "out of the world");
+      const again = await api(game.baseUrl, "POST", `/api/characters/${character.id}/play`, { token: character.token });
+      assert.equal(again.status, 200, "the character can be played again");
+      const room = await game.colyseus.sdk.consumeSeatReservation(again.body);
+      openRooms.push(room);
+      await room.waitForInitialState();
+      assert.deepEqual(unhandled, [], "no unhandled rejection");
+    } finally {
+      process.off("unhandledRejection", record);
+    }
+  });
+
   it("lets a dropped client reconnect to the same character within the window", async () => {
     const character = await newCharacter();
     const room = await enter(character);

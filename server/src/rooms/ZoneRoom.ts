@@ -392,7 +392,12 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       characterId: session.characterId,
       seconds: gameServices().config.reconnectSeconds,
     });
-    session.reconnection = this.allowReconnection(client, gameServices().config.reconnectSeconds);
+    const reconnection = this.allowReconnection(client, gameServices().config.reconnectSeconds);
+    // Colyseus refuses at once a client that dropped before it acknowledged its join ("not
+    // joined"): nothing to wait for, and onLeave settles the session. A refusal or the
+    // window's end is expected, not an unhandled rejection; Colyseus calls onLeave for both.
+    reconnection.catch(() => undefined);
+    session.reconnection = reconnection;
   }
 
   override onReconnect(client: ZoneClient) {
@@ -424,7 +429,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     await this.endSession(session);
     const client = this.clients.get(session.sessionId);
     if (client) client.leave(closeCode, reason);
-    else session.reconnection?.reject(new Error(reason));
+    else session.reconnection?.reject?.(new Error(reason)); // (a refused one has no reject)
     logger.info("player taken over", { zone: this.zone.id, roomId: this.roomId, characterId, reason });
     return true;
   }
