@@ -65,9 +65,16 @@ interface HudBox {
   height: number;
 }
 
-/** The boxes of the HUD's visible panels, and the size of the view. (A string: code tsx compiles gets helpers the page lacks.) */
+/**
+ * The boxes of the HUD's visible panels, and the size of the view, read at the end of the
+ * second frame from now: the portal markers are placed in each frame clear of the panels up
+ * at that moment, so a panel raised since the last frame would seem to overlap a marker that
+ * merely had no frame to move yet (seen on a busy host, where frames come seconds apart).
+ * Read in one go, in the page, so no timer can take a toast down halfway through.
+ * (A string: code tsx compiles gets helpers the page lacks.)
+ */
 function hudBoxes(page: Page): Promise<{ boxes: HudBox[]; width: number; height: number }> {
-  return page.evaluate(`(() => {
+  return page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
     const boxes = [];
     for (const selector of ${JSON.stringify(HUD_PANELS)}) {
       document.querySelectorAll(selector).forEach((element, i) => {
@@ -78,8 +85,8 @@ function hudBoxes(page: Page): Promise<{ boxes: HudBox[]; width: number; height:
         boxes.push({ name, x: r.x, y: r.y, width: r.width, height: r.height });
       });
     }
-    return { boxes, width: window.innerWidth, height: window.innerHeight };
-  })()`);
+    resolve({ boxes, width: window.innerWidth, height: window.innerHeight });
+  })))`);
 }
 
 /** Overlap of two boxes beyond half a pixel of rounding. */
