@@ -74,10 +74,34 @@ export function planRoute(map: ZoneMap, from: { x: number; y: number }, target: 
   return corners.map(([c, r]) => ({ x: (c + 0.5) * ts, y: (r + 0.5) * ts }));
 }
 
-/** The own character's server position; zone "travelling" while it is between zones. */
-async function serverPosition(page: Page): Promise<{ x: number; y: number; zone: string | null }> {
+/**
+ * Waits until every input sent so far has been applied by the server and acknowledged
+ * (the prediction and the server's position agree), however slow the host: returns the
+ * position then, or null once the character has left `zone` (a portal took it). A frame
+ * may come seconds late on a busy machine, so "the position held still for a moment" is
+ * no proof that nothing is in flight: steering on it taps twice for one step and swings
+ * past the target for ever.
+ */
+async function settle(page: Page, zone: string): Promise<{ x: number; y: number } | null> {
+  const s = await waitForSnapshot(
+    page,
+    (x) =>
+      x.zone !== zone ||
+      x.selfServer === null ||
+      x.self?.dead === true ||
+      (x.selfPredicted !== null && x.selfServer.x === x.selfPredicted.x && x.selfServer.y === x.selfPredicted.y),
+    `the inputs in flight applied in ${zone}`,
+    60_000,
+  );
+  if (s.zone !== zone || s.selfServer === null) return null;
+  if (s.self?.dead) throw new Error(`died on the way in ${zone} at ${JSON.stringify(s.selfServer)}`);
+  return s.selfServer;
+}
+
+/** The own character's predicted position (where its inputs so far take it), or null once it has left `zone`. */
+async function predicted(page: Page, zone: string): Promise<{ x: number; y: number } | null> {
   const s = await snapshot(page);
-  return s.selfServer ? { ...s.selfServer, zone: s.zone } : { x: NaN, y: NaN, zone: "travelling" };
+  return s.zone === zone ? (s.selfPredicted ?? s.selfServer) : null;
 }
 
 /**
@@ -91,37 +115,42 @@ async function tap(page: Page, key: string): Promise<void> {
   }, key);
 }
 
-/** Moves along one axis until the server position is on `target` (within 4 px). */
+/**
+ * Moves along one axis until the server position is on `target` (within 4 px): holds the
+ * key while far (steering by the prediction, which knows every input sent), taps when
+ * near, and after each move waits for the server to have applied it. A hold ends when
+ * the test sees the prediction near the target, so on a host slow to answer it runs past;
+ * each time one does, holds are kept for longer distances and taps walk the rest. False
+ * when a portal took the character out of `zone` on the way.
+ */
 async function moveAxis(page: Page, axis: "x" | "y", target: number, zone: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    let position = await serverPosition(page);
-    if (position.zone !== zone) return false; // a portal took us
+  let holdBeyond = 24;
+  let lastHold = 0;
+  let position: { x: number; y: number } | null = null;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    position = await settle(page, zone);
+    if (position === null) return false;
     let remaining = target - position[axis];
     if (Math.abs(remaining) < 4) return true;
-    const key = axis === "x" ? (remaining > 0 ? "ArrowRight" : "ArrowLeft") : remaining > 0 ? "ArrowDown" : "ArrowUp";
-    if (Math.abs(remaining) > 24) {
+    const sign = Math.sign(remaining);
+    if (lastHold !== 0 && sign !== lastHold) holdBeyond = Math.min(holdBeyond * 2, 384);
+    const key = axis === "x" ? (sign > 0 ? "ArrowRight" : "ArrowLeft") : sign > 0 ? "ArrowDown" : "ArrowUp";
+    if (Math.abs(remaining) > holdBeyond) {
       await page.keyboard.down(key);
-      const sign = Math.sign(remaining);
-      while (sign * remaining > 24) {
+      while (sign * remaining > holdBeyond) {
         await page.waitForTimeout(15);
-        position = await serverPosition(page);
-        if (position.zone !== zone) break;
-        remaining = target - position[axis];
+        const now = await predicted(page, zone);
+        if (now === null) break;
+        remaining = target - now[axis];
       }
       await page.keyboard.up(key);
+      lastHold = sign;
     } else {
       await tap(page, key);
-    }
-    // Inputs in flight land: wait until the position holds still.
-    let last = await serverPosition(page);
-    for (let i = 0; i < 20; i++) {
-      await page.waitForTimeout(60);
-      const now = await serverPosition(page);
-      if (now.x === last.x && now.y === last.y) break;
-      last = now;
+      lastHold = 0;
     }
   }
-  throw new Error(`could not reach ${axis}=${target} in ${zone}`);
+  throw new Error(`could not reach ${axis}=${target} in ${zone}; at ${JSON.stringify(position)}`);
 }
 
 /**
@@ -129,12 +158,12 @@ async function moveAxis(page: Page, axis: "x" | "y", target: number, zone: strin
  * the zone to change to `arrives`.
  */
 export async function walkThrough(page: Page, map: ZoneMap, target: Rect, arrives: string): Promise<void> {
-  const start = await serverPosition(page);
-  for (const corner of planRoute(map, start, target)) {
+  const start = await settle(page, map.id);
+  if (start === null) throw new Error(`not in ${map.id} to walk from`);
+  route: for (const corner of planRoute(map, start, target)) {
     for (const axis of ["x", "y"] as const) {
-      if (!(await moveAxis(page, axis, corner[axis], map.id))) break;
+      if (!(await moveAxis(page, axis, corner[axis], map.id))) break route;
     }
-    if ((await serverPosition(page)).zone !== map.id) break;
   }
   await waitForSnapshot(page, (s) => s.zone === arrives && s.selfServer !== null, `arrival in ${arrives}`);
 }
