@@ -2,8 +2,8 @@
  * The game's screen at every size, in a real headless Chromium: 800x600, 1024x768,
  * 1920x1080, 4K and a phone held upright (390x844, a touch screen). At each size a new
  * character stands in sight of the forest's slimes, in the safe circle of a spawn point
- * (they never bite it there, however long a slow host takes), next to another player, with every panel of
- * the HUD up at once — the controls hint, a notice, the target frame, a toast, the
+ * (they never bite it there, however long a slow host takes), next to another player,
+ * with every panel of the HUD up at once — the controls hint, a notice, the target frame, a toast, the
  * inventory, a chat line, the action bar, the portal marker — and the test checks that
  * no two of them overlap and each is wholly on screen, that no two name labels overlap,
  * and that the touch controls are there on the touch screen only. A screenshot of each
@@ -79,13 +79,12 @@ interface HudLook {
 }
 
 /**
- * What the watcher in the page has seen: the first look with every expected panel up; the
- * panels of the last frame; the most of the expected ones up in one frame since `best` was
- * last emptied (for the message when no look had them all).
+ * What the watcher in the page has seen: the first look with every expected panel up, and
+ * the most of the expected ones up in one frame since `best` was last emptied (for the
+ * message when no look had them all).
  */
 interface HudWatch {
   full: HudLook | null;
-  lastFrame: string[];
   best: string[];
   frames: number;
 }
@@ -104,7 +103,7 @@ function watchHud(page: Page, expected: string[]): Promise<void> {
   return page.evaluate(`(() => {
     const panels = ${JSON.stringify(HUD_PANELS)};
     const expected = ${JSON.stringify(expected)};
-    const watch = { full: null, lastFrame: [], best: [], frames: 0 };
+    const watch = { full: null, best: [], frames: 0 };
     window.__layoutWatch = watch;
     let previous = "";
     let stable = 0;
@@ -124,7 +123,6 @@ function watchHud(page: Page, expected: string[]): Promise<void> {
       const key = names.join("|");
       stable = key === previous ? stable + 1 : 0;
       previous = key;
-      watch.lastFrame = names;
       watch.frames++;
       const up = expected.filter((e) => names.some((n) => n.startsWith(e)));
       if (up.length > watch.best.length) watch.best = up;
