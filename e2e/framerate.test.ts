@@ -34,9 +34,11 @@ const STEP = PLAYER_SPEED * TICK_SECONDS;
 const HOLD_MS = 1500;
 /**
  * A throttled frame: the page's main thread is busy until this long after the frame began;
- * the game's own work and the next frame's wait come on top — about 200 ms a frame.
+ * the game's own work and the next frame's wait come on top — about 200 ms a frame. (At
+ * 170 an idle host, with little work on top, drew 6.0 frames a second: no margin below the
+ * assertion's 6.)
  */
-const SLOW_FRAME_MS = 170;
+const SLOW_FRAME_MS = 190;
 /** From this y (world px) and for 44 px below, the character is in the town's open rows 15 and 16 only. */
 const OPEN_ROW_Y = 15 * TILE_SIZE + 10;
 /** The middle of those rows: a walk goes toward it, so it never reaches a wall or the portal. */
