@@ -75,6 +75,13 @@ const { values: args } = parseArgs({
      * little CPU, so it is off unless asked for).
      */
     "old-space": { type: "boolean" },
+    /** How many zones the players of a --process run spread over (default 4, at most 8). */
+    "process-zones": { type: "string" },
+    /**
+     * The share (0 to 1) of a --process run's players that stand still once scattered, like
+     * players with no key held (default 0: everyone walks). See SwarmOptions.standing.
+     */
+    standing: { type: "string" },
   },
 });
 /** The production runtime (npm run serve's variables and Node flags), unless --plain-node. */
@@ -122,6 +129,10 @@ plan.batched = sizes(args.batched, plan.batched);
 plan.process = sizes(args.process, plan.process);
 if (args.repeat) plan.repeat = Number(args.repeat);
 if (args.duration) plan.duration = Number(args.duration);
+const processZones = Number(args["process-zones"] ?? 4);
+const standingShare = Number(args.standing ?? 0);
+if (!Number.isInteger(processZones) || processZones < 1 || processZones > 8) throw new Error("--process-zones takes 1 to 8");
+if (!(standingShare >= 0 && standingShare <= 1)) throw new Error("--standing takes a share from 0 to 1");
 const outDir = path.resolve(args.out ?? ROOT);
 const resultsFile = path.join(outDir, args.out ? "results.json" : "bench/results.json");
 const chartsDir = path.join(outDir, args.out ? "charts" : "bench/charts");
@@ -332,6 +343,10 @@ interface RunResult {
   rssPerPlayerKB: number;
   heapPerPlayerKB: number;
   joinLatencyMsP99: number;
+  /** Zones the players spread over (--process runs; absent in results from before it was recorded: 4). */
+  zones?: number;
+  /** Players who stood still during the measurement (absent: none). */
+  standing?: number;
   /** Mark-compacts (major collections) of the OatNut server during the measurement. */
   majorGCs?: number;
   /** Growth of the OatNut server's old space between mark-compacts, MB a second (--old-space). */
@@ -363,7 +378,7 @@ async function baseline(server: Server): Promise<{ rss: number; heap: number }> 
   return { rss: median(rss), heap };
 }
 
-async function runOatNut(players: number, viewRadius: number, zones = 1): Promise<RunResult> {
+async function runOatNut(players: number, viewRadius: number, zones = 1, standing = 0): Promise<RunResult> {
   const zonesDir = benchZones(viewRadius, zones);
   const server = await startOatNut(zonesDir);
   try {
@@ -398,6 +413,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
         url: server.url,
         zone: zones > 1 ? `field${z + 1}` : undefined,
         count: Math.min(perZone, players - z * perZone),
+        standing: Math.round(Math.min(perZone, players - z * perZone) * standing),
         durationSeconds: plan.duration,
         scatterSeconds: plan.scatter,
         parallel: 10,
@@ -489,6 +505,8 @@ async function runOatNut(players: number, viewRadius: number, zones = 1): Promis
       rssPerPlayerKB: result.rssPerPlayerKB!,
       heapPerPlayerKB: result.heapPerPlayerKB!,
       joinLatencyMsP99: Math.max(...summaries.map((s) => s.joinLatencyMs.p99)),
+      zones,
+      standing: summaries.reduce((sum, s) => sum + s.standing, 0),
       majorGCs: result.majorGCs,
       ...(result.promotedMBps !== undefined ? { promotedMBps: result.promotedMBps } : {}),
     };
@@ -650,8 +668,8 @@ if (saved) {
   await measure(
     series.process,
     plan.process,
-    (n) => `OatNut, ${n} players over 4 zones`,
-    (n) => runOatNut(n, VIEW_RADIUS, 4),
+    (n) => `OatNut, ${n} players over ${processZones} zones${standingShare ? `, ${Math.round(standingShare * 100)}% standing` : ""}`,
+    (n) => runOatNut(n, VIEW_RADIUS, processZones, standingShare),
   );
 }
 
@@ -872,7 +890,18 @@ ${table(series.aoi, oatnutColumns)}
 
 ${table(series.noAoi, oatnutColumns)}
 
-${Object.keys(series.process).length ? `## OatNut, one process, players spread over 4 zones\n\n${table(series.process, oatnutColumns)}\n` : ""}
+${
+  Object.keys(series.process).length
+    ? `## OatNut, one process, players spread over zones
+
+Each zone a 3200×3200 px field as above, entered through a small lobby. Standing players have no key
+held once scattered: they send one zero input a second (the real client's clock beacon) and receive
+their zone's patches like everyone else.
+
+${table(series.process, [...oatnutColumns.slice(0, 1), ["zones", (r) => fmt(r.zones ?? 4)], ["standing", (r) => fmt(r.standing ?? 0)], ...oatnutColumns.slice(1)])}
+`
+    : ""
+}
 ## The naive design: whole state as JSON to everyone (Socket.IO, bench/naive)
 
 ![bytes](${chartPath("bytes.svg")})

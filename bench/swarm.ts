@@ -11,6 +11,7 @@
  */
 import { Client, type InputHandle, type Room } from "@colyseus/sdk";
 import { Protocol } from "@colyseus/shared-types";
+import { CLOCK_BEACON_MS as STANDING_BEACON_MS } from "../client/src/game/movePump.ts";
 import {
   batchRoomInputs,
   type InputBatcher,
@@ -66,6 +67,14 @@ export interface SwarmOptions {
    * players. Visible players and monsters are averaged over the decoding bots.
    */
   decoders?: number;
+  /**
+   * How many bots stand still once scattered, like a player with no key held (trading,
+   * chatting, away): the real client then sends one zero input a second, its clock beacon
+   * (client/src/game/movePump.ts, CLOCK_BEACON_MS). The others walk. Default 0. Standing
+   * bots are the last ones joined; the decoding ones (the first) walk while there are
+   * enough walkers.
+   */
+  standing?: number;
   /** Delete each bot's character when it leaves (default true). */
   cleanUp?: boolean;
   seed?: number;
@@ -96,6 +105,8 @@ export interface SwarmSummary {
   /** WebSocket frames carrying inputs, a bot a second (below inputsPerSecond when batched). */
   inputFramesPerSecond: number;
   attacks: number;
+  /** Bots that stood still during the measurement (SwarmOptions.standing). */
+  standing: number;
   /** Bots that died at least once, and bots whose connection closed during the measurement. */
   deaths: number;
   disconnected: number;
@@ -193,6 +204,9 @@ class Bot {
   token = "";
   /** The SDK decodes this bot's frames (see SwarmOptions.decoders). */
   decoding = true;
+  /** Stands still once scattered (see SwarmOptions.standing). */
+  standing = false;
+  private lastBeacon = -Infinity;
   private direction = { dx: 0, dy: 0 };
   private nextTurn = 0;
   private scatterUntil = 0;
@@ -329,7 +343,12 @@ class Bot {
     let { dx, dy } = this.direction;
     let skill = 0;
     let target = 0;
-    if (!this.decoding) {
+    if (this.standing && now >= this.scatterUntil) {
+      // Nothing held: one zero input a second (the first one stops the walk).
+      if (now - this.lastBeacon < STANDING_BEACON_MS) return;
+      this.lastBeacon = now;
+      dx = dy = 0;
+    } else if (!this.decoding) {
       if (now >= this.nextTurn && now >= this.scatterUntil) {
         this.direction = { dx: Math.floor(this.random() * 3) - 1, dy: Math.floor(this.random() * 3) - 1 };
         this.nextTurn = now + 1000 + this.random() * 1000;
@@ -549,8 +568,10 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
       }
     }
     const decoders = options.decoders ?? live.length;
+    const walkers = live.length - Math.min(live.length, Math.max(0, options.standing ?? 0));
     live.forEach((bot, i) => {
       if (i >= decoders) bot.stopDecoding();
+      if (i >= walkers) bot.standing = true;
     });
     const scatter = options.scatterSeconds ?? 0;
     if (scatter > 0) {
@@ -625,6 +646,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
     inputsPerSecond: +(live.reduce((sum, bot) => sum + bot.inputs, 0) / counted / seconds).toFixed(2),
     inputFramesPerSecond: +(live.reduce((sum, bot) => sum + bot.inputFrames - bot.inputFramesAtStart, 0) / counted / seconds).toFixed(2),
     attacks: live.reduce((sum, bot) => sum + bot.attacks, 0),
+    standing: live.filter((bot) => bot.standing).length,
     deaths: live.filter((bot) => bot.died).length,
     disconnected: live.filter((bot) => bot.closed).length,
     seconds: +seconds.toFixed(2),
