@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { matchMaker } from "@colyseus/core";
 import { loadZonesFromDisk } from "@oatnut/shared/node";
 import { runSwarm } from "../../bench/swarm.ts";
+import type { ZoneRoom } from "../src/rooms/ZoneRoom.ts";
 import { startTestGame, testZones, waitFor, type TestGame } from "./helpers.ts";
 
 let game: TestGame;
@@ -46,5 +47,42 @@ describe("the bots", () => {
     assert.equal(closed, 3, "the server closed the three bots");
     assert.equal(summary.joined, 3);
     assert.equal(summary.disconnected, 3, "each counted as disconnected");
+  });
+
+  it("keep their standing bots still, sending a clock beacon instead of 20 inputs a second", { timeout: 120_000 }, async () => {
+    /** Each player's server-side position, by session, in every room. */
+    const positions = async () => {
+      const seen = new Map<string, string>();
+      for (const listing of await matchMaker.query({})) {
+        const room = matchMaker.getLocalRoomById(listing.roomId) as ZoneRoom | undefined;
+        room?.state.players?.forEach((player: { x: number; y: number }, sessionId: string) =>
+          seen.set(sessionId, `${player.x},${player.y}`),
+        );
+      }
+      return seen;
+    };
+    let atStart = new Map<string, string>();
+    let atEnd = new Map<string, string>();
+    const summary = await runSwarm({
+      url: game.baseUrl,
+      count: 3,
+      standing: 2,
+      durationSeconds: 3,
+      scatterSeconds: 1,
+      fight: false,
+      zones: loadZonesFromDisk(testZones()),
+      seed: 5,
+      namePrefix: "Standing",
+      onMeasure: async (phase) => {
+        if (phase === "start") atStart = await positions();
+        else atEnd = await positions();
+      },
+    });
+    assert.equal(summary.joined, 3);
+    assert.equal(summary.standing, 2, "two of the three stood");
+    const still = [...atStart].filter(([sessionId, at]) => atEnd.get(sessionId) === at).length;
+    assert.ok(still >= 2, `the standing bots did not move on the server (${still} of ${atStart.size} still)`);
+    // One walker at up to 20 inputs a second and two at about one: well under 20 on average.
+    assert.ok(summary.inputsPerSecond > 0 && summary.inputsPerSecond < 10, `inputs a bot a second: ${summary.inputsPerSecond}`);
   });
 });
