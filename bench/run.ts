@@ -188,6 +188,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+/** Portals the bench lobby has room for (--process-zones). */
+const LOBBY_ALCOVES = 8;
+
 /**
  * The bench world: one open 100×100-tile field; or, for several zones, a small lobby (the
  * starting zone) with a portal to each field, so bots walk a few tiles into their own
@@ -201,37 +204,35 @@ function benchZones(viewRadius: number, zones = 1): string {
   const centre: [number, number] = [ZONE_TILES / 2, ZONE_TILES / 2];
   const field = { viewRadius, capacity: 1000, rows: open(ZONE_TILES), spawns: { default: centre } };
   if (zones === 1) return writeZones({ field: { ...field, starting: true } });
-  // Corners first: arrivals spread around the spawn, and no way from there to one corner
-  // crosses another portal.
-  const around: Array<[number, number]> = [
-    [2, 2],
-    [18, 2],
-    [2, 18],
-    [18, 18],
-    [10, 2],
-    [2, 10],
-    [18, 10],
-    [10, 18],
-  ];
-  if (zones > around.length) throw new Error(`at most ${around.length} zones`);
+  // Each portal is an alcove of its own in the lobby's top wall, entered only from the tile
+  // below it: no shortest way to one portal crosses another. (Portals in the open, at the
+  // corners and edges' middles, were crossed on the way to the corners: with 8 zones, 750 of
+  // 2,000 bots landed in the wrong field, where no portal leads on.)
+  if (zones > LOBBY_ALCOVES) throw new Error(`at most ${LOBBY_ALCOVES} zones`);
+  const columns = Array.from({ length: zones }, (_, z) => 3 + 2 * z);
+  const rows = open(21);
+  rows[1] = Array.from(rows[1], (tile, col) => (columns.includes(col) ? "." : col === 0 || col === 20 ? tile : "#")).join("");
   const fields = Object.fromEntries(Array.from({ length: zones }, (_, z) => [`field${z + 1}`, field]));
   return writeZones({
     ...fields,
     lobby: {
       starting: true,
       capacity: 1000,
-      rows: open(21),
-      spawns: { default: [10, 10] },
-      portals: Array.from({ length: zones }, (_, z) => ({
+      // The smallest view a zone may have: everyone passes through the lobby, and with the
+      // default view all of them see all the others there (about 900 at once in a swarm of
+      // 2,000, each one's client decoding them all: the bots' core stalled and nobody moved).
+      viewRadius: 64,
+      rows,
+      spawns: { default: [10, 15] },
+      portals: columns.map((col, z) => ({
         name: `to-field${z + 1}`,
-        rect: [...around[z], 1, 1] as [number, number, number, number],
+        rect: [col, 1, 1, 1] as [number, number, number, number],
         targetZone: `field${z + 1}`,
         targetSpawn: "default",
       })),
     },
   });
 }
-
 async function startOatNut(zonesDir: string): Promise<Server> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-bench-"));
@@ -347,10 +348,22 @@ interface RunResult {
   zones?: number;
   /** Players who stood still during the measurement (absent: none). */
   standing?: number;
+  /**
+   * Connections the OatNut server counted at the measurement's end, over all its rooms
+   * (oatnut_room_clients): the players really there, whoever joined and left before.
+   */
+  connected?: number;
   /** Mark-compacts (major collections) of the OatNut server during the measurement. */
   majorGCs?: number;
   /** Growth of the OatNut server's old space between mark-compacts, MB a second (--old-space). */
   promotedMBps?: number;
+}
+
+/** The sum of every labelled series of one metric (0 when there is none). */
+function sumSeries(text: string, name: string): number {
+  let sum = 0;
+  for (const match of text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, "gm"))) sum += Number(match[1]);
+  return sum;
 }
 
 /** A sample's value of one labelled series of the metrics text, or NaN. */
@@ -408,6 +421,13 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
       if (++ready === zones) allReady();
       await everyoneReady;
     };
+    // And none leaves before the server was read at the end (the first swarm reads it once
+    // every swarm's measurement is over).
+    let over = 0;
+    let allOver!: () => void;
+    const everyoneOver = new Promise<void>((resolve) => (allOver = resolve));
+    let serverRead!: () => void;
+    const readDone = new Promise<void>((resolve) => (serverRead = resolve));
     const swarms = Array.from({ length: zones }, (_, z) =>
       runSwarm({
         url: server.url,
@@ -428,7 +448,11 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
         namePrefix: `B${z}`,
         onMeasure:
           z > 0
-            ? (phase) => (phase === "start" ? barrier() : undefined)
+            ? async (phase) => {
+                if (phase === "start") return barrier();
+                if (++over === zones) allOver();
+                await readDone;
+              }
             : async (phase) => {
                 if (phase === "start") {
                   await barrier();
@@ -454,10 +478,22 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
                     heap = Math.min(heap, readGauge(await scrape(server.url), "oatnut_process_nodejs_heap_size_used_bytes"));
                   }, 1000);
                 } else {
-                  const seconds = (performance.now() - t0) / 1000;
-                  clearInterval(sampler);
-                  clearInterval(oldSpaceSampler);
-                  const text = await scrape(server.url);
+                  if (++over === zones) allOver();
+                  await everyoneOver;
+                  let text: string;
+                  let seconds: number;
+                  let cpu: number;
+                  let botsCpu: number;
+                  try {
+                    seconds = (performance.now() - t0) / 1000;
+                    clearInterval(sampler);
+                    clearInterval(oldSpaceSampler);
+                    text = await scrape(server.url);
+                    cpu = cpuSeconds(server.pid);
+                    botsCpu = cpuSeconds(process.pid);
+                  } finally {
+                    serverRead();
+                  }
                   result.majorGCs = readSeries(text, ...MAJOR_GCS) - majors0;
                   if (args["old-space"]) {
                     const old = readSeries(text, ...OLD_SPACE);
@@ -466,22 +502,29 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
                   }
                   const tick = histogramDelta(tick0!, readHistogram(text, "oatnut_tick_duration_seconds"));
                   const patch = histogramDelta(patch0!, readHistogram(text, "oatnut_patch_duration_seconds"));
-                  result.cpuPercent = (100 * (cpuSeconds(server.pid) - cpu0)) / seconds;
-                  result.botsCpuPercent = (100 * (cpuSeconds(process.pid) - bots0)) / seconds;
+                  result.cpuPercent = (100 * (cpu - cpu0)) / seconds;
+                  result.botsCpuPercent = (100 * (botsCpu - bots0)) / seconds;
                   result.tickP99Ms = 1000 * quantile(tick, 0.99);
                   result.patchP99Ms = 1000 * quantile(patch, 0.99);
                   result.tickMeanMs = tick.count ? (1000 * tick.sum) / tick.count : 0;
                   const rssNow = median(rss.length ? rss : [rssBytes(server.pid)]);
                   result.rssMB = rssNow / 2 ** 20;
-                  result.rssPerPlayerKB = (rssNow - base.rss) / players / 1024;
+                  result.connected = sumSeries(text, "oatnut_room_clients");
+                  // Per player really there (fewer than asked when some never got in).
+                  const present = Math.min(players, result.connected) || players;
+                  result.rssPerPlayerKB = (rssNow - base.rss) / present / 1024;
                   result.heapMB = Math.min(heap, readGauge(text, "oatnut_process_nodejs_heap_size_used_bytes")) / 2 ** 20;
                   result.heapPerPlayerKB =
-                    (Math.min(heap, readGauge(text, "oatnut_process_nodejs_heap_size_used_bytes")) - base.heap) / players / 1024;
+                    (Math.min(heap, readGauge(text, "oatnut_process_nodejs_heap_size_used_bytes")) - base.heap) / present / 1024;
                 }
               },
       }),
     );
     summaries.push(...(await Promise.all(swarms)));
+    const failures: Record<string, number> = {};
+    for (const summary of summaries)
+      for (const [reason, count] of Object.entries(summary.failures)) failures[reason] = (failures[reason] ?? 0) + count;
+    for (const [reason, count] of Object.entries(failures)) log(`  ${count} × failed: ${reason}`);
     const joined = summaries.reduce((sum, s) => sum + s.joined, 0);
     const weight = (pick: (s: (typeof summaries)[number]) => number) =>
       summaries.reduce((sum, s) => sum + pick(s) * s.joined, 0) / Math.max(1, joined);
@@ -507,6 +550,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
       joinLatencyMsP99: Math.max(...summaries.map((s) => s.joinLatencyMs.p99)),
       zones,
       standing: summaries.reduce((sum, s) => sum + s.standing, 0),
+      connected: result.connected,
       majorGCs: result.majorGCs,
       ...(result.promotedMBps !== undefined ? { promotedMBps: result.promotedMBps } : {}),
     };
@@ -590,7 +634,7 @@ async function repeated(label: string, once: () => Promise<RunResult>): Promise<
     }
     log(
       `  cpu ${run.cpuPercent.toFixed(0)}%  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
-        `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}  bots cpu ${run.botsCpuPercent.toFixed(0)}%` +
+        `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}${run.connected !== undefined ? ` (${run.connected} connected)` : ""}  bots cpu ${run.botsCpuPercent.toFixed(0)}%` +
         (run.patchRateHz ? `  patches/s ${run.patchRateHz} → ${run.patchesPerSecondMin.toFixed(1)} (slowest)` : "") +
         (run.inputFramesPerClientPerSecond !== undefined ? `  input frames/s ${run.inputFramesPerClientPerSecond.toFixed(1)}` : "") +
         (run.majorGCs !== undefined ? `  mark-compacts ${run.majorGCs}` : "") +
@@ -898,7 +942,7 @@ Each zone a 3200×3200 px field as above, entered through a small lobby. Standin
 held once scattered: they send one zero input a second (the real client's clock beacon) and receive
 their zone's patches like everyone else.
 
-${table(series.process, [...oatnutColumns.slice(0, 1), ["zones", (r) => fmt(r.zones ?? 4)], ["standing", (r) => fmt(r.standing ?? 0)], ...oatnutColumns.slice(1)])}
+${table(series.process, [...oatnutColumns.slice(0, 1), ["zones", (r) => fmt(r.zones ?? 4)], ["standing", (r) => fmt(r.standing ?? 0)], oatnutColumns[1], ["connected (server)", (r) => fmt(r.connected ?? NaN)], ...oatnutColumns.slice(2)])}
 `
     : ""
 }

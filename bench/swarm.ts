@@ -134,6 +134,9 @@ function percentile(sorted: number[], p: number): number {
 
 export class SwarmError extends Error {}
 
+/** A swarm's bots that have not reached their zone once none arrived for this long have failed. */
+const TRAVEL_STALL_MS = 60_000;
+
 /** Longest a bot waits for the server to confirm it left. */
 const LEAVE_TIMEOUT_MS = 5000;
 
@@ -554,15 +557,25 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
   // Travel to the zone asked for, then scatter.
   if (live.length > 0) {
     progress(`${live.length} joined${options.zone ? `; walking to ${options.zone}` : ""}`);
-    const travelled = await Promise.race([
-      Promise.all(live.map((bot) => bot.arrived)).then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), 180_000)),
-    ]);
-    if (!travelled) {
+    // However long the way takes while bots keep arriving (a big swarm's transfers queue on
+    // the database), but not once they stop arriving.
+    let arrivals = 0;
+    let lastArrival = performance.now();
+    for (const bot of live)
+      void bot.arrived.then(() => {
+        arrivals++;
+        lastArrival = performance.now();
+      });
+    const everyone = live.length;
+    while (arrivals < everyone && performance.now() - lastArrival < TRAVEL_STALL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (arrivals < everyone) {
+      const reason = `did not reach ${options.zone}: nobody arrived for ${TRAVEL_STALL_MS / 1000} s`;
       for (const bot of live.splice(0)) {
         if (bot.zone !== options.zone) {
           failed++;
-          failures[`did not reach ${options.zone} within 180 s`] = (failures[`did not reach ${options.zone} within 180 s`] ?? 0) + 1;
+          failures[reason] = (failures[reason] ?? 0) + 1;
           void bot.leave(options.cleanUp !== false);
         } else live.push(bot);
       }
