@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { JWT } from "@colyseus/auth";
+import mongoose from "mongoose";
 import { getZoneMap, MAX_CHARACTERS_PER_ACCOUNT, MIN_PASSWORD_LENGTH, zoneCatalog } from "@oatnut/shared";
 import { AUTH_ERRORS } from "../src/auth/routes.ts";
 import { Account, Character } from "../src/db/models.ts";
@@ -91,6 +92,35 @@ describe("accounts", () => {
     assert.equal(created.name, "GuestHero");
     const account = await Account.findById(guest.body.user.id).lean();
     assert.equal(account?.anonymous, true);
+  });
+});
+
+describe("sign-up's writes", () => {
+  it("creates the account with its sign-in time: one write a sign-up, guest or email, and a sign-in updates it", async () => {
+    const writes: string[] = [];
+    mongoose.set("debug", (collection: string, method: string) => {
+      if (collection === "accounts" && !/^(find|count|aggregate|distinct)/i.test(method)) writes.push(method);
+    });
+    try {
+      const guest = await api(url, "POST", "/auth/anonymous", { body: {} });
+      assert.equal(guest.status, 200);
+      assert.deepEqual(writes.splice(0), ["insertOne"], "a guest's sign-up writes its account once");
+      const guestAccount = await Account.findById(guest.body.user.id).lean();
+      assert.ok(guestAccount?.lastLoginAt instanceof Date, "the guest's sign-in time is stored (the guest sweeper reads it)");
+
+      const { email, id } = await signUp(url);
+      assert.deepEqual(writes.splice(0), ["insertOne"], "an email sign-up writes its account once");
+      const registered = await Account.findById(id).lean();
+      assert.ok(registered?.lastLoginAt instanceof Date);
+
+      const login = await api(url, "POST", "/auth/login", { body: { email, password: "correct horse battery" } });
+      assert.equal(login.status, 200, JSON.stringify(login.body));
+      assert.deepEqual(writes.splice(0), ["updateOne"], "a sign-in stores its time");
+      const after = await Account.findById(id).lean();
+      assert.ok(after!.lastLoginAt!.getTime() >= registered!.lastLoginAt!.getTime());
+    } finally {
+      mongoose.set("debug", false);
+    }
   });
 });
 
