@@ -559,12 +559,17 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
     progress(`${live.length} joined${options.zone ? `; walking to ${options.zone}` : ""}`);
     // However long the way takes while bots keep arriving (a big swarm's transfers queue on
     // the database), but not once they stop arriving.
+    // A bot that will not decode stops as soon as it is there: decoding every state on the
+    // way while hundreds are still travelling kept the bots' one core busy for seconds on
+    // end (no pong for the server's pings, whose connections it then closed).
+    const decoders = options.decoders ?? bots.length;
     let arrivals = 0;
     let lastArrival = performance.now();
     for (const bot of live)
       void bot.arrived.then(() => {
         arrivals++;
         lastArrival = performance.now();
+        if (bot.index >= decoders) bot.stopDecoding();
       });
     const everyone = live.length;
     while (arrivals < everyone && performance.now() - lastArrival < TRAVEL_STALL_MS) {
@@ -580,10 +585,9 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
         } else live.push(bot);
       }
     }
-    const decoders = options.decoders ?? live.length;
     const walkers = live.length - Math.min(live.length, Math.max(0, options.standing ?? 0));
     live.forEach((bot, i) => {
-      if (i >= decoders) bot.stopDecoding();
+      if (bot.index >= decoders) bot.stopDecoding();
       if (i >= walkers) bot.standing = true;
     });
     const scatter = options.scatterSeconds ?? 0;
