@@ -6,6 +6,7 @@
  *   npm run bench -- --smoke --out <dir>   a few bots for a few seconds (what the tests run)
  *   options: --repeat <n> --duration <s> --aoi 100,300,500 --no-aoi 25,100 --naive 10,25
  *            --batched 25,100 --process 1000 --out <dir> --server-env KEY=VALUE (repeatable)
+ *            --process-zones <1..8> --standing <share> --join-parallel <n> (the --process runs)
  *            --profile (a CPU profile of each OatNut server run, under <out>/profiles)
  *            --from <results.json> (write the report and charts again from saved results)
  *
@@ -78,6 +79,12 @@ const { values: args } = parseArgs({
     /** How many zones the players of a --process run spread over (default 4, at most 8). */
     "process-zones": { type: "string" },
     /**
+     * Sign-ins and joins under way at once, per zone's swarm (default 10). Fewer can be
+     * faster: the joins queue on the database's writes either way, and each one waiting
+     * there is a busy thread of the embedded engine on the bots' core.
+     */
+    "join-parallel": { type: "string" },
+    /**
      * The share (0 to 1) of a --process run's players that stand still once scattered, like
      * players with no key held (default 0: everyone walks). See SwarmOptions.standing.
      */
@@ -131,6 +138,8 @@ if (args.repeat) plan.repeat = Number(args.repeat);
 if (args.duration) plan.duration = Number(args.duration);
 const processZones = Number(args["process-zones"] ?? 4);
 const standingShare = Number(args.standing ?? 0);
+const joinParallel = Number(args["join-parallel"] ?? 10);
+if (!Number.isInteger(joinParallel) || joinParallel < 1) throw new Error("--join-parallel takes a whole number from 1");
 if (!Number.isInteger(processZones) || processZones < 1 || processZones > 8) throw new Error("--process-zones takes 1 to 8");
 if (!(standingShare >= 0 && standingShare <= 1)) throw new Error("--standing takes a share from 0 to 1");
 const outDir = path.resolve(args.out ?? ROOT);
@@ -452,7 +461,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
         standing: Math.round(Math.min(perZone, players - z * perZone) * standing),
         durationSeconds: plan.duration,
         scatterSeconds: plan.scatter,
-        parallel: 10,
+        parallel: joinParallel,
         fight: false,
         batchInputs: !args["no-input-batch"],
         cleanUp: false,
