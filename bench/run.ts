@@ -136,11 +136,14 @@ plan.batched = sizes(args.batched, plan.batched);
 plan.process = sizes(args.process, plan.process);
 if (args.repeat) plan.repeat = Number(args.repeat);
 if (args.duration) plan.duration = Number(args.duration);
+/** Portals the bench lobby has room for: the most zones a --process run spreads over. */
+const LOBBY_ALCOVES = 8;
 const processZones = Number(args["process-zones"] ?? 4);
 const standingShare = Number(args.standing ?? 0);
 const joinParallel = Number(args["join-parallel"] ?? 10);
 if (!Number.isInteger(joinParallel) || joinParallel < 1) throw new Error("--join-parallel takes a whole number from 1");
-if (!Number.isInteger(processZones) || processZones < 1 || processZones > 8) throw new Error("--process-zones takes 1 to 8");
+if (!Number.isInteger(processZones) || processZones < 1 || processZones > LOBBY_ALCOVES)
+  throw new Error(`--process-zones takes 1 to ${LOBBY_ALCOVES}`);
 if (!(standingShare >= 0 && standingShare <= 1)) throw new Error("--standing takes a share from 0 to 1");
 const outDir = path.resolve(args.out ?? ROOT);
 const resultsFile = path.join(outDir, args.out ? "results.json" : "bench/results.json");
@@ -211,9 +214,6 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-/** Portals the bench lobby has room for (--process-zones). */
-const LOBBY_ALCOVES = 8;
-
 /**
  * The bench world: one open 100×100-tile field; or, for several zones, a small lobby (the
  * starting zone) with a portal to each field, so bots walk a few tiles into their own
@@ -258,6 +258,7 @@ function benchZones(viewRadius: number, zones = 1): string {
     },
   });
 }
+
 async function startOatNut(zonesDir: string): Promise<Server> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-bench-"));

@@ -558,8 +558,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
   if (live.length > 0) {
     progress(`${live.length} joined${options.zone ? `; walking to ${options.zone}` : ""}`);
     // However long the way takes while bots keep arriving (a big swarm's transfers queue on
-    // the database), but not once they stop arriving.
-    // A bot that will not decode stops as soon as it is there: decoding every state on the
+    // the database), but not once they stop arriving. A bot that will not decode stops as soon as it is there: decoding every state on the
     // way while hundreds are still travelling kept the bots' one core busy for seconds on
     // end (no pong for the server's pings, whose connections it then closed).
     const decoders = options.decoders ?? bots.length;

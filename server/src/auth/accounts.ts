@@ -42,12 +42,12 @@ function toUser(account: AccountLike & { password?: string | null }) {
  * for a real account and its answer comes just as late.
  */
 let dummyHash: Promise<string> | undefined;
-/**
- * Accounts created a moment ago, whose token comes next: created with their sign-in time
- * already, so the token costs no second write (a guest's join is one write fewer).
- */
-const registeredNow = new Set<string>();
 let dummyVerifications = 0;
+
+/** Stores the time of a sign-in with email and password (sign-ups store it as they create the account). */
+export async function recordSignIn(accountId: string): Promise<void> {
+  await Account.updateOne({ _id: accountId }, { $set: { lastLoginAt: new Date() } });
+}
 
 /** Configures @colyseus/auth: the JWT secret and the callbacks backed by MongoDB. */
 export function configureAuth(jwtSecret: string): void {
@@ -66,18 +66,14 @@ export function configureAuth(jwtSecret: string): void {
           password: passwordHash,
           lastLoginAt: new Date(),
         });
-        registeredNow.add(String(account._id));
         return toUser(account);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw new Error("email_already_in_use", { cause: error });
         throw error;
       }
     },
-    onRegisterAnonymously: async () => {
-      const account = await Account.create({ anonymous: true, lastLoginAt: new Date() });
-      registeredNow.add(String(account._id));
-      return toUser(account);
-    },
+    // An account is created with its sign-in time: a sign-up is one write.
+    onRegisterAnonymously: async () => toUser(await Account.create({ anonymous: true, lastLoginAt: new Date() })),
     onGenerateToken: async (user: AccountLike) => {
       const payload: TokenPayload = {
         id: String(user.id),
@@ -85,7 +81,6 @@ export function configureAuth(jwtSecret: string): void {
         roles: user.roles ?? [],
         ...(user.email ? { email: user.email } : {}),
       };
-      if (!registeredNow.delete(payload.id)) await Account.updateOne({ _id: payload.id }, { $set: { lastLoginAt: new Date() } });
       return JWT.sign(payload, { expiresIn: TOKEN_LIFETIME });
     },
     onParseToken: (token: TokenPayload) => ({

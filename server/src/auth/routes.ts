@@ -14,7 +14,7 @@ import { MIN_PASSWORD_LENGTH } from "@oatnut/shared";
 import express, { Router, type Request, type RequestHandler } from "express";
 import { apiErrorHandler, HttpError, route, waitInWords } from "../http/errors.ts";
 import type { RateLimiters } from "../http/rateLimits.ts";
-import { verifyPassword } from "./accounts.ts";
+import { recordSignIn, verifyPassword } from "./accounts.ts";
 import { guestNotice } from "../persistence/guests.ts";
 import type { LoginLockout } from "./lockout.ts";
 
@@ -113,6 +113,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
         });
         return;
       }
+      await recordSignIn(String(user.id));
       res.json(await signedIn(user));
     }),
   );
