@@ -23,6 +23,7 @@ import { drainProcess } from "./world/drain.ts";
 import { findLive } from "./world/liveCharacters.ts";
 import { registerRoomTypes } from "./world/roomRegistry.ts";
 import { setGameServices } from "./world/services.ts";
+import { installOneWriteFrames } from "./wsFrames.ts";
 
 export interface GameServerDeps {
   config: Config;
@@ -69,6 +70,7 @@ export async function createGameServer({ config, engine, saves = new SaveService
   // browser origin are refused by the same origin rule.
   const origins = new OriginPolicy(config.corsOrigins);
   const httpServer = createGatedServer({ origins });
+  installOneWriteFrames();
   const game = defineServer({
     rooms,
     ...(cluster
