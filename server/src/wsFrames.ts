@@ -5,9 +5,10 @@
  * byte header and the payload: a cork, two writes and an uncork, which Node's stream turns
  * into a `writev` with the bookkeeping of a two-chunk write. A zone sends a patch to each
  * client 10–20 times a second, so at 2,000 players that is 20,000 such writes a second, a
- * quarter of the server's core. Header and payload merged into one buffer are one plain
- * write: 13–16% less CPU a frame, measured by `npm run bench:frames` (bench/frames.ts), for the
- * cost of copying a payload that is a few hundred bytes. Payloads over `MERGE_LIMIT` (a join's
+ * quarter of the server's busy time (bench/levers.md, round 10). Header and payload merged
+ * into one buffer are one plain write: 14% less CPU a frame (the median of three alternated
+ * pairs of `npm run bench:frames`, bench/frames.ts), for the cost of copying a payload that is
+ * a few hundred bytes. Payloads over `MERGE_LIMIT` (a join's
  * full state) keep ws's two buffers, where the copy would cost more than the write it saves.
  *
  * Clients' frames (masked) and empty frames (pings, closes without a reason) are untouched.
