@@ -4,9 +4,10 @@
  * of server/src/wsFrames.ts. Alternated runs, each in a fresh process, server and clients
  * pinned to cores of their own where `taskset` is available.
  *
- *   npm run bench:frames -- [--clients 1000] [--rounds 200] [--pairs 3]
+ *   npm run bench:frames -- [--clients 1000] [--rounds 200] [--pairs 3] [--bytes 100]
  *
- * Each round sends one 100–150 byte frame to every client (a patch's size), then waits 10 ms.
+ * Each round sends one frame of `--bytes` to `--bytes` + 49 bytes to every client (by default
+ * 100–149, a patch's size), then waits 10 ms.
  */
 import { execFileSync, fork, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -16,10 +17,11 @@ import { installOneWriteFrames } from "../server/src/wsFrames.ts";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { clients: { type: "string" }, rounds: { type: "string" }, pairs: { type: "string" } },
+  options: { clients: { type: "string" }, rounds: { type: "string" }, pairs: { type: "string" }, bytes: { type: "string" } },
 });
 const clients = Number(args.clients ?? 1000);
 const rounds = Number(args.rounds ?? 200);
+const bytes = Number(args.bytes ?? 100);
 const self = fileURLToPath(import.meta.url);
 const [role, ...rest] = positionals;
 
@@ -46,23 +48,21 @@ if (role === "clients") {
   const server = new WebSocketServer({ port: 0, perMessageDeflate: false });
   await new Promise((resolve) => server.once("listening", resolve));
   const port = (server.address() as { port: number }).port;
-  const child = fork(self, ["clients", `ws://127.0.0.1:${port}`, String(clients)], {
-    execArgv: process.execArgv,
-  });
+  const child = fork(self, ["clients", `ws://127.0.0.1:${port}`, String(clients)]);
   await new Promise((resolve) => child.once("message", resolve));
   const sockets = [...server.clients];
-  const payload = Buffer.alloc(150, 7);
+  const payload = Buffer.alloc(bytes + 50, 7);
   let sent = 0;
   const start = process.cpuUsage();
   for (let round = 0; round < rounds; round++) {
     for (const socket of sockets) {
-      socket.send(payload.subarray(0, 100 + (round % 50)));
+      socket.send(payload.subarray(0, bytes + (round % 50)));
       sent++;
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const used = process.cpuUsage(start);
-  process.send!({ mode, sent, user: used.user / sent, system: used.system / sent });
+  process.send!({ sent, user: used.user / sent, system: used.system / sent });
   child.kill();
   process.exit(0);
 } else {
@@ -77,7 +77,17 @@ if (role === "clients") {
   const results: Record<string, number[]> = { "two-buffer": [], "one-write": [] };
   for (let pair = 0; pair < pairs; pair++) {
     for (const mode of ["two-buffer", "one-write"]) {
-      const command = [...pin, process.execPath, ...process.execArgv, self, "server", mode, `--clients=${clients}`, `--rounds=${rounds}`];
+      const command = [
+        ...pin,
+        process.execPath,
+        ...process.execArgv,
+        self,
+        "server",
+        mode,
+        `--clients=${clients}`,
+        `--rounds=${rounds}`,
+        `--bytes=${bytes}`,
+      ];
       const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "inherit", "inherit", "ipc"] });
       const result = await new Promise<{ sent: number; user: number; system: number }>((resolve, reject) => {
         child.once("message", (message) => resolve(message as { sent: number; user: number; system: number }));

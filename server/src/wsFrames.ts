@@ -6,17 +6,19 @@
  * into a `writev` with the bookkeeping of a two-chunk write. A zone sends a patch to each
  * client 10–20 times a second, so at 2,000 players that is 20,000 such writes a second, a
  * quarter of the server's busy time (bench/levers.md, round 10). Header and payload merged
- * into one buffer are one plain write: 14% less CPU a frame (the median of three alternated
- * pairs of `npm run bench:frames`, bench/frames.ts), for the cost of copying a payload that is
- * a few hundred bytes. Payloads over `MERGE_LIMIT` (a join's
- * full state) keep ws's two buffers, where the copy would cost more than the write it saves.
+ * into one buffer are one plain write, for the cost of copying the payload: 10–14% less CPU a
+ * frame for a patch's 100–150 bytes, 4% less at 500–550, even at 900–950, and more above
+ * (5% at 1,400, 10% at 4,000, 71% at 16 KB), measured by alternated pairs of
+ * `npm run bench:frames -- --bytes <n>` (bench/frames.ts). So only payloads up to
+ * `MERGE_LIMIT` are merged; larger ones (a join's full state, a crowded view) keep ws's two
+ * buffers.
  *
  * Clients' frames (masked) and empty frames (pings, closes without a reason) are untouched.
  */
 import * as ws from "ws";
 
-/** Largest payload merged with its header: a copy this size costs less than a second write. */
-export const MERGE_LIMIT = 16 * 1024;
+/** Largest payload merged with its header: below the ~900 bytes where the copy costs what the write saves. */
+export const MERGE_LIMIT = 512;
 
 type Frame = (data: Buffer | string, options: { mask?: boolean }) => Array<Buffer | string>;
 // ws exports its Sender class, which its type definitions leave out.
