@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { WebSocket, WebSocketServer } from "ws";
 import { installOneWriteFrames } from "../server/src/wsFrames.ts";
+import { reexecOnProjectNode } from "./measure.ts";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,6 +24,7 @@ const clients = Number(args.clients ?? 1000);
 const rounds = Number(args.rounds ?? 200);
 const bytes = Number(args.bytes ?? 100);
 const self = fileURLToPath(import.meta.url);
+reexecOnProjectNode(fileURLToPath(new URL("..", import.meta.url)));
 const [role, ...rest] = positionals;
 
 if (role === "clients") {

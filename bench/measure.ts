@@ -2,7 +2,27 @@
  * What the benchmark reads off a server process: CPU time and RSS from /proc (CPU time,
  * not wall time, so a busy machine does not inflate it), and OatNut's /metrics histograms.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * Runs this script again on the project's own Node (node_modules/.bin/node, the `node`
+ * package package.json pins) when it was started with another one, and exits with its
+ * status. Every process the bench starts (servers, bots) runs on `process.execPath`: a
+ * bench started with the machine's `node` (Node 20 on a stock Debian) would otherwise
+ * measure OatNut and the naive servers on a runtime OatNut does not run on in production
+ * (Colyseus 0.18 needs Node 22 or later; `npm run serve` and the Docker image use 24).
+ */
+export function reexecOnProjectNode(root: string): void {
+  const pinned = path.join(root, "node_modules", ".bin", "node");
+  if (!fs.existsSync(pinned) || fs.realpathSync(pinned) === fs.realpathSync(process.execPath)) return;
+  const version = spawnSync(pinned, ["--version"], { encoding: "utf8" }).stdout.trim();
+  if (!version || version === process.version) return;
+  console.error(`started on Node ${process.version}: running again on the project's Node ${version} (${pinned})`);
+  const child = spawnSync(pinned, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  process.exit(child.status ?? 1);
+}
 
 /** Clock ticks a second of /proc's CPU times (USER_HZ: 100 on Linux everywhere). */
 const USER_HZ = 100;

@@ -8,6 +8,8 @@
  *            --batched 25,100 --process 1000 --out <dir> --server-env KEY=VALUE (repeatable)
  *            --process-zones <1..8> --standing <share> --join-parallel <n> (the --process runs)
  *            --profile (a CPU profile of each OatNut server run, under <out>/profiles)
+ *            --side-by-side 100,200 (OatNut and the batched naive server at once, for CPU a player)
+ *            --server-bundle <main.js> (another OatNut build: a change against what it changes)
  *            --from <results.json> (write the report and charts again from saved results)
  *
  * Each server runs in its own process, pinned to CPU 0 with taskset where the machine has
@@ -35,12 +37,22 @@ import { DEFAULT_CROWDED_ZONE_PLAYERS, patchIntervalFor } from "../server/src/ro
 import { productionRuntime } from "../server/src/tools/runtime.ts";
 import { writeZones } from "../server/test/zoneFixtures.ts";
 import { barChart, lineChart } from "./charts.ts";
-import { cpuSeconds, histogramDelta, median, quantile, readGauge, readHistogram, rssBytes, type Histogram } from "./measure.ts";
+import {
+  cpuSeconds,
+  histogramDelta,
+  median,
+  quantile,
+  readGauge,
+  readHistogram,
+  reexecOnProjectNode,
+  rssBytes,
+  type Histogram,
+} from "./measure.ts";
 import { runNaiveBots } from "./naive/bots.ts";
 import { runSwarm, type SwarmSummary } from "./swarm.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SERVER_BUNDLE = path.join(ROOT, "server", "dist", "main.js");
+reexecOnProjectNode(ROOT);
 const ZONE_TILES = 100; // 3200 x 3200 px
 const VIEW_RADIUS = 480;
 /** Tick + patch p99 a zone must keep to count as holding its players. */
@@ -57,6 +69,16 @@ const { values: args } = parseArgs({
     naive: { type: "string" },
     batched: { type: "string" },
     process: { type: "string" },
+    /**
+     * Sizes at which OatNut and the batched naive server run at the same time, each with its
+     * own bots, for the CPU a player of one against the other over the same seconds.
+     */
+    "side-by-side": { type: "string" },
+    /**
+     * The OatNut server bundle to run (default server/dist/main.js): another build, kept
+     * beside it (e.g. server/dist-before/main.js), to measure a change against what it changes.
+     */
+    "server-bundle": { type: "string" },
     out: { type: "string" },
     /** Write the report again from a saved results.json, without measuring. */
     from: { type: "string" },
@@ -91,6 +113,7 @@ const { values: args } = parseArgs({
     standing: { type: "string" },
   },
 });
+const SERVER_BUNDLE = path.resolve(args["server-bundle"] ?? path.join(ROOT, "server", "dist", "main.js"));
 /** The production runtime (npm run serve's variables and Node flags), unless --plain-node. */
 const runtime = args["plain-node"] ? { env: {}, flags: [] as string[] } : productionRuntime(ROOT);
 runtime.flags.push(...(args["server-flag"] ?? []));
@@ -107,7 +130,7 @@ const crowdedZonePlayers = Number(serverEnv.CROWDED_ZONE_PLAYERS ?? DEFAULT_CROW
 const sizes = (value: string | undefined, fallback: number[]) =>
   value === undefined ? fallback : value.split(",").filter(Boolean).map(Number);
 const plan = args.smoke
-  ? { aoi: [4], noAoi: [4], naive: [4], batched: [4], process: [] as number[], repeat: 1, duration: 2, scatter: 1 }
+  ? { aoi: [4], noAoi: [4], naive: [4], batched: [4], process: [] as number[], sideBySide: [4], repeat: 1, duration: 2, scatter: 1 }
   : args.quick
     ? {
         aoi: [100, 300, 500],
@@ -115,6 +138,7 @@ const plan = args.smoke
         naive: [10, 25],
         batched: [25, 100],
         process: [] as number[],
+        sideBySide: [100],
         repeat: 1,
         duration: 8,
         scatter: 12,
@@ -125,6 +149,7 @@ const plan = args.smoke
         naive: [10, 25, 50, 100],
         batched: [25, 50, 100, 200],
         process: [2000],
+        sideBySide: [100, 200],
         repeat: 3,
         duration: 10,
         scatter: 15,
@@ -134,6 +159,7 @@ plan.noAoi = sizes(args["no-aoi"], plan.noAoi);
 plan.naive = sizes(args.naive, plan.naive);
 plan.batched = sizes(args.batched, plan.batched);
 plan.process = sizes(args.process, plan.process);
+plan.sideBySide = sizes(args["side-by-side"], plan.sideBySide);
 if (args.repeat) plan.repeat = Number(args.repeat);
 if (args.duration) plan.duration = Number(args.duration);
 /** Portals the bench lobby has room for: the most zones a --process run spreads over. */
@@ -405,6 +431,9 @@ function readSeries(text: string, name: string, labels: string): number {
 const MAJOR_GCS = ["oatnut_process_nodejs_gc_duration_seconds_count", 'kind="major"'] as const;
 const OLD_SPACE = ["oatnut_process_nodejs_heap_space_size_used_bytes", 'space="old"'] as const;
 
+/** How often a run reads the server's heap from /metrics during the measurement (ms, whole seconds). */
+const HEAP_SAMPLE_MS = 5000;
+
 async function scrape(url: string): Promise<string> {
   return await (await fetch(`${url}/metrics`)).text();
 }
@@ -421,7 +450,7 @@ async function baseline(server: Server): Promise<{ rss: number; heap: number }> 
   return { rss: median(rss), heap };
 }
 
-async function runOatNut(players: number, viewRadius: number, zones = 1, standing = 0): Promise<RunResult> {
+async function runOatNut(players: number, viewRadius: number, zones = 1, standing = 0, sync?: Rendezvous): Promise<RunResult> {
   const zonesDir = benchZones(viewRadius, zones);
   const server = await startOatNut(zonesDir);
   try {
@@ -486,6 +515,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
             : async (phase) => {
                 if (phase === "start") {
                   await barrier();
+                  await sync?.start();
                   const text = await scrape(server.url);
                   tick0 = readHistogram(text, "oatnut_tick_duration_seconds");
                   patch0 = readHistogram(text, "oatnut_patch_duration_seconds");
@@ -506,13 +536,19 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
                   // The profile's clock is the machine's monotonic one, as hrtime's is: these
                   // bounds pick the measurement out of a whole run's profile (bench/profile.ts).
                   if (args.profile) log(`  measuring from ${process.hrtime.bigint() / 1000n} µs (monotonic)`);
+                  // RSS from /proc every second (it costs the server nothing); the heap from
+                  // /metrics only every HEAP_SAMPLE_MS, since each scrape is work the server does
+                  // (and the naive servers, which have no /metrics, are not asked for).
+                  let samples = 0;
                   sampler = setInterval(async () => {
                     rss.push(rssBytes(server.pid));
-                    heap = Math.min(heap, readGauge(await scrape(server.url), "oatnut_process_nodejs_heap_size_used_bytes"));
+                    if (++samples % (HEAP_SAMPLE_MS / 1000) === 0)
+                      heap = Math.min(heap, readGauge(await scrape(server.url), "oatnut_process_nodejs_heap_size_used_bytes"));
                   }, 1000);
                 } else {
                   if (++over === zones) allOver();
                   await everyoneOver;
+                  await sync?.end();
                   let text: string;
                   let seconds: number;
                   let cpu: number;
@@ -594,7 +630,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
   }
 }
 
-async function runNaive(players: number, mode: "perMove" | "batched"): Promise<RunResult> {
+async function runNaive(players: number, mode: "perMove" | "batched", sync?: Rendezvous): Promise<RunResult> {
   const server = await startNaive(mode);
   try {
     const base = { rss: rssBytes(server.pid) };
@@ -609,7 +645,8 @@ async function runNaive(players: number, mode: "perMove" | "batched"): Promise<R
       count: players,
       durationSeconds: plan.duration,
       seed: 7,
-      onMeasure: (phase) => {
+      onMeasure: async (phase) => {
+        await (phase === "start" ? sync?.start() : sync?.end());
         if (phase === "start") {
           cpu0 = cpuSeconds(server.pid);
           bots0 = cpuSeconds(process.pid);
@@ -650,6 +687,87 @@ async function runNaive(players: number, mode: "perMove" | "batched"): Promise<R
   }
 }
 
+/**
+ * Where two runs wait for each other: both start measuring, and both stop, at the same
+ * moment. `release()` lets the other go on when one of them failed before getting there.
+ */
+interface Rendezvous {
+  start(): Promise<void>;
+  end(): Promise<void>;
+  release(): void;
+}
+
+function rendezvous(parties: number): Rendezvous {
+  const meeting = () => {
+    let arrived = 0;
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return {
+      opened,
+      open,
+      arrive: async () => {
+        if (++arrived === parties) open();
+        await opened;
+      },
+    };
+  };
+  const start = meeting();
+  const end = meeting();
+  return {
+    start: start.arrive,
+    end: end.arrive,
+    release: () => {
+      start.open();
+      end.open();
+    },
+  };
+}
+
+/** One side-by-side run: OatNut and the batched naive server measured over the same seconds. */
+interface SideBySideResult {
+  players: number;
+  aoiJoined: number;
+  batchedJoined: number;
+  aoiCpuPercent: number;
+  batchedCpuPercent: number;
+  /** OatNut's CPU a player ÷ the batched naive server's, over the same window. */
+  ratio: number;
+  aoiBytesPerClientPerSecond: number;
+  batchedBytesPerClientPerSecond: number;
+}
+
+/**
+ * OatNut (one zone, its view radius) and the batched naive server with `players` bots each,
+ * at the same time: both servers on the servers' core, both swarms in this process, and
+ * both servers' CPU time read over the same window. Run one after the other, the two
+ * servers' figures moved by up to ±20% between identical runs as the shared host changed
+ * speed (levers.md, round 11); run together, a slow or fast phase slows or speeds both.
+ */
+async function runSideBySide(players: number): Promise<SideBySideResult> {
+  const sync = rendezvous(2);
+  const sides = [
+    runOatNut(players, VIEW_RADIUS, 1, 0, sync).finally(() => sync.release()),
+    runNaive(players, "batched", sync).finally(() => sync.release()),
+  ] as const;
+  const [aoi, batched] = await Promise.allSettled(sides);
+  if (aoi.status === "rejected") throw aoi.reason;
+  if (batched.status === "rejected") throw batched.reason;
+  const a = aoi.value;
+  const b = batched.value;
+  if (a.joined < players || b.joined < players)
+    throw new Error(`not every bot joined (OatNut ${a.joined}, naive ${b.joined} of ${players})`);
+  return {
+    players,
+    aoiJoined: a.joined,
+    batchedJoined: b.joined,
+    aoiCpuPercent: a.cpuPercent,
+    batchedCpuPercent: b.cpuPercent,
+    ratio: a.cpuPercent / a.joined / (b.cpuPercent / b.joined),
+    aoiBytesPerClientPerSecond: a.bytesPerClientPerSecond,
+    batchedBytesPerClientPerSecond: b.bytesPerClientPerSecond,
+  };
+}
+
 /** Runs `once` `plan.repeat` times and keeps the median of every figure. */
 const failedRuns: string[] = [];
 
@@ -679,6 +797,36 @@ async function repeated(label: string, once: () => Promise<RunResult>): Promise<
   if (runs.length === 0) return undefined;
   const keys = Object.keys(runs[0]) as Array<keyof RunResult>;
   return Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => run[key] ?? NaN))])) as unknown as RunResult;
+}
+
+/** Side-by-side runs of each size, `plan.repeat` times: the median of each figure, and every run's ratio. */
+async function sideBySide(sizes: number[]): Promise<Record<number, SideBySideResult & { ratios: number[] }>> {
+  const record: Record<number, SideBySideResult & { ratios: number[] }> = {};
+  for (const n of sizes) {
+    const label = `OatNut and naive batched side by side, ${n} players each`;
+    const runs: SideBySideResult[] = [];
+    for (let i = 0; i < plan.repeat; i++) {
+      log(`${label}: run ${i + 1} of ${plan.repeat}`);
+      try {
+        runs.push(await runSideBySide(n));
+      } catch (error) {
+        log(`  failed: ${(error as Error).message.split("\n").slice(0, 3).join(" / ")}`);
+        failedRuns.push(`${label}: ${(error as Error).message.split("\n")[0]}`);
+        continue;
+      }
+      const run = runs.at(-1)!;
+      log(
+        `  cpu OatNut ${run.aoiCpuPercent.toFixed(1)}%  naive batched ${run.batchedCpuPercent.toFixed(1)}%  a player: ${run.ratio.toFixed(2)}×`,
+      );
+    }
+    if (runs.length === 0) continue;
+    const keys = Object.keys(runs[0]) as Array<keyof SideBySideResult>;
+    record[n] = {
+      ...(Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => run[key]))])) as unknown as SideBySideResult),
+      ratios: runs.map((run) => +run.ratio.toFixed(3)),
+    };
+  }
+  return record;
 }
 
 // ---------------------------------------------------------------- the comparison
@@ -750,6 +898,10 @@ if (saved) {
     (n) => runOatNut(n, VIEW_RADIUS, processZones, standingShare),
   );
 }
+/** OatNut and the batched naive server measured at the same time (absent in results from before it). */
+const sideBySideRuns: Record<number, SideBySideResult & { ratios: number[] }> = saved
+  ? (saved.sideBySide ?? {})
+  : await sideBySide(plan.sideBySide);
 
 /** Every bot joined, the tick within budget, and the slowest client got 90% of its zone's patches. */
 const holds = (run: RunResult) =>
@@ -766,6 +918,12 @@ const bytesBy = (record: Record<number, RunResult>) =>
 const aoi100 = at(series.aoi, 100) ?? nearest(series.aoi, 100);
 const batched100 = at(series.naiveBatched, 100) ?? nearest(series.naiveBatched, 100);
 const perPlayerCpu = (run: RunResult | undefined) => (run ? run.cpuPercent / run.players : NaN);
+/** The CPU ratio of runs one after the other (the only one before side-by-side runs). */
+const sequentialCpuRatio = aoi100 && batched100 ? +(perPlayerCpu(aoi100) / perPlayerCpu(batched100)).toFixed(2) : null;
+const sideBySideSizes = Object.keys(sideBySideRuns).map(Number);
+const sideBySide100 = sideBySideSizes.length
+  ? sideBySideRuns[sideBySideSizes.reduce((best, k) => (Math.abs(k - 100) < Math.abs(best - 100) ? k : best))]
+  : undefined;
 const biggestAoi = series.aoi[Math.max(...plan.aoi)];
 const biggestProcess = series.process[Math.max(...Object.keys(series.process).map(Number))];
 const smallestAoi = series.aoi[Math.min(...plan.aoi)];
@@ -824,7 +982,14 @@ const results = {
     (run) => run.heapMB * 1024,
     (run) => run.heapPerPlayerKB,
   ),
-  cpuPerPlayerVsNaiveBatched: aoi100 && batched100 ? +(perPlayerCpu(aoi100) / perPlayerCpu(batched100)).toFixed(2) : null,
+  /**
+   * OatNut's server CPU a player ÷ the batched naive server's at 100 players: the median of
+   * the side-by-side runs (both servers over the same seconds) when there are any, else of
+   * the runs one after the other.
+   */
+  cpuPerPlayerVsNaiveBatched: sideBySide100 ? +sideBySide100.ratio.toFixed(2) : sequentialCpuRatio,
+  /** The same from the separate runs (one server after the other), for comparison. */
+  cpuPerPlayerVsNaiveBatchedSequential: sequentialCpuRatio,
   joinLatencyMsP99: biggestAoi ? Math.round(biggestAoi.joinLatencyMsP99) : null,
   /** The largest --process run: the players one process held over several zones. */
   process: biggestProcess
@@ -841,6 +1006,8 @@ const results = {
     : null,
   failedRuns,
   runs: series,
+  /** Side-by-side runs by size: medians of every figure, and each run's ratio. */
+  sideBySide: sideBySideRuns,
 };
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
@@ -967,7 +1134,9 @@ ${failedRuns.length ? `\n**Runs that failed** (left out of the medians): ${faile
   }; of the sizes measured: ${plan.aoi.join(", ")}).
 - Bytes per client per second at 100 players: OatNut ${fmt(aoi100?.bytesPerClientPerSecond ?? NaN)}, naive batched
   ${fmt(batched100?.bytesPerClientPerSecond ?? NaN)}: **${results.ratioNaiveBatchedToAoiAt100 ?? "—"}× fewer**.
-- Server CPU per player, OatNut ÷ naive batched at 100 players: **${results.cpuPerPlayerVsNaiveBatched ?? "—"}**.
+- Server CPU per player, OatNut ÷ naive batched at ${sideBySide100 ? `${fmt(sideBySide100.players)} players, both servers measured over the same seconds (median of ${sideBySide100.ratios.length}: ${sideBySide100.ratios.map((r) => r.toFixed(2)).join(", ")})` : "100 players"}: **${results.cpuPerPlayerVsNaiveBatched ?? "—"}**${
+  sideBySide100 && sequentialCpuRatio !== null ? ` (${sequentialCpuRatio} from the separate runs below, one server after the other)` : ""
+}.
 - Memory a player adds (the slope from ${smallestAoi ? fmt(smallestAoi.players) : "—"} to ${biggestAoi ? fmt(biggestAoi.players) : "—"} players in one zone):
   **${results.rssPerPlayerKB ?? "—"} KB of RSS**, ${results.heapPerPlayerKB ?? "—"} KB of heap (the least heap used seen during each run).
 - Join latency p99 (guest sign-in, character, play, first state) at ${biggestAoi ? fmt(biggestAoi.players) : "—"} players: ${results.joinLatencyMsP99 ?? "—"} ms.
@@ -1012,7 +1181,27 @@ ${table(series.naive, naiveColumns)}
 Batched (the whole state once per 50 ms tick):
 
 ${table(series.naiveBatched, naiveColumns)}
+${
+  sideBySideSizes.length
+    ? `
+## Side by side: OatNut and the batched naive server over the same seconds
 
+Both servers on the servers' core at once, each with its own bots (OatNut's in one zone with its view
+radius), both read over the same measurement window, so that the host's slow and fast phases weigh on
+both alike. CPU a player: each server's CPU time divided by its players; the ratio is OatNut's over the
+naive server's (below 1: OatNut spends less a player).
+
+| players (each) | OatNut CPU (% of a core) | naive batched CPU (% of a core) | OatNut ÷ naive, a player (median) | each run |
+| --- | --- | --- | --- | --- |
+${sideBySideSizes
+  .map((n) => {
+    const r = sideBySideRuns[n];
+    return `| ${fmt(n)} | ${fmt(r.aoiCpuPercent, 1)} | ${fmt(r.batchedCpuPercent, 1)} | **${r.ratio.toFixed(2)}** | ${r.ratios.map((x) => x.toFixed(2)).join(", ")} |`;
+  })
+  .join("\n")}
+`
+    : ""
+}
 ## Memory
 
 ![memory](${chartPath("memory.svg")})

@@ -128,7 +128,7 @@ describe("npm run bots", () => {
 
 describe("npm run bench -- --smoke", () => {
   it(
-    "measures OatNut with and without area of interest and both naive servers, and writes the report and results.json",
+    "measures OatNut with and without area of interest, both naive servers, OatNut and the batched one side by side, and writes the report and results.json",
     { timeout: 900_000 },
     async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "oatnut-bench-"));
@@ -161,6 +161,13 @@ describe("npm run bench -- --smoke", () => {
           assert.ok(run.cpuPercent > 0, "server CPU time measured");
         }
         assert.ok(results.runs.aoi[4].tickP99Ms > 0, "the tick histogram read");
+        // Both servers at once, over the same seconds: the CPU ratio comes from there.
+        const side = results.sideBySide[4];
+        assert.equal(side.aoiJoined, 4);
+        assert.equal(side.batchedJoined, 4);
+        assert.ok(side.aoiCpuPercent > 0 && side.batchedCpuPercent > 0, "both servers' CPU time measured");
+        assert.equal(results.cpuPerPlayerVsNaiveBatched, +side.ratio.toFixed(2), "the summary's CPU ratio is the side-by-side one");
+        assert.ok(side.aoiBytesPerClientPerSecond > 0 && side.batchedBytesPerClientPerSecond > side.aoiBytesPerClientPerSecond);
         const report = fs.readFileSync(path.join(out, "BENCHMARKS.md"), "utf8");
         assert.match(report, /## OatNut, one zone/);
         assert.match(report, /\| 4 \| 4 \|/, "a table row for 4 players, all joined");
