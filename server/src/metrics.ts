@@ -122,11 +122,38 @@ new client.Counter({
   },
 });
 
-export const messagesReceived = new client.Counter({
+/** Frames received by zone and type since the process started: a number the boundary adds 1 to per frame. */
+export interface ReceivedTally {
+  count: number;
+}
+
+const receivedTallies = new Map<string, Map<string, ReceivedTally>>();
+
+/**
+ * The tally of frames of `type` received by the rooms of `zone` (the same object for every
+ * room of the zone). A plain number per frame, read when /metrics is scraped: a prom-client
+ * child's `inc()` hashes and validates its labels on every call, and the boundary counts
+ * 20 input frames a second a client.
+ */
+export function receivedTally(zone: string, type: string): ReceivedTally {
+  let byType = receivedTallies.get(zone);
+  if (!byType) receivedTallies.set(zone, (byType = new Map()));
+  let tally = byType.get(type);
+  if (!tally) byType.set(type, (tally = { count: 0 }));
+  return tally;
+}
+
+new client.Counter({
   name: "oatnut_messages_received_total",
   help: 'Frames received from clients by zone rooms, by type: input, join, leave, ping, a message type the room defines, or "other".',
   labelNames: ["zone", "type"],
   registers: [registry],
+  collect() {
+    this.reset();
+    for (const [zone, byType] of receivedTallies) {
+      for (const [type, tally] of byType) if (tally.count > 0) this.inc({ zone, type }, tally.count);
+    }
+  },
 });
 
 export const messagesRejected = new client.Counter({

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { InputBufferImpl } from "@colyseus/core";
 import { $changes } from "@colyseus/schema";
 import { InputDecoder, InputEncoder } from "@colyseus/schema/input";
-import { INPUT_BUFFER_SIZE, MoveInput, seededRandom } from "@oatnut/shared";
+import { INPUT_BUFFER_SIZE, MOVE_AXIS_RANGE, MoveInput, seededRandom } from "@oatnut/shared";
 import { BufferedMoveInput, INPUT_RING_SIZE, type MoveSnapshot } from "../src/rooms/moveInput.ts";
 
 describe("zone input class", () => {
@@ -36,6 +36,26 @@ describe("zone input class", () => {
     for (const copy of copies) {
       assert.equal(Object.getPrototypeOf(copy), Object.prototype, "a plain record");
       assert.equal((copy as Record<symbol, unknown>)[$changes], undefined, "no change tree");
+    }
+  });
+
+  it("clamps the axes into MOVE_AXIS_RANGE as it copies, whatever the frame said", () => {
+    // What a hostile client can put in an int8 axis: anything from -128 to 127.
+    const sent = new MoveInput();
+    const encoder = new InputEncoder(sent);
+    const received = new BufferedMoveInput();
+    const decoder = new InputDecoder(received);
+    const [min, max] = MOVE_AXIS_RANGE;
+    for (const [dx, dy, want] of [
+      [127, -128, [max, min]],
+      [2, -2, [max, min]],
+      [-1, 1, [-1, 1]],
+      [0, 0, [0, 0]],
+    ] as const) {
+      Object.assign(sent, { dx, dy, skill: 3, target: 9 });
+      decoder.decode(encoder.encode());
+      assert.equal(received.dx, dx, "decoded as sent");
+      assert.deepEqual(received.clone(), { dx: want[0], dy: want[1], skill: 3, target: 9 }, `${dx},${dy} buffered clamped`);
     }
   });
 

@@ -19,7 +19,6 @@ import {
   CloseCode,
   getZone,
   INPUT_BUFFER_SIZE,
-  MOVE_AXIS_RANGE,
   MoveInput,
   PATCH_RATE_MS,
   PLAYER_SPEED,
@@ -237,10 +236,8 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     // Colyseus's own per-client ceiling, behind the boundary's finer limits (which admit
     // fewer than this in any second): a backstop should the boundary ever be bypassed.
     this.maxMessagesPerSecond = 200;
-    this.inputs = this.defineInput(BufferedMoveInput, {
-      bufferMaxSize: INPUT_BUFFER_SIZE,
-      sanitize: { dx: MOVE_AXIS_RANGE, dy: MOVE_AXIS_RANGE },
-    });
+    // The axes are clamped into MOVE_AXIS_RANGE as each input is buffered (BufferedMoveInput.clone).
+    this.inputs = this.defineInput(BufferedMoveInput, { bufferMaxSize: INPUT_BUFFER_SIZE });
     this.interest = new InterestManager(this.zone.viewRadius, REFRESH_TICKS);
     // Each changed entity encoded once for all who see it (the same bytes as Colyseus's per-client walk).
     new PatchFanOut(serializerOf(this), this.interest, [this.state.players, this.state.monsters, this.state.loot]).install();

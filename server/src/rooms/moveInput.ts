@@ -11,8 +11,19 @@
  * ticks in the buffer, long enough to outlive two scavenges in a busy process, so a new
  * record per input was promoted to the old generation and died there: the largest share of
  * the old-generation garbage at 1,000 walkers (bench/levers.md, round 7).
+ *
+ * The copy is also where the axes are clamped into MOVE_AXIS_RANGE: on plain numbers, where
+ * Colyseus's `sanitize` option would write the clamped values back into the decoded schema
+ * instance through its setters (change tracking and all) on every input (round 11).
  */
-import { INPUT_BUFFER_SIZE, MoveInput } from "@oatnut/shared";
+import { INPUT_BUFFER_SIZE, MOVE_AXIS_RANGE, MoveInput } from "@oatnut/shared";
+
+const [AXIS_MIN, AXIS_MAX] = MOVE_AXIS_RANGE;
+
+/** An axis clamped into MOVE_AXIS_RANGE (the decoder yields integers; anything else is 0). */
+function clampAxis(value: number): number {
+  return value >= AXIS_MIN ? (value <= AXIS_MAX ? value : AXIS_MAX) : value < AXIS_MIN ? AXIS_MIN : 0;
+}
 
 /** What is buffered of an input: its fields, nothing else. */
 export interface MoveSnapshot {
@@ -55,7 +66,7 @@ export const INPUT_RING_SIZE = INPUT_BUFFER_SIZE + 2;
 
 export class BufferedMoveInput extends MoveInput {
   /**
-   * A copy of the fields in the ring's next record. Typed as the class because Colyseus's
+   * A copy of the fields in the ring's next record, the axes clamped into MOVE_AXIS_RANGE. Typed as the class because Colyseus's
    * typings ask `clone()` for one; what reads it (Colyseus's input buffer, the movement
    * system) reads only the fields (MoveSnapshot), and only while the input is buffered or
    * being applied.
@@ -69,8 +80,8 @@ export class BufferedMoveInput extends MoveInput {
     });
     const slot = ring.slots[ring.turn];
     ring.turn = ring.turn + 1 === INPUT_RING_SIZE ? 0 : ring.turn + 1;
-    slot.dx = this.dx;
-    slot.dy = this.dy;
+    slot.dx = clampAxis(this.dx);
+    slot.dy = clampAxis(this.dy);
     slot.skill = this.skill;
     slot.target = this.target;
     return slot as unknown as this;
