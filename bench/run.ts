@@ -39,6 +39,7 @@ import { writeZones } from "../server/test/zoneFixtures.ts";
 import { barChart, lineChart } from "./charts.ts";
 import {
   cpuSeconds,
+  cpuTimes,
   histogramDelta,
   median,
   quantile,
@@ -382,6 +383,8 @@ interface RunResult {
   joined: number;
   failed: number;
   cpuPercent: number;
+  /** The kernel's share of it (% of a core; absent in results from before it was recorded). */
+  systemCpuPercent?: number;
   botsCpuPercent: number;
   tickP99Ms: number;
   patchP99Ms: number;
@@ -456,6 +459,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
   try {
     const base = await baseline(server);
     let cpu0 = 0;
+    let system0 = 0;
     let bots0 = 0;
     let t0 = 0;
     let tick0: Histogram | undefined;
@@ -531,6 +535,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
                     }, 250);
                   }
                   cpu0 = cpuSeconds(server.pid);
+                  system0 = cpuTimes(server.pid).system;
                   bots0 = cpuSeconds(process.pid);
                   t0 = performance.now();
                   // The profile's clock is the machine's monotonic one, as hrtime's is: these
@@ -560,6 +565,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
                     clearInterval(oldSpaceSampler);
                     text = await scrape(server.url);
                     cpu = cpuSeconds(server.pid);
+                    result.systemCpuPercent = (100 * (cpuTimes(server.pid).system - system0)) / seconds;
                     botsCpu = cpuSeconds(process.pid);
                   } finally {
                     serverRead();
@@ -603,6 +609,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
       joined,
       failed: summaries.reduce((sum, s) => sum + s.failed, 0),
       cpuPercent: result.cpuPercent!,
+      systemCpuPercent: result.systemCpuPercent,
       botsCpuPercent: result.botsCpuPercent!,
       tickP99Ms: result.tickP99Ms!,
       patchP99Ms: result.patchP99Ms!,
@@ -635,6 +642,7 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
   try {
     const base = { rss: rssBytes(server.pid) };
     let cpu0 = 0;
+    let system0 = 0;
     let bots0 = 0;
     let t0 = 0;
     const rss: number[] = [];
@@ -649,6 +657,7 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
         await (phase === "start" ? sync?.start() : sync?.end());
         if (phase === "start") {
           cpu0 = cpuSeconds(server.pid);
+          system0 = cpuTimes(server.pid).system;
           bots0 = cpuSeconds(process.pid);
           t0 = performance.now();
           sampler = setInterval(() => rss.push(rssBytes(server.pid)), 1000);
@@ -656,6 +665,7 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
           clearInterval(sampler);
           const seconds = (performance.now() - t0) / 1000;
           measured.cpuPercent = (100 * (cpuSeconds(server.pid) - cpu0)) / seconds;
+          measured.systemCpuPercent = (100 * (cpuTimes(server.pid).system - system0)) / seconds;
           measured.botsCpuPercent = (100 * (cpuSeconds(process.pid) - bots0)) / seconds;
           const rssNow = median(rss.length ? rss : [rssBytes(server.pid)]);
           measured.rssMB = rssNow / 2 ** 20;
@@ -668,6 +678,7 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
       joined: summary.joined,
       failed: summary.failed,
       cpuPercent: measured.cpuPercent ?? NaN,
+      systemCpuPercent: measured.systemCpuPercent,
       botsCpuPercent: measured.botsCpuPercent ?? NaN,
       tickP99Ms: NaN,
       patchP99Ms: NaN,
@@ -730,6 +741,9 @@ interface SideBySideResult {
   batchedJoined: number;
   aoiCpuPercent: number;
   batchedCpuPercent: number;
+  /** The kernel's share of each (% of a core). */
+  aoiSystemCpuPercent: number;
+  batchedSystemCpuPercent: number;
   /** OatNut's CPU a player ÷ the batched naive server's, over the same window. */
   ratio: number;
   aoiBytesPerClientPerSecond: number;
@@ -762,6 +776,8 @@ async function runSideBySide(players: number): Promise<SideBySideResult> {
     batchedJoined: b.joined,
     aoiCpuPercent: a.cpuPercent,
     batchedCpuPercent: b.cpuPercent,
+    aoiSystemCpuPercent: a.systemCpuPercent ?? NaN,
+    batchedSystemCpuPercent: b.systemCpuPercent ?? NaN,
     ratio: a.cpuPercent / a.joined / (b.cpuPercent / b.joined),
     aoiBytesPerClientPerSecond: a.bytesPerClientPerSecond,
     batchedBytesPerClientPerSecond: b.bytesPerClientPerSecond,
@@ -785,7 +801,7 @@ async function repeated(label: string, once: () => Promise<RunResult>): Promise<
       continue;
     }
     log(
-      `  cpu ${run.cpuPercent.toFixed(0)}%  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
+      `  cpu ${run.cpuPercent.toFixed(0)}%${run.systemCpuPercent !== undefined ? ` (kernel ${run.systemCpuPercent.toFixed(0)})` : ""}  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
         `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}${run.connected !== undefined ? ` (${run.connected} connected)` : ""}  bots cpu ${run.botsCpuPercent.toFixed(0)}%` +
         (run.patchRateHz ? `  patches/s ${run.patchRateHz} → ${run.patchesPerSecondMin.toFixed(1)} (slowest)` : "") +
         (run.inputFramesPerClientPerSecond !== undefined ? `  input frames/s ${run.inputFramesPerClientPerSecond.toFixed(1)}` : "") +
@@ -816,7 +832,8 @@ async function sideBySide(sizes: number[]): Promise<Record<number, SideBySideRes
       }
       const run = runs.at(-1)!;
       log(
-        `  cpu OatNut ${run.aoiCpuPercent.toFixed(1)}%  naive batched ${run.batchedCpuPercent.toFixed(1)}%  a player: ${run.ratio.toFixed(2)}×`,
+        `  cpu OatNut ${run.aoiCpuPercent.toFixed(1)}% (kernel ${run.aoiSystemCpuPercent.toFixed(1)})  ` +
+          `naive batched ${run.batchedCpuPercent.toFixed(1)}% (kernel ${run.batchedSystemCpuPercent.toFixed(1)})  a player: ${run.ratio.toFixed(2)}×`,
       );
     }
     if (runs.length === 0) continue;
@@ -831,11 +848,15 @@ async function sideBySide(sizes: number[]): Promise<Record<number, SideBySideRes
 
 // ---------------------------------------------------------------- the comparison
 
-if (!args.from && !fs.existsSync(SERVER_BUNDLE)) {
+if ((!args.from || args["side-by-side"] !== undefined) && !fs.existsSync(SERVER_BUNDLE)) {
   console.error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first (npm run bench does)`);
   process.exit(1);
 }
-/** A saved comparison (--from): its report is written again, nothing is measured. */
+/**
+ * A saved comparison (--from): its report is written again, nothing is measured — except the
+ * side-by-side runs when --side-by-side is given: they are measured now (with this build, and
+ * --repeat and --duration if given) and stamped with their own commit and date.
+ */
 const saved = args.from ? JSON.parse(fs.readFileSync(args.from, "utf8")) : undefined;
 const loadBefore: number[] = saved?.loadAverage.before ?? os.loadavg();
 const started = saved ? new Date(saved.date) : new Date();
@@ -899,9 +920,26 @@ if (saved) {
   );
 }
 /** OatNut and the batched naive server measured at the same time (absent in results from before it). */
-const sideBySideRuns: Record<number, SideBySideResult & { ratios: number[] }> = saved
-  ? (saved.sideBySide ?? {})
-  : await sideBySide(plan.sideBySide);
+const remeasureSideBySide = saved !== undefined && args["side-by-side"] !== undefined;
+let sideBySideRuns: Record<number, SideBySideResult & { ratios: number[] }> = saved?.sideBySide ?? {};
+/** When and how the side-by-side runs were measured, when not with the rest (--from with --side-by-side). */
+let sideBySideMeasured = saved?.sideBySideMeasured as
+  { commit: string; date: string; repeat: number; durationSeconds: number; node: string } | undefined;
+if (!saved) sideBySideRuns = await sideBySide(plan.sideBySide);
+else if (remeasureSideBySide) {
+  const kept = { repeat: plan.repeat, duration: plan.duration };
+  plan.repeat = Number(args.repeat ?? plan.repeat);
+  plan.duration = Number(args.duration ?? plan.duration);
+  sideBySideRuns = await sideBySide(plan.sideBySide);
+  sideBySideMeasured = {
+    commit: spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() || "unknown",
+    date: new Date().toISOString(),
+    repeat: plan.repeat,
+    durationSeconds: plan.duration,
+    node: process.version,
+  };
+  Object.assign(plan, kept);
+}
 
 /** Every bot joined, the tick within budget, and the slowest client got 90% of its zone's patches. */
 const holds = (run: RunResult) =>
@@ -1008,6 +1046,7 @@ const results = {
   runs: series,
   /** Side-by-side runs by size: medians of every figure, and each run's ratio. */
   sideBySide: sideBySideRuns,
+  ...(sideBySideMeasured ? { sideBySideMeasured } : {}),
 };
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
@@ -1189,7 +1228,12 @@ ${
 Both servers on the servers' core at once, each with its own bots (OatNut's in one zone with its view
 radius), both read over the same measurement window, so that the host's slow and fast phases weigh on
 both alike. CPU a player: each server's CPU time divided by its players; the ratio is OatNut's over the
-naive server's (below 1: OatNut spends less a player).
+naive server's (below 1: OatNut spends less a player).${
+        sideBySideMeasured
+          ? ` These runs were measured apart from the rest, at commit \`${sideBySideMeasured.commit}\` on ${sideBySideMeasured.date.slice(0, 10)}
+(${sideBySideMeasured.repeat} runs of ${sideBySideMeasured.durationSeconds} s each, Node ${sideBySideMeasured.node}).`
+          : ""
+      }
 
 | players (each) | OatNut CPU (% of a core) | naive batched CPU (% of a core) | OatNut ÷ naive, a player (median) | each run |
 | --- | --- | --- | --- | --- |
