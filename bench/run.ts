@@ -1173,8 +1173,10 @@ ${failedRuns.length ? `\n**Runs that failed** (left out of the medians): ${faile
   }; of the sizes measured: ${plan.aoi.join(", ")}).
 - Bytes per client per second at 100 players: OatNut ${fmt(aoi100?.bytesPerClientPerSecond ?? NaN)}, naive batched
   ${fmt(batched100?.bytesPerClientPerSecond ?? NaN)}: **${results.ratioNaiveBatchedToAoiAt100 ?? "—"}× fewer**.
-- Server CPU per player, OatNut ÷ naive batched at ${sideBySide100 ? `${fmt(sideBySide100.players)} players, both servers measured over the same seconds (median of ${sideBySide100.ratios.length}: ${sideBySide100.ratios.map((r) => r.toFixed(2)).join(", ")})` : "100 players"}: **${results.cpuPerPlayerVsNaiveBatched ?? "—"}**${
-  sideBySide100 && sequentialCpuRatio !== null ? ` (${sequentialCpuRatio} from the separate runs below, one server after the other)` : ""
+- Server CPU per player, OatNut ÷ naive batched at ${sideBySide100 ? `${fmt(sideBySide100.players)} players, both servers measured over the same seconds (median of ${sideBySide100.ratios.length}: ${sideBySide100.ratios.map((r) => r.toFixed(2)).join(", ")})` : "100 players"}: **${results.cpuPerPlayerVsNaiveBatched?.toFixed(2) ?? "—"}**${
+  sideBySide100 && sequentialCpuRatio !== null
+    ? ` (${sequentialCpuRatio.toFixed(2)} from the separate runs below, one server after the other)`
+    : ""
 }.
 - Memory a player adds (the slope from ${smallestAoi ? fmt(smallestAoi.players) : "—"} to ${biggestAoi ? fmt(biggestAoi.players) : "—"} players in one zone):
   **${results.rssPerPlayerKB ?? "—"} KB of RSS**, ${results.heapPerPlayerKB ?? "—"} KB of heap (the least heap used seen during each run).
@@ -1235,12 +1237,12 @@ naive server's (below 1: OatNut spends less a player).${
           : ""
       }
 
-| players (each) | OatNut CPU (% of a core) | naive batched CPU (% of a core) | OatNut ÷ naive, a player (median) | each run |
-| --- | --- | --- | --- | --- |
+| players (each) | OatNut CPU (% of a core) | of which kernel | naive batched CPU (% of a core) | of which kernel | OatNut ÷ naive, a player (median) | each run |
+| --- | --- | --- | --- | --- | --- | --- |
 ${sideBySideSizes
   .map((n) => {
     const r = sideBySideRuns[n];
-    return `| ${fmt(n)} | ${fmt(r.aoiCpuPercent, 1)} | ${fmt(r.batchedCpuPercent, 1)} | **${r.ratio.toFixed(2)}** | ${r.ratios.map((x) => x.toFixed(2)).join(", ")} |`;
+    return `| ${fmt(n)} | ${fmt(r.aoiCpuPercent, 1)} | ${fmt(r.aoiSystemCpuPercent ?? NaN, 1)} | ${fmt(r.batchedCpuPercent, 1)} | ${fmt(r.batchedSystemCpuPercent ?? NaN, 1)} | **${r.ratio.toFixed(2)}** | ${r.ratios.map((x) => x.toFixed(2)).join(", ")} |`;
   })
   .join("\n")}
 `
