@@ -66,10 +66,10 @@ export const INPUT_RING_SIZE = INPUT_BUFFER_SIZE + 2;
 
 export class BufferedMoveInput extends MoveInput {
   /**
-   * A copy of the fields in the ring's next record, the axes clamped into MOVE_AXIS_RANGE. Typed as the class because Colyseus's
-   * typings ask `clone()` for one; what reads it (Colyseus's input buffer, the movement
-   * system) reads only the fields (MoveSnapshot), and only while the input is buffered or
-   * being applied.
+   * A copy of the fields in the ring's next record, the axes clamped into MOVE_AXIS_RANGE.
+   * Typed as the class because Colyseus's typings ask `clone()` for one; what reads it
+   * (Colyseus's input buffer, the movement system) reads only the fields (MoveSnapshot),
+   * and only while the input is buffered or being applied.
    */
   override clone(): this {
     // Made on first use: the schema's decoder builds instances of the class too.
