@@ -307,6 +307,13 @@ describe("the game's screen at every size", () => {
               `every panel up at once at ${size.name}: ${missing.join(", ")} missing in the fullest frame of the last try (${watch.frames} frames seen)`,
             );
             await readWatch(page, true);
+            // A tap meant for a monster can land on the hint's "Got it" when the HUD moves under
+            // it between the look and the tap (a notice going away): the player's "?" opens it again.
+            if (!(await page.locator("#controls-hint").isVisible())) {
+              console.log(`${size.name}: the controls hint was closed (round ${round + 1}); opened again with "?"`);
+              await press(page, size, "#help-btn");
+              await page.locator("#controls-hint").waitFor({ state: "visible" });
+            }
             if (!(await page.locator("#target-frame").isVisible())) await selectMonster(page, size);
             if (!(await page.locator("#notice").isVisible())) {
               await say(page, size, "/w Nobody_Here are you there?");
