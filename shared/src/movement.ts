@@ -5,6 +5,7 @@
  */
 import { Facing, PLAYER_HALF_SIZE } from "./constants.ts";
 import { isSolidTile } from "./map.ts";
+import { MOVE_AXIS_RANGE } from "./protocol.ts";
 import type { CollisionMap } from "./tiled.ts";
 
 export interface Position {
@@ -18,9 +19,11 @@ export interface MoveIntent {
   dy: number;
 }
 
-function clampAxis(value: number): number {
-  if (Number.isNaN(value)) return 0;
-  return Math.max(-1, Math.min(1, value));
+const [AXIS_MIN, AXIS_MAX] = MOVE_AXIS_RANGE;
+
+/** An input axis clamped into MOVE_AXIS_RANGE (NaN is 0): the server's rule for what a client may ask. */
+export function clampAxis(value: number): number {
+  return value >= AXIS_MIN ? (value <= AXIS_MAX ? value : AXIS_MAX) : value < AXIS_MIN ? AXIS_MIN : 0;
 }
 
 /** The direction a character faces after moving with `intent` (unchanged when idle). */

@@ -12,18 +12,12 @@
  * record per input was promoted to the old generation and died there: the largest share of
  * the old-generation garbage at 1,000 walkers (bench/levers.md, round 7).
  *
- * The copy is also where the axes are clamped into MOVE_AXIS_RANGE: on plain numbers, where
- * Colyseus's `sanitize` option would write the clamped values back into the decoded schema
- * instance through its setters (change tracking and all) on every input (round 11).
+ * The copy is also where the axes are clamped into MOVE_AXIS_RANGE (shared's `clampAxis`,
+ * the movement step's own rule): on plain numbers, where Colyseus's `sanitize` option would
+ * write the clamped values back into the decoded schema instance through its setters
+ * (change tracking and all) on every input (round 11).
  */
-import { INPUT_BUFFER_SIZE, MOVE_AXIS_RANGE, MoveInput } from "@oatnut/shared";
-
-const [AXIS_MIN, AXIS_MAX] = MOVE_AXIS_RANGE;
-
-/** An axis clamped into MOVE_AXIS_RANGE (the decoder yields integers; anything else is 0). */
-function clampAxis(value: number): number {
-  return value >= AXIS_MIN ? (value <= AXIS_MAX ? value : AXIS_MAX) : value < AXIS_MIN ? AXIS_MIN : 0;
-}
+import { clampAxis, INPUT_BUFFER_SIZE, MoveInput } from "@oatnut/shared";
 
 /** What is buffered of an input: its fields, nothing else. */
 export interface MoveSnapshot {

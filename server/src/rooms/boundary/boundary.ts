@@ -48,8 +48,6 @@ interface GuardedRoom {
 /** Per-client state at the boundary. */
 class ClientGuard {
   readonly buckets = new Map<string, TokenBucket>();
-  /** The input frames' bucket (kept out of `buckets`: looked up on every input). */
-  inputBucket: TokenBucket | undefined = undefined;
   readonly refusals = new RefusalCounter(FLOOD_STRIKES, REFUSAL_WINDOW_SECONDS * 1000);
   /** The connection that sent JOIN_ROOM (a reconnection is a new connection and joins again). */
   joined: Client | null = null;
@@ -83,9 +81,6 @@ export class ClientBoundary {
   private readonly now: () => number;
   /** Received-frame tallies by label (metrics.ts), so counting a frame is adding 1. */
   private readonly received = new Map<string, ReceivedTally>();
-  /** The input frames' tally and rate limit, held apart: they are 20 frames a second a client. */
-  private readonly inputsReceived: ReceivedTally;
-  private inputLimit: RateLimit = CLIENT_RATE_LIMITS.input;
   private readonly stampMode = (): StampMode => this.room._timelineMode?.() ?? { reckon: false, snapshot: false };
 
   private readonly room: GuardedRoom;
@@ -96,7 +91,6 @@ export class ClientBoundary {
   ) {
     this.room = room as unknown as GuardedRoom;
     this.grammar = inputGrammar(options.inputSchema);
-    this.inputsReceived = receivedTally(options.zone, "input");
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -112,11 +106,7 @@ export class ClientBoundary {
    */
   setFrameLimit(kind: "input" | "ping", limit: RateLimit): void {
     this.frameLimits.set(kind, limit);
-    if (kind === "input") this.inputLimit = limit;
-    for (const guard of this.guards.values()) {
-      guard.buckets.delete(kind);
-      if (kind === "input") guard.inputBucket = undefined;
-    }
+    for (const guard of this.guards.values()) guard.buckets.delete(kind);
   }
 
   /** Puts the boundary in front of Colyseus's frame handler, for every client of the room. */
@@ -171,16 +161,6 @@ export class ClientBoundary {
       messagesRejected.inc({ zone: this.options.zone, type: label, reason: frame.problem });
       this.expel(client, guard, frame.problem, frame.detail);
       return null;
-    }
-    if (frame.kind === "input") {
-      // The hot path (20 a second a client): no label, no map lookups.
-      this.inputsReceived.count++;
-      const now = this.now();
-      if (!(guard.inputBucket ??= new TokenBucket(this.inputLimit, now)).take(now)) {
-        this.refuse(client, "input", "rate", `more than ${this.inputLimit.perSecond} a second`);
-        return null;
-      }
-      return frame;
     }
     const label = frame.kind === "message" ? (this.messageLimits.has(frame.type!) ? frame.type! : OTHER) : frame.kind;
     this.count(label);
