@@ -784,64 +784,64 @@ async function runSideBySide(players: number): Promise<SideBySideResult> {
   };
 }
 
-/** Runs `once` `plan.repeat` times and keeps the median of every figure. */
+/** Runs that threw, by label: left out of the medians and listed in the report. */
 const failedRuns: string[] = [];
 
-async function repeated(label: string, once: () => Promise<RunResult>): Promise<RunResult | undefined> {
-  const runs: RunResult[] = [];
+/**
+ * Runs `once` `plan.repeat` times, saying each run with `describe`. A run that throws is
+ * reported and left out (one broken run must not lose the others).
+ */
+async function repeatRuns<T>(label: string, once: () => Promise<T>, describe: (run: T) => string): Promise<T[]> {
+  const runs: T[] = [];
   for (let i = 0; i < plan.repeat; i++) {
     log(`${label}: run ${i + 1} of ${plan.repeat}`);
-    let run: RunResult;
+    let run: T;
     try {
       run = await once();
     } catch (error) {
-      // One broken run must not lose the others: it is reported and left out.
       log(`  failed: ${(error as Error).message.split("\n").slice(0, 3).join(" / ")}`);
       failedRuns.push(`${label}: ${(error as Error).message.split("\n")[0]}`);
       continue;
     }
-    log(
-      `  cpu ${run.cpuPercent.toFixed(0)}%${run.systemCpuPercent !== undefined ? ` (kernel ${run.systemCpuPercent.toFixed(0)})` : ""}  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
-        `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}${run.connected !== undefined ? ` (${run.connected} connected)` : ""}  bots cpu ${run.botsCpuPercent.toFixed(0)}%` +
-        (run.patchRateHz ? `  patches/s ${run.patchRateHz} → ${run.patchesPerSecondMin.toFixed(1)} (slowest)` : "") +
-        (run.inputFramesPerClientPerSecond !== undefined ? `  input frames/s ${run.inputFramesPerClientPerSecond.toFixed(1)}` : "") +
-        (run.majorGCs !== undefined ? `  mark-compacts ${run.majorGCs}` : "") +
-        (run.promotedMBps !== undefined ? `  old space +${run.promotedMBps.toFixed(2)} MB/s` : ""),
-    );
+    log(`  ${describe(run)}`);
     runs.push(run);
   }
-  if (runs.length === 0) return undefined;
-  const keys = Object.keys(runs[0]) as Array<keyof RunResult>;
-  return Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => run[key] ?? NaN))])) as unknown as RunResult;
+  return runs;
+}
+
+/** Each figure's median over `runs` (absent figures count as NaN). */
+function medians<T extends object>(runs: T[]): T {
+  const keys = Object.keys(runs[0]) as Array<keyof T>;
+  return Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => (run[key] as number | undefined) ?? NaN))])) as T;
+}
+
+async function repeated(label: string, once: () => Promise<RunResult>): Promise<RunResult | undefined> {
+  const runs = await repeatRuns(
+    label,
+    once,
+    (run) =>
+      `cpu ${run.cpuPercent.toFixed(0)}%${run.systemCpuPercent !== undefined ? ` (kernel ${run.systemCpuPercent.toFixed(0)})` : ""}  tick p99 ${run.tickP99Ms.toFixed(1)} ms  ${run.bytesPerClientPerSecond.toFixed(0)} B/client/s  ` +
+      `${run.visible.toFixed(1)} visible  rss ${run.rssMB.toFixed(0)} MB  joined ${run.joined}/${run.players}${run.connected !== undefined ? ` (${run.connected} connected)` : ""}  bots cpu ${run.botsCpuPercent.toFixed(0)}%` +
+      (run.patchRateHz ? `  patches/s ${run.patchRateHz} → ${run.patchesPerSecondMin.toFixed(1)} (slowest)` : "") +
+      (run.inputFramesPerClientPerSecond !== undefined ? `  input frames/s ${run.inputFramesPerClientPerSecond.toFixed(1)}` : "") +
+      (run.majorGCs !== undefined ? `  mark-compacts ${run.majorGCs}` : "") +
+      (run.promotedMBps !== undefined ? `  old space +${run.promotedMBps.toFixed(2)} MB/s` : ""),
+  );
+  return runs.length ? medians(runs) : undefined;
 }
 
 /** Side-by-side runs of each size, `plan.repeat` times: the median of each figure, and every run's ratio. */
 async function sideBySide(sizes: number[]): Promise<Record<number, SideBySideResult & { ratios: number[] }>> {
   const record: Record<number, SideBySideResult & { ratios: number[] }> = {};
   for (const n of sizes) {
-    const label = `OatNut and naive batched side by side, ${n} players each`;
-    const runs: SideBySideResult[] = [];
-    for (let i = 0; i < plan.repeat; i++) {
-      log(`${label}: run ${i + 1} of ${plan.repeat}`);
-      try {
-        runs.push(await runSideBySide(n));
-      } catch (error) {
-        log(`  failed: ${(error as Error).message.split("\n").slice(0, 3).join(" / ")}`);
-        failedRuns.push(`${label}: ${(error as Error).message.split("\n")[0]}`);
-        continue;
-      }
-      const run = runs.at(-1)!;
-      log(
-        `  cpu OatNut ${run.aoiCpuPercent.toFixed(1)}% (kernel ${run.aoiSystemCpuPercent.toFixed(1)})  ` +
-          `naive batched ${run.batchedCpuPercent.toFixed(1)}% (kernel ${run.batchedSystemCpuPercent.toFixed(1)})  a player: ${run.ratio.toFixed(2)}×`,
-      );
-    }
-    if (runs.length === 0) continue;
-    const keys = Object.keys(runs[0]) as Array<keyof SideBySideResult>;
-    record[n] = {
-      ...(Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => run[key]))])) as unknown as SideBySideResult),
-      ratios: runs.map((run) => +run.ratio.toFixed(3)),
-    };
+    const runs = await repeatRuns(
+      `OatNut and naive batched side by side, ${n} players each`,
+      () => runSideBySide(n),
+      (run) =>
+        `cpu OatNut ${run.aoiCpuPercent.toFixed(1)}% (kernel ${run.aoiSystemCpuPercent.toFixed(1)})  ` +
+        `naive batched ${run.batchedCpuPercent.toFixed(1)}% (kernel ${run.batchedSystemCpuPercent.toFixed(1)})  a player: ${run.ratio.toFixed(2)}×`,
+    );
+    if (runs.length) record[n] = { ...medians(runs), ratios: runs.map((run) => +run.ratio.toFixed(3)) };
   }
   return record;
 }
