@@ -748,6 +748,8 @@ interface SideBySideResult {
   ratio: number;
   aoiBytesPerClientPerSecond: number;
   batchedBytesPerClientPerSecond: number;
+  /** WebSocket frames of inputs an OatNut bot sent a second (20 a naive bot; absent in results from before it was kept). */
+  aoiInputFramesPerClientPerSecond?: number;
 }
 
 /**
@@ -781,6 +783,7 @@ async function runSideBySide(players: number): Promise<SideBySideResult> {
     ratio: a.cpuPercent / a.joined / (b.cpuPercent / b.joined),
     aoiBytesPerClientPerSecond: a.bytesPerClientPerSecond,
     batchedBytesPerClientPerSecond: b.bytesPerClientPerSecond,
+    aoiInputFramesPerClientPerSecond: a.inputFramesPerClientPerSecond,
   };
 }
 
@@ -839,7 +842,10 @@ async function sideBySide(sizes: number[]): Promise<Record<number, SideBySideRes
       () => runSideBySide(n),
       (run) =>
         `cpu OatNut ${run.aoiCpuPercent.toFixed(1)}% (kernel ${run.aoiSystemCpuPercent.toFixed(1)})  ` +
-        `naive batched ${run.batchedCpuPercent.toFixed(1)}% (kernel ${run.batchedSystemCpuPercent.toFixed(1)})  a player: ${run.ratio.toFixed(2)}×`,
+        `naive batched ${run.batchedCpuPercent.toFixed(1)}% (kernel ${run.batchedSystemCpuPercent.toFixed(1)})  a player: ${run.ratio.toFixed(2)}×` +
+        (run.aoiInputFramesPerClientPerSecond !== undefined
+          ? `  OatNut input frames/s ${run.aoiInputFramesPerClientPerSecond.toFixed(1)}`
+          : ""),
     );
     if (runs.length) record[n] = { ...medians(runs), ratios: runs.map((run) => +run.ratio.toFixed(3)) };
   }

@@ -52,7 +52,7 @@ export interface SwarmOptions {
   /** Attack monsters in reach (default true). */
   fight?: boolean;
   /**
-   * Send inputs two to a frame while the zone is crowded, like the real client (default
+   * Send a walk's repeated steps two to a frame while the zone is busy, like the real client (default
    * true; shared/src/inputBatch.ts). False: one frame per input (to measure the lever).
    */
   batchInputs?: boolean;
@@ -279,7 +279,7 @@ class Bot {
     this.input = room.input<{ dx: number; dy: number; skill: number; target: number }>();
     this.inputFramesBefore += this.batcher?.framesSent ?? 0;
     this.batcher?.dispose();
-    this.batcher = this.options.batchInputs === false ? undefined : batchRoomInputs(room);
+    this.batcher = this.options.batchInputs === false ? undefined : batchRoomInputs(room, this.input.data);
     this.transferring = false;
     room.onLeave(() => {
       if (this.room === room && !this.transferring) this.closed = true;

@@ -1,8 +1,9 @@
 /**
- * Inputs batched on the wire, with real parts: a crowded zone room of the test server (in
- * this process, CROWDED_ZONE_PLAYERS=2), real @colyseus/sdk clients batching through
- * `batchRoomInputs` as the game client and the bots do, the client's own prediction, and
- * the server's boundary reading every frame.
+ * Inputs batched on the wire, with real parts: zone rooms of the test server (in this
+ * process, BUSY_ZONE_PLAYERS=1 and CROWDED_ZONE_PLAYERS=2: two players make a zone busy,
+ * three crowded), real @colyseus/sdk clients batching through `batchRoomInputs` as the game
+ * client and the bots do, the client's own prediction, and the server's boundary reading
+ * every frame.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -28,7 +29,7 @@ const INPUT = 19; // Colyseus's ROOM_INPUT_RELIABLE
 
 let game: TestGame;
 before(async () => {
-  game = await startTestGame({ CROWDED_ZONE_PLAYERS: "2" });
+  game = await startTestGame({ BUSY_ZONE_PLAYERS: "1", CROWDED_ZONE_PLAYERS: "2" });
 });
 after(async () => {
   await game.stop();
@@ -60,6 +61,7 @@ describe("inputs batched on the wire", () => {
       "all three in one room",
     );
     await waitFor(() => room.state.patchMs === CROWDED_PATCH_RATE_MS, "the zone crowded");
+    assert.equal(room.state.inputsPerFrame, 2, "a crowded zone is busy too");
     const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
     const frames = countFrames(zoneRoom, room.sessionId);
 
@@ -105,9 +107,58 @@ describe("inputs batched on the wire", () => {
     await Promise.all(rooms.map((each) => each.leave()));
   });
 
-  it("outside a crowded zone every input has a frame of its own", async () => {
+  it("in a busy zone a walk's repeated steps travel in pairs and every change goes at once, at the normal patch rate, applied as predicted", async () => {
+    const rooms = [await enter(), await enter()];
+    const [room] = rooms;
+    assert.equal(rooms[1].roomId, room.roomId, "both in one room");
+    await waitFor(() => room.state.inputsPerFrame === 2, "the zone busy");
+    assert.equal(room.state.patchMs, PATCH_RATE_MS, "busy, not crowded: a patch every tick");
+    const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
+    const frames = countFrames(zoneRoom, room.sessionId);
+
+    const predict = createPredict(room);
+    const input = room.input<MoveInputData>({ mode: "reliable" });
+    const batcher = batchRoomInputs(room, input.data);
+    const player = room.state.players.get(room.sessionId)!;
+    const map = getZoneMap(room.state.zone);
+    const me = predictSelf(predict, player, input, map);
+    const server = () => (zoneRoom.state as unknown as ZoneState).players.get(room.sessionId)!;
+    const start = { x: server().x, y: server().y, facing: server().facing };
+
+    // Right ×3, down ×3, stop: each change alone (3 frames), each run's two repeats paired (2).
+    const steps: MoveIntent[] = [];
+    for (const intent of [
+      { dx: 1, dy: 0 },
+      { dx: 0, dy: 1 },
+    ]) {
+      for (let i = 0; i < 3; i++) {
+        input.data.dx = intent.dx;
+        input.data.dy = intent.dy;
+        assert.ok(input.send() > 0, "sent");
+        steps.push(intent);
+      }
+    }
+    input.data.dx = 0;
+    input.data.dy = 0;
+    input.send();
+    steps.push({ dx: 0, dy: 0 });
+    await waitFor(() => input.lastProcessed === input.sentCount, "every input acknowledged");
+
+    assert.deepEqual([batcher.framesSent, batcher.inputsSent], [5, 7], "seven inputs in five frames");
+    assert.equal(frames.get(INPUT), 3, "the three changes, each its own frame");
+    assert.equal(frames.get(INPUT_BATCH), 2, "the two pairs of repeats");
+    const walker: Walker = { ...start, speed: player.speed, hp: player.hp };
+    for (const step of steps) applyMoveInput(walker, step, TICK_SECONDS, map);
+    assert.ok(Math.hypot(walker.x - start.x, walker.y - start.y) > 1, "the steps move the character");
+    assert.deepEqual({ x: server().x, y: server().y }, { x: walker.x, y: walker.y }, "the server applied all seven steps");
+    assert.deepEqual({ x: me.state.x, y: me.state.y }, { x: walker.x, y: walker.y }, "where the client predicted");
+    await Promise.all(rooms.map((each) => each.leave()));
+  });
+
+  it("outside a busy zone every input has a frame of its own", async () => {
     const room = await enter();
     assert.equal(room.state.patchMs, PATCH_RATE_MS);
+    assert.equal(room.state.inputsPerFrame, 1);
     const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
     const frames = countFrames(zoneRoom, room.sessionId);
     const input = room.input<MoveInputData>({ mode: "reliable" });

@@ -9,7 +9,7 @@ import { matchMaker } from "@colyseus/core";
 import type { Predict } from "@colyseus/sdk";
 import { CROWDED_PATCH_RATE_MS, PATCH_RATE_MS, TICK_SECONDS, type ZoneState } from "@oatnut/shared";
 import type { ZoneRoom } from "../../server/src/rooms/ZoneRoom.ts";
-import { patchIntervalFor } from "../../server/src/rooms/patchPace.ts";
+import { inputsPerFrameFor, patchIntervalFor } from "../../server/src/rooms/patchPace.ts";
 import { startTestGame, waitFor, type TestGame } from "../../server/test/helpers.ts";
 import { createPredict, interpolationDelay } from "../src/game/prediction.ts";
 import { enterAsNewCharacter } from "./sdkPlayer.ts";
@@ -40,6 +40,17 @@ describe("patch rate decoupled from the simulation rate", () => {
     assert.equal(patchIntervalFor(100_000, PATCH_RATE_MS, 0), PATCH_RATE_MS, "0 = never crowded");
   });
 
+  it("pairs a zone's inputs once it is clearly busy (or crowded), until it is clearly not (hysteresis)", () => {
+    assert.equal(inputsPerFrameFor(50, 1, 50, 200), 1);
+    assert.equal(inputsPerFrameFor(51, 1, 50, 200), 2);
+    assert.equal(inputsPerFrameFor(40, 2, 50, 200), 2);
+    assert.equal(inputsPerFrameFor(39, 2, 50, 200), 1);
+    assert.equal(inputsPerFrameFor(100_000, 1, 0, 0), 1, "0 and 0 = never");
+    assert.equal(inputsPerFrameFor(201, 1, 0, 200), 2, "a crowded zone is busy too");
+    assert.equal(inputsPerFrameFor(160, 2, 0, 200), 2);
+    assert.equal(inputsPerFrameFor(159, 2, 0, 200), 1);
+  });
+
   it("a zone above CROWDED_ZONE_PLAYERS patches every second tick, its clients draw the others twice that behind, and it goes back when it empties", async () => {
     const first = await enter();
     const predict = createPredict(first);
@@ -55,6 +66,7 @@ describe("patch rate decoupled from the simulation rate", () => {
     );
     await waitFor(() => first.state.patchMs === CROWDED_PATCH_RATE_MS, "the crowded zone's patch interval in the state");
     assert.equal(zoneRoom.patchRate, CROWDED_PATCH_RATE_MS);
+    assert.equal(first.state.inputsPerFrame, 2, "a crowded zone's clients pair their inputs");
     const crowded = delays(predict);
     assert.ok(crowded.length >= 2, "the defaults and the players' group");
     assert.deepEqual(new Set(crowded), new Set([interpolationDelay(CROWDED_PATCH_RATE_MS)]));
@@ -117,6 +129,7 @@ describe("patch rate decoupled from the simulation rate", () => {
     await Promise.all(others.map((room) => room.leave()));
     await waitFor(() => first.state.patchMs === PATCH_RATE_MS, "every tick again once the zone empties");
     assert.equal(zoneRoom.patchRate, PATCH_RATE_MS);
+    assert.equal(first.state.inputsPerFrame, 1, "and one input a frame");
     assert.deepEqual(new Set(delays(predict)), new Set([interpolationDelay(PATCH_RATE_MS)]));
     predict.dispose();
     await first.leave();

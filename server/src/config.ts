@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { RECONNECT_SECONDS } from "@oatnut/shared";
-import { DEFAULT_CROWDED_ZONE_PLAYERS } from "./rooms/patchPace.ts";
+import { DEFAULT_BUSY_ZONE_PLAYERS, DEFAULT_CROWDED_ZONE_PLAYERS } from "./rooms/patchPace.ts";
 
 export type NodeEnv = "development" | "production" | "test";
 export type MongoEngineChoice = "auto" | "mongod" | "jongodb";
@@ -37,6 +37,8 @@ export interface Config {
   watchdogSeconds: number;
   /** A zone holding more players than this patches every second tick (0 = never). */
   crowdedZonePlayers: number;
+  /** Players above which a zone's clients send their inputs two to a frame (0 = never; patchPace.ts). */
+  busyZonePlayers: number;
   logDir: string;
   logLevel: LogLevel;
   /** Write raw room traffic to traffic.log. */
@@ -157,6 +159,7 @@ export function loadConfig(
   const shutdownSeconds = integer("SHUTDOWN_SECONDS", 10, 1, 600);
   const watchdogSeconds = integer("WATCHDOG_SECONDS", 5, 0, 600);
   const crowdedZonePlayers = integer("CROWDED_ZONE_PLAYERS", DEFAULT_CROWDED_ZONE_PLAYERS, 0, 100_000);
+  const busyZonePlayers = integer("BUSY_ZONE_PLAYERS", DEFAULT_BUSY_ZONE_PLAYERS, 0, 100_000);
   const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS, "info");
   const logMaxSizeMb = integer("LOG_MAX_SIZE_MB", 50, 1, 10_000);
   const logRetentionDays = integer("LOG_RETENTION_DAYS", 14, 1, 3650);
@@ -240,6 +243,7 @@ export function loadConfig(
     shutdownSeconds,
     watchdogSeconds,
     crowdedZonePlayers,
+    busyZonePlayers,
     logDir: fromRoot(value("LOG_DIR") ?? "logs"),
     logLevel,
     logTraffic,

@@ -1,13 +1,17 @@
 /**
- * Movement inputs batched on the wire: in a crowded zone a client sends its inputs two to a
- * WebSocket frame instead of one.
+ * Movement inputs batched on the wire: in a busy zone a client sends its inputs two to a
+ * WebSocket frame instead of one (the zone's `inputsPerFrame`; the server's pace,
+ * server/src/rooms/patchPace.ts).
  *
  * Why: a walking client sends TICK_RATE inputs a second, and each WebSocket frame costs the
- * server a socket read, the frame parser and its events before Colyseus decodes anything
- * (BENCHMARKS.md, "Levers tried"). A crowded zone patches every second tick
- * (CROWDED_PATCH_RATE_MS), so its clients hear back only every second tick anyway:
- * inputs sent in pairs at that pace halve those frames and change little for the player —
- * the client predicts its own steps at once, and the server acknowledges at patch pace.
+ * server a socket read, the frame parser and its events before Colyseus decodes anything:
+ * reading half the frames takes about a fifth off the server's CPU at 100 walkers
+ * (bench/levers.md, round 12). Every step is still one input, predicted by the client at
+ * once and applied and acknowledged by the server one a tick. Only repeats wait: an input
+ * that changes anything (a new direction, a stop, a skill: the caller's `urgent`) goes at
+ * once, with the one held before it. So a straight walk reaches the server one tick later,
+ * and a turn, a stop or an attack does not wait (the server's movement then keeps the
+ * pairs' steps one a tick: server/src/rooms/systems/movement.ts).
  *
  * The batch frame, client to server (not a Colyseus protocol code: the zone room's
  * boundary unpacks it before Colyseus sees anything, and every input inside goes through
@@ -18,7 +22,7 @@
  * where each input frame is exactly what the SDK's input handle sends
  * (ROOM_INPUT_RELIABLE, optionally TIMED, then the body), in the order it was sent.
  */
-import { PATCH_RATE_MS, TICK_SECONDS } from "./constants.ts";
+import { TICK_SECONDS } from "./constants.ts";
 
 /** The batch frame's code byte: a protocol code (bits 0..4) Colyseus does not use, no modifier bits. */
 export const INPUT_BATCH = 31;
@@ -31,13 +35,11 @@ const CODE_MASK = 0x1f;
 const MAX_BATCHED_FRAME = 255;
 
 /**
- * How many inputs a client sends per frame in a zone patching every `patchMs`: one per
- * patch interval's worth of steps (1 at the normal rate, 2 in a crowded zone), at most
- * MAX_INPUT_BATCH.
+ * How many inputs a client sends per frame in a zone whose state says `perFrame` (absent
+ * before the first state): a whole number from 1 to MAX_INPUT_BATCH, 1 for anything else.
  */
-export function inputsPerFrame(patchMs: number): number {
-  const steps = Math.round(patchMs / (TICK_SECONDS * 1000));
-  return Number.isFinite(steps) ? Math.max(1, Math.min(MAX_INPUT_BATCH, steps)) : 1;
+export function inputsPerFrame(perFrame: number | undefined): number {
+  return perFrame !== undefined && Number.isInteger(perFrame) ? Math.max(1, Math.min(MAX_INPUT_BATCH, perFrame)) : 1;
 }
 
 /** Whether a frame a client sends is an input frame (what a batch may carry). */
@@ -99,8 +101,13 @@ export function readInputBatch(bytes: Uint8Array): InputBatchReading {
 export interface InputBatcherOptions {
   /** Sends one frame on the connection. */
   send(frame: Uint8Array): void;
-  /** How many inputs to send per frame now (`inputsPerFrame` of the zone's patch interval). */
+  /** How many inputs to send per frame now (`inputsPerFrame` of the zone's state). */
   perFrame(): number;
+  /**
+   * Whether the input being sent changes anything (read while it is sent): such an input
+   * goes at once, with any held before it. Absent: none is.
+   */
+  urgent?(): boolean;
   /** Longest an input waits for the next one before it goes alone (ms). */
   holdMs: number;
   setTimer?: (callback: () => void, ms: number) => unknown;
@@ -109,8 +116,9 @@ export interface InputBatcherOptions {
 
 /**
  * Sends a client's input frames `perFrame()` to a WebSocket frame. An input waits at most
- * `holdMs` for the next; any other frame (a message, a leave) sends the waiting inputs
- * first, so the server reads everything in the order the client sent it.
+ * `holdMs` for the next, and an urgent one does not wait; any other frame (a message, a
+ * leave) sends the waiting inputs first, so the server reads everything in the order the
+ * client sent it.
  */
 export class InputBatcher {
   private held: Uint8Array[] = [];
@@ -129,13 +137,14 @@ export class InputBatcher {
       return;
     }
     const perFrame = this.options.perFrame();
-    if (perFrame <= 1 && this.held.length === 0) {
+    const urgent = this.options.urgent?.() ?? false;
+    if ((perFrame <= 1 || urgent) && this.held.length === 0) {
       this.transmit(frame, 1);
       return;
     }
     // The SDK reuses its frame buffer: keep a copy.
     this.held.push(frame.slice());
-    if (this.held.length >= perFrame) this.flush();
+    if (this.held.length >= perFrame || urgent) this.flush();
     else if (this.timer === undefined) this.timer = (this.options.setTimer ?? setTimeout)(() => this.onTimer(), this.options.holdMs);
   }
 
@@ -172,18 +181,42 @@ export class InputBatcher {
   }
 }
 
-/** What batching reads of an SDK room: its connection (which the SDK keeps when it reconnects) and its state's patch interval. */
+/** What batching reads of an SDK room: its connection (which the SDK keeps when it reconnects) and its state's inputs per frame. */
 export interface BatchableRoom {
   connection: { send(data: Uint8Array): void; readonly isOpen?: boolean };
-  state?: { patchMs?: number } | null;
+  state?: { inputsPerFrame?: number } | null;
+}
+
+/** The fields of an input that make it a change when they differ from the one sent before. */
+export interface MoveInputFields {
+  dx: number;
+  dy: number;
+  skill: number;
+  target: number;
 }
 
 /**
- * Batches a joined zone room's inputs by its zone's patch interval (`state.patchMs`), as the
- * game client and the bots do: an InputBatcher in front of the room's connection, through
- * which every frame the room sends goes.
+ * `urgent` for an input handle's data: true when the input being sent differs from the one
+ * sent before it, or carries a skill (each use is its own intent, even when repeated).
  */
-export function batchRoomInputs(room: BatchableRoom): InputBatcher {
+export function changedInput(data: MoveInputFields): () => boolean {
+  let last: MoveInputFields | null = null;
+  return () => {
+    // A field never set reads undefined on the SDK's input instance: 0, as the server reads it.
+    const now = { dx: data.dx || 0, dy: data.dy || 0, skill: data.skill || 0, target: data.target || 0 };
+    const changed = last === null || now.skill !== 0 || now.dx !== last.dx || now.dy !== last.dy || now.target !== last.target;
+    last = now;
+    return changed;
+  };
+}
+
+/**
+ * Batches a joined zone room's inputs by its zone's `state.inputsPerFrame`, as the game
+ * client and the bots do: an InputBatcher in front of the room's connection, through which
+ * every frame the room sends goes. With the input handle's `data`, an input that changes
+ * anything goes at once (`changedInput`); without it, inputs wait for their pair.
+ */
+export function batchRoomInputs(room: BatchableRoom, data?: MoveInputFields): InputBatcher {
   const connection = room.connection;
   const send = connection.send.bind(connection);
   const batcher = new InputBatcher({
@@ -191,7 +224,8 @@ export function batchRoomInputs(room: BatchableRoom): InputBatcher {
     send: (frame) => {
       if (connection.isOpen !== false) send(frame);
     },
-    perFrame: () => inputsPerFrame(room.state?.patchMs ?? PATCH_RATE_MS),
+    perFrame: () => inputsPerFrame(room.state?.inputsPerFrame),
+    urgent: data ? changedInput(data) : undefined,
     holdMs: TICK_SECONDS * 1000 * 1.5,
   });
   connection.send = (data: Uint8Array) => batcher.send(data);

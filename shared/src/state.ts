@@ -106,6 +106,11 @@ export const ZoneState = schema(
      * behind (twice it), so the interpolation always has two samples.
      */
     patchMs: t.uint8(),
+    /**
+     * How many inputs a client sends to a WebSocket frame: 1, or 2 while the zone is busy
+     * (shared/src/inputBatch.ts; the server's BUSY_ZONE_PLAYERS and CROWDED_ZONE_PLAYERS).
+     */
+    inputsPerFrame: t.uint8(),
   },
   "ZoneState",
 );

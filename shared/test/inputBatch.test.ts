@@ -1,11 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CROWDED_PATCH_RATE_MS,
   INPUT_BATCH,
   InputBatcher,
   MAX_INPUT_BATCH,
-  PATCH_RATE_MS,
+  changedInput,
   encodeInputBatch,
   inputsPerFrame,
   readInputBatch,
@@ -16,13 +15,14 @@ const TIMED = 0x80;
 const input = (...body: number[]) => Uint8Array.from([INPUT, ...body]);
 
 /** A batcher on a manual clock: `sent` is what reached the connection. */
-function batcher(perFrame: () => number) {
+function batcher(perFrame: () => number, urgent?: () => boolean) {
   const sent: number[][] = [];
   const timers: Array<{ at: number; run: () => void } | null> = [];
   let now = 0;
   const b = new InputBatcher({
     send: (frame) => sent.push([...frame]),
     perFrame,
+    urgent,
     holdMs: 75,
     setTimer: (run, ms) => timers.push({ at: now + ms, run }) - 1,
     clearTimer: (id) => (timers[id as number] = null),
@@ -39,12 +39,66 @@ function batcher(perFrame: () => number) {
 }
 
 describe("inputs batched on the wire", () => {
-  it("sends one input per frame at the normal patch rate and two in a crowded zone", () => {
-    assert.equal(inputsPerFrame(PATCH_RATE_MS), 1);
-    assert.equal(inputsPerFrame(CROWDED_PATCH_RATE_MS), 2);
+  it("sends as many inputs to a frame as the zone's state says, 1 to MAX_INPUT_BATCH, 1 for anything else", () => {
+    assert.equal(inputsPerFrame(1), 1);
+    assert.equal(inputsPerFrame(2), 2);
+    assert.equal(inputsPerFrame(undefined), 1, "before the first state");
     assert.equal(inputsPerFrame(0), 1);
+    assert.equal(inputsPerFrame(1.5), 1);
     assert.equal(inputsPerFrame(Number.NaN), 1);
-    assert.equal(inputsPerFrame(10_000), MAX_INPUT_BATCH);
+    assert.equal(inputsPerFrame(255), MAX_INPUT_BATCH);
+  });
+
+  it("takes a field the input never set for 0, as the server does: an unset input repeated is no change", () => {
+    const unset = {} as { dx: number; dy: number; skill: number; target: number };
+    const urgent = changedInput(unset);
+    assert.deepEqual([urgent(), urgent(), urgent()], [true, false, false]);
+    unset.dx = 0;
+    assert.equal(urgent(), false, "0 set is the 0 it was read as");
+    unset.dx = 1;
+    assert.equal(urgent(), true);
+  });
+
+  it("sends an input that changes anything at once, with the one waiting before it", () => {
+    const data = { dx: 1, dy: 0, skill: 0, target: 0 };
+    const { b, sent, pending } = batcher(() => 2, changedInput(data));
+    b.send(input(0x80, 1));
+    assert.deepEqual(sent, [[INPUT, 0x80, 1]], "the first input of a walk goes at once, alone");
+    b.send(input());
+    assert.equal(sent.length, 1, "a repeated step waits for its pair");
+    b.send(input());
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1][0], INPUT_BATCH, "two repeated steps, one frame");
+    b.send(input());
+    assert.equal(pending(), 1, "the next repeat waits");
+    data.dx = 0;
+    data.dy = 1;
+    b.send(input(0x81, 1));
+    assert.equal(pending(), 0);
+    assert.equal(sent.length, 3);
+    const read = readInputBatch(Uint8Array.from(sent[2]));
+    assert.ok(read.ok);
+    assert.deepEqual(
+      read.frames.map((frame) => [...frame]),
+      [[INPUT], [INPUT, 0x81, 1]],
+      "the turn goes at once, after the repeat that waited",
+    );
+    data.skill = 1;
+    data.target = 7;
+    b.send(input(0x82, 1, 7));
+    data.target = 0;
+    data.skill = 0;
+    b.send(input(0x82, 0));
+    b.send(input());
+    data.skill = 1;
+    b.send(input(0x82, 1));
+    b.send(input(0x82, 1));
+    assert.equal(pending(), 0, "a skill use never waits, not even the same one again");
+    assert.deepEqual(
+      sent.slice(3).map((frame) => frame[0]),
+      [INPUT, INPUT, INPUT_BATCH, INPUT],
+      "skill, its end (a change), then the repeat waited for the next skill use",
+    );
   });
 
   it("reads back the input frames it encodes, in order", () => {
@@ -113,7 +167,7 @@ describe("inputs batched on the wire", () => {
     assert.deepEqual([b.framesSent, b.inputsSent], [2, 2]);
   });
 
-  it("in a crowded zone, sends inputs in pairs, each kept as it was when sent", () => {
+  it("in a busy zone, sends inputs in pairs, each kept as it was when sent", () => {
     const { b, sent } = batcher(() => 2);
     const reused = input(0x80, 1); // the SDK reuses its frame buffer
     b.send(reused);
@@ -159,7 +213,7 @@ describe("inputs batched on the wire", () => {
     assert.equal(pending(), 0);
   });
 
-  it("follows the zone: a batch goes out when the zone stops being crowded", () => {
+  it("follows the zone: a batch goes out when the zone stops being busy", () => {
     let perFrame = 2;
     const { b, sent } = batcher(() => perFrame);
     b.send(input(0x80, 1));

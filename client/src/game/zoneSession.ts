@@ -211,9 +211,10 @@ export class ZoneSession {
       // The input schema (the shared MoveInput) comes from the join handshake.
       const input = room.input<MoveInputData>({ mode: "reliable" });
       this.input = input;
-      // Two inputs to a frame while the zone is crowded (it patches every second tick then;
-      // shared/src/inputBatch.ts). An input waits at most 1.5 steps for the next one.
-      const batcher = batchRoomInputs(room);
+      // Two inputs to a frame while the zone is busy (its state's inputsPerFrame;
+      // shared/src/inputBatch.ts): a repeated step waits at most 1.5 steps for the next
+      // one, and a step that changes anything goes at once.
+      const batcher = batchRoomInputs(room, input.data);
       this.disposers.push(() => batcher.dispose());
       this.pump = new MovePump(input, keyboard);
       this.disposers.push(

@@ -48,7 +48,7 @@ import { createZoneSystems, type ZoneSystems } from "./systems/index.ts";
 import { InterestManager, REFRESH_TICKS } from "./systems/interest.ts";
 import { PatchFanOut, serializerOf } from "./patchFanOut.ts";
 import { BufferedMoveInput } from "./moveInput.ts";
-import { patchIntervalFor } from "./patchPace.ts";
+import { inputsPerFrameFor, patchIntervalFor } from "./patchPace.ts";
 import { watchTraffic } from "./traffic.ts";
 import { abandonTransfer, beginTransfer, portalTarget, settleTransfer, type TransferState, type TransferTarget } from "./transfer.ts";
 
@@ -224,6 +224,7 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
     void this.setMetadata(this.listingMetadata());
     this.patchRate = PATCH_RATE_MS;
     this.state.patchMs = PATCH_RATE_MS;
+    this.state.inputsPerFrame = 1;
     this.boundary = new ClientBoundary(this, {
       zone: this.zone.id,
       inputSchema: MoveInput,
@@ -252,6 +253,8 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
       interest: this.interest,
       seenBy: (sessionId) => rewind.lastSeenBy(sessionId),
       inputsOf: (sessionId) => this.inputs!.get(sessionId),
+      waiting: (sessionId) => this.inputs!.get(sessionId).size,
+      inputsPerFrame: () => this.state.inputsPerFrame,
       enterPortal: (session, portal) => this.enterPortal(session, portal),
       extra: this.createSystems(this),
     });
@@ -456,11 +459,23 @@ export class ZoneRoom extends Room<{ state: ZoneState; client: ZoneClient; input
   }
 
   /**
-   * Patches every tick, or every second tick while the zone is crowded (patchPace.ts); the
-   * interest system then refreshes views on the ticks without a patch.
+   * The zone's pace by its players (patchPace.ts): its clients' inputs two to a frame while
+   * it is busy; patches every second tick while it is crowded, the interest system then
+   * refreshing views on the ticks without a patch.
    */
   private pacePatches(): void {
-    const interval = patchIntervalFor(this.players.size, this.patchRate ?? PATCH_RATE_MS, gameServices().config.crowdedZonePlayers);
+    const { busyZonePlayers, crowdedZonePlayers } = gameServices().config;
+    const perFrame = inputsPerFrameFor(this.players.size, this.state.inputsPerFrame, busyZonePlayers, crowdedZonePlayers);
+    if (perFrame !== this.state.inputsPerFrame) {
+      this.state.inputsPerFrame = perFrame;
+      logger.info("inputs per frame changed", {
+        zone: this.zone.id,
+        roomId: this.roomId,
+        players: this.players.size,
+        inputsPerFrame: perFrame,
+      });
+    }
+    const interval = patchIntervalFor(this.players.size, this.patchRate ?? PATCH_RATE_MS, crowdedZonePlayers);
     if (interval === this.patchRate) return;
     this.patchRate = interval;
     this.state.patchMs = interval;

@@ -7,7 +7,7 @@ import type { GuestSweeper } from "../persistence/guests.ts";
 import type { SaveService } from "../persistence/saveService.ts";
 
 export interface GameServices {
-  config: Pick<Config, "autosaveSeconds" | "reconnectSeconds" | "transferSeconds" | "crowdedZonePlayers">;
+  config: Pick<Config, "autosaveSeconds" | "reconnectSeconds" | "transferSeconds" | "crowdedZonePlayers" | "busyZonePlayers">;
   saves: SaveService;
   /** Makes every acknowledged write durable now, where the engine needs that (a snapshot). */
   flushDurable?: () => Promise<void>;

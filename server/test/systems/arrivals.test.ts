@@ -172,6 +172,8 @@ describe("arrival system: spawn protection", () => {
       interest: zone.interest,
       seenBy: zone.seenBy,
       inputsOf: zone.inputsOf,
+      waiting: zone.waiting,
+      inputsPerFrame: () => 1,
       enterPortal: () => {},
       extra: [],
     });

@@ -25,12 +25,14 @@ const STEP = PLAYER_SPEED * TICK_SECONDS;
 /** A corridor 10 tiles long (spawn at its west end, next to the wall). */
 const CORRIDOR = ["############", "#S.........#", "#..........#", "############"];
 
-function setup() {
+function setup(inputsPerFrame = 1) {
   const zone = stubZone({ rows: CORRIDOR });
   const skillUses: Array<{ sessionId: string; skill: number; target: number; at: Position }> = [];
   const movement = zone.use(
     new MovementSystem(zone, {
       inputsOf: zone.inputsOf,
+      waiting: zone.waiting,
+      inputsPerFrame: () => inputsPerFrame,
       useSkill: (session, skill, target) =>
         skillUses.push({ sessionId: session.sessionId, skill, target, at: { x: session.player.x, y: session.player.y } }),
     }),
@@ -72,6 +74,30 @@ describe("movement system", () => {
       assert.deepEqual(stepsPerTick(zone, alice, 3), [first, 1, 1], `after ${idle} idle ticks`);
       assert.equal(zone.pendingInputs(alice), 8 - first - 2, "inputs beyond the budget wait for later ticks");
     }
+  });
+
+  it("in a busy zone walks each pair of inputs one step a tick, and still catches up a late pair at once", () => {
+    const { zone } = setup(2);
+    const alice = zone.join();
+    // A walk in a busy zone: its first step goes at once, alone (a change), the repeated
+    // steps after it in pairs, one every second tick, the first after a tick with none.
+    zone.queueInputs(alice, east);
+    const steps = stepsPerTick(zone, alice, 2);
+    for (let pair = 0; pair < 4; pair++) {
+      zone.queueInputs(alice, east, east);
+      steps.push(...stepsPerTick(zone, alice, 2));
+    }
+    assert.deepEqual(steps, [1, 0, 1, 1, 1, 1, 1, 1, 1, 1], "one step a tick, never two then none");
+    // A pair held up two ticks arrives with the next one: what waits beyond one pair catches up.
+    zone.tick(2);
+    zone.queueInputs(alice, east, east, east, east);
+    assert.deepEqual(stepsPerTick(zone, alice, 3), [3, 1, 0]);
+
+    const { zone: quiet } = setup(1);
+    const bob = quiet.join();
+    quiet.tick();
+    quiet.queueInputs(bob, east, east);
+    assert.deepEqual(stepsPerTick(quiet, bob, 2), [2, 0], "one input a frame: the bank is spent at once, as before");
   });
 
   it("never moves a player more than T + INPUT_CATCH_UP steps in T ticks, however many inputs are queued", () => {

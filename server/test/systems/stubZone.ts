@@ -346,6 +346,9 @@ export class StubZone implements ZoneContext {
     return this.inputs.get(session.sessionId)?.length ?? 0;
   }
 
+  /** How many of a player's inputs wait (Colyseus' accessor's `size`). */
+  readonly waiting = (sessionId: string): number => this.inputs.get(sessionId)?.length ?? 0;
+
   /**
    * A player's buffered inputs, consumed as they are iterated (like Colyseus' input
    * accessor): what a loop breaks out of stays queued for the next tick.

@@ -31,6 +31,8 @@ function setup(behaviour: "passive" | "aggressive", extra: ZoneSystem[] = []) {
     interest: zone.interest,
     seenBy: zone.seenBy,
     inputsOf: zone.inputsOf,
+    waiting: zone.waiting,
+    inputsPerFrame: () => 1,
     enterPortal: () => {},
     extra,
   });

@@ -13,7 +13,7 @@
  *   room stamps both timelines][input body: (op | field index, value)… each field once];
  * - ROOM_DATA: [type: short string][msgpack payload: plain data];
  * - INPUT_BATCH (OatNut's, shared/src/inputBatch.ts): input frames two or more to a
- *   WebSocket frame, in crowded zones. The boundary splits it (readInputBatch checks its
+ *   WebSocket frame, in busy zones. The boundary splits it (readInputBatch checks its
  *   structure) and reads each input frame inside with this grammar, as if sent alone.
  * Anything else — ROOM_INPUT_UNRELIABLE, ROOM_REQUEST, ROOM_DATA_BYTES, unknown codes or
  * modifier bits — is a frame the client never sends, refused as such.

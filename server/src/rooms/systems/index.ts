@@ -27,6 +27,10 @@ export interface ZoneSystemsDeps {
   seenBy: SeenBy;
   /** A player's buffered inputs (Colyseus' input accessor; each a plain copy of its fields). */
   inputsOf(sessionId: string): Iterable<MoveSnapshot>;
+  /** How many of a player's inputs wait in its buffer. */
+  waiting(sessionId: string): number;
+  /** How many inputs the zone's clients send to a frame now (the state's `inputsPerFrame`). */
+  inputsPerFrame(): number;
   /** Starts a transfer through a portal. */
   enterPortal(session: PlayerSession, portal: Portal): void;
   /** A room type's own systems, run after the gameplay systems and before interest. */
@@ -70,6 +74,8 @@ export function createZoneSystems(zone: ZoneContext, deps: ZoneSystemsDeps): Zon
   });
   const movement = new MovementSystem(zone, {
     inputsOf: deps.inputsOf,
+    waiting: deps.waiting,
+    inputsPerFrame: deps.inputsPerFrame,
     useSkill: (session, skill, target) => combat.useSkill(session, skill, target),
   });
   const items = new ItemSystem(zone);

@@ -4,6 +4,10 @@
  * arrived (late inputs catch up at once instead of adding latency). So no client moves
  * faster than the speed limit by sending more — at most T + INPUT_CATCH_UP steps in any T
  * ticks — and inputs beyond the buffer's size are dropped by Colyseus.
+ * In a busy zone clients send their inputs in pairs (shared/src/inputBatch.ts): a pair
+ * arriving after a tick without input would be spent at once, two steps in one tick and none
+ * in the next, a stutter everyone else sees. So the bank is spent only on what waits beyond
+ * one frame's worth: a pair is walked one step a tick, and a late pair catches up as before.
  * The same input may carry a skill use: it is handed to the combat system, which judges
  * it this tick against what this client saw when it sent it (the input's stamp).
  */
@@ -19,6 +23,10 @@ export interface MovementDeps {
   inputsOf(sessionId: string): Iterable<MoveSnapshot>;
   /** A skill use riding on an input, judged while that input is applied. */
   useSkill(session: PlayerSession, skill: number, target: number): void;
+  /** How many of a player's inputs wait (absent: the bank is spent whatever waits). */
+  waiting?(sessionId: string): number;
+  /** How many inputs the zone's clients send to a frame now (absent: 1). */
+  inputsPerFrame?(): number;
 }
 
 export class MovementSystem implements ZoneSystem {
@@ -31,14 +39,19 @@ export class MovementSystem implements ZoneSystem {
   ) {}
 
   update(dt: number): void {
+    const held = (this.deps.inputsPerFrame?.() ?? 1) - 1;
     for (const session of this.zone.players.values()) {
-      let budget = Math.min(1 + INPUT_CATCH_UP, (this.budget.get(session.sessionId) ?? 0) + 1);
-      for (const input of this.deps.inputsOf(session.sessionId)) {
+      const id = session.sessionId;
+      let budget = Math.min(1 + INPUT_CATCH_UP, (this.budget.get(id) ?? 0) + 1);
+      // Past the first input, the bank goes only to inputs beyond one frame's worth.
+      let steps = held > 0 && this.deps.waiting ? Math.max(1, Math.min(budget, this.deps.waiting(id) - held)) : budget;
+      for (const input of this.deps.inputsOf(id)) {
         applyMoveInput(session.player, input, dt, this.zone.map);
         if (input.skill !== 0) this.deps.useSkill(session, input.skill, input.target);
-        if (--budget < 1) break;
+        budget--;
+        if (--steps < 1) break;
       }
-      this.budget.set(session.sessionId, budget);
+      this.budget.set(id, budget);
     }
   }
 
