@@ -396,6 +396,11 @@ interface RunResult {
   patchRateHz?: number;
   /** WebSocket frames of inputs a bot sent a second (OatNut runs; absent in results from before inputs were batched). */
   inputFramesPerClientPerSecond?: number;
+  /**
+   * Steps (inputs, or the naive server's moves) a player sent a second, as counted on the
+   * server for naive runs, by the bots for OatNut's (absent in results from before it was kept).
+   */
+  inputsPerClientPerSecond?: number;
   visible: number;
   rssMB: number;
   /** The least heap used seen during the measurement (MB). */
@@ -619,6 +624,7 @@ async function runOatNut(players: number, viewRadius: number, zones = 1, standin
       patchesPerSecondMin: Math.min(...summaries.map((s) => s.patchesPerSecond.min)),
       patchRateHz: 1000 / patchIntervalFor(perZone, PATCH_RATE_MS, crowdedZonePlayers),
       inputFramesPerClientPerSecond: weight((s) => s.inputFramesPerSecond),
+      inputsPerClientPerSecond: weight((s) => s.inputsPerSecond),
       visible: weight((s) => s.visiblePlayers),
       rssMB: result.rssMB!,
       heapMB: result.heapMB!,
@@ -647,6 +653,7 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
     let t0 = 0;
     const rss: number[] = [];
     let sampler: NodeJS.Timeout | undefined;
+    let moves0 = 0;
     const measured: Partial<RunResult> = {};
     const summary = await runNaiveBots({
       url: server.url,
@@ -660,10 +667,12 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
           system0 = cpuTimes(server.pid).system;
           bots0 = cpuSeconds(process.pid);
           t0 = performance.now();
+          moves0 = (await naiveStats(server.url)).moves;
           sampler = setInterval(() => rss.push(rssBytes(server.pid)), 1000);
         } else {
           clearInterval(sampler);
           const seconds = (performance.now() - t0) / 1000;
+          measured.inputsPerClientPerSecond = ((await naiveStats(server.url)).moves - moves0) / players / seconds;
           measured.cpuPercent = (100 * (cpuSeconds(server.pid) - cpu0)) / seconds;
           measured.systemCpuPercent = (100 * (cpuTimes(server.pid).system - system0)) / seconds;
           measured.botsCpuPercent = (100 * (cpuSeconds(process.pid) - bots0)) / seconds;
@@ -680,6 +689,7 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
       cpuPercent: measured.cpuPercent ?? NaN,
       systemCpuPercent: measured.systemCpuPercent,
       botsCpuPercent: measured.botsCpuPercent ?? NaN,
+      inputsPerClientPerSecond: measured.inputsPerClientPerSecond,
       tickP99Ms: NaN,
       patchP99Ms: NaN,
       tickMeanMs: NaN,
@@ -696,6 +706,13 @@ async function runNaive(players: number, mode: "perMove" | "batched", sync?: Ren
   } finally {
     await server.stop();
   }
+}
+
+/** The naive server's counters (its `GET /stats`). */
+async function naiveStats(url: string): Promise<{ moves: number }> {
+  const response = await fetch(`${url}/stats`);
+  if (!response.ok) throw new Error(`naive server /stats: HTTP ${response.status}`);
+  return (await response.json()) as { moves: number };
 }
 
 /**
@@ -748,8 +765,14 @@ interface SideBySideResult {
   ratio: number;
   aoiBytesPerClientPerSecond: number;
   batchedBytesPerClientPerSecond: number;
-  /** WebSocket frames of inputs an OatNut bot sent a second (20 a naive bot; absent in results from before it was kept). */
+  /** WebSocket frames of inputs an OatNut bot sent a second (absent in results from before it was kept). */
   aoiInputFramesPerClientPerSecond?: number;
+  /**
+   * Steps a player sent a second: OatNut's inputs (counted by its bots) and the naive server's
+   * moves (counted by the server), the same work asked of both (absent in earlier results).
+   */
+  aoiInputsPerClientPerSecond?: number;
+  batchedInputsPerClientPerSecond?: number;
 }
 
 /**
@@ -784,6 +807,8 @@ async function runSideBySide(players: number): Promise<SideBySideResult> {
     aoiBytesPerClientPerSecond: a.bytesPerClientPerSecond,
     batchedBytesPerClientPerSecond: b.bytesPerClientPerSecond,
     aoiInputFramesPerClientPerSecond: a.inputFramesPerClientPerSecond,
+    aoiInputsPerClientPerSecond: a.inputsPerClientPerSecond,
+    batchedInputsPerClientPerSecond: b.inputsPerClientPerSecond,
   };
 }
 
@@ -845,6 +870,9 @@ async function sideBySide(sizes: number[]): Promise<Record<number, SideBySideRes
         `naive batched ${run.batchedCpuPercent.toFixed(1)}% (kernel ${run.batchedSystemCpuPercent.toFixed(1)})  a player: ${run.ratio.toFixed(2)}×` +
         (run.aoiInputFramesPerClientPerSecond !== undefined
           ? `  OatNut input frames/s ${run.aoiInputFramesPerClientPerSecond.toFixed(1)}`
+          : "") +
+        (run.aoiInputsPerClientPerSecond !== undefined && run.batchedInputsPerClientPerSecond !== undefined
+          ? `  steps/s a player: OatNut ${run.aoiInputsPerClientPerSecond.toFixed(1)}, naive ${run.batchedInputsPerClientPerSecond.toFixed(1)}`
           : ""),
     );
     if (runs.length) record[n] = { ...medians(runs), ratios: runs.map((run) => +run.ratio.toFixed(3)) };
