@@ -1271,12 +1271,20 @@ naive server's (below 1: OatNut spends less a player).${
           : ""
       }
 
-| players (each) | OatNut CPU (% of a core) | of which kernel | naive batched CPU (% of a core) | of which kernel | OatNut ÷ naive, a player (median) | each run |
-| --- | --- | --- | --- | --- | --- | --- |
+Steps a player sent a second: OatNut's inputs (counted by its bots; in WebSocket frames, two to a frame
+in a zone above \`BUSY_ZONE_PLAYERS\`) and the naive server's moves (counted by the server): the same
+walk asked of both.
+
+| players (each) | OatNut CPU (% of a core) | of which kernel | naive batched CPU (% of a core) | of which kernel | steps/s a player: OatNut (frames) / naive | OatNut ÷ naive, a player (median) | each run |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${sideBySideSizes
   .map((n) => {
     const r = sideBySideRuns[n];
-    return `| ${fmt(n)} | ${fmt(r.aoiCpuPercent, 1)} | ${fmt(r.aoiSystemCpuPercent ?? NaN, 1)} | ${fmt(r.batchedCpuPercent, 1)} | ${fmt(r.batchedSystemCpuPercent ?? NaN, 1)} | **${r.ratio.toFixed(2)}** | ${r.ratios.map((x) => x.toFixed(2)).join(", ")} |`;
+    const steps =
+      r.aoiInputsPerClientPerSecond !== undefined
+        ? `${fmt(r.aoiInputsPerClientPerSecond, 1)} (${fmt(r.aoiInputFramesPerClientPerSecond ?? NaN, 1)}) / ${fmt(r.batchedInputsPerClientPerSecond ?? NaN, 1)}`
+        : "—";
+    return `| ${fmt(n)} | ${fmt(r.aoiCpuPercent, 1)} | ${fmt(r.aoiSystemCpuPercent ?? NaN, 1)} | ${fmt(r.batchedCpuPercent, 1)} | ${fmt(r.batchedSystemCpuPercent ?? NaN, 1)} | ${steps} | **${r.ratio.toFixed(2)}** | ${r.ratios.map((x) => x.toFixed(2)).join(", ")} |`;
   })
   .join("\n")}
 `

@@ -168,6 +168,9 @@ describe("npm run bench -- --smoke", () => {
         assert.ok(side.aoiCpuPercent > 0 && side.batchedCpuPercent > 0, "both servers' CPU time measured");
         assert.equal(results.cpuPerPlayerVsNaiveBatched, +side.ratio.toFixed(2), "the summary's CPU ratio is the side-by-side one");
         assert.ok(side.aoiBytesPerClientPerSecond > 0 && side.batchedBytesPerClientPerSecond > side.aoiBytesPerClientPerSecond);
+        // Both sides asked the same walk: steps a player a second, OatNut's from its bots, the naive server's from its /stats.
+        assert.ok(side.aoiInputsPerClientPerSecond > 5 && side.batchedInputsPerClientPerSecond > 5, JSON.stringify(side));
+        assert.ok(side.aoiInputFramesPerClientPerSecond > 0 && side.aoiInputFramesPerClientPerSecond <= side.aoiInputsPerClientPerSecond);
         const report = fs.readFileSync(path.join(out, "BENCHMARKS.md"), "utf8");
         assert.match(report, /## OatNut, one zone/);
         assert.match(report, /\| 4 \| 4 \|/, "a table row for 4 players, all joined");
