@@ -23,6 +23,7 @@ import {
   seededRandom,
   tilePath,
   type CharacterSummary,
+  type MoveInputFields,
   type ZoneCatalog,
 } from "@oatnut/shared";
 
@@ -225,7 +226,7 @@ class Bot {
   arrived: Promise<void>;
   /** Settles `arrived` (also for a bot that lost its way). */
   arrive!: () => void;
-  private input?: InputHandle<{ dx: number; dy: number; skill: number; target: number }>;
+  private input?: InputHandle<MoveInputFields>;
   private batcher?: InputBatcher;
   /** Input frames sent before this room's batcher (or without one). */
   private inputFramesBefore = 0;
@@ -276,7 +277,7 @@ class Bot {
     });
     this.room = room;
     this.zone = zone;
-    this.input = room.input<{ dx: number; dy: number; skill: number; target: number }>();
+    this.input = room.input<MoveInputFields>();
     this.inputFramesBefore += this.batcher?.framesSent ?? 0;
     this.batcher?.dispose();
     this.batcher = this.options.batchInputs === false ? undefined : batchRoomInputs(room, this.input.data);

@@ -5,7 +5,7 @@
  *
  * Why: a walking client sends TICK_RATE inputs a second, and each WebSocket frame costs the
  * server a socket read, the frame parser and its events before Colyseus decodes anything:
- * reading half the frames takes about a fifth off the server's CPU at 100 walkers
+ * reading half the frames takes an eighth off the server's CPU at 100 walkers
  * (bench/levers.md, round 12). Every step is still one input, predicted by the client at
  * once and applied and acknowledged by the server one a tick. Only repeats wait: an input
  * that changes anything (a new direction, a stop, a skill: the caller's `urgent`) goes at

@@ -47,15 +47,10 @@
  * zero input at once: a hidden tab gets no animation frames to send it later.
  */
 import type { InputHandle } from "@colyseus/sdk";
-import { INPUT_BUFFER_SIZE, INPUT_CATCH_UP, TICK_SECONDS, type MoveIntent } from "@oatnut/shared";
+import { INPUT_BUFFER_SIZE, INPUT_CATCH_UP, TICK_SECONDS, type MoveInputFields, type MoveIntent } from "@oatnut/shared";
 
 /** The fields of the shared `MoveInput` schema this pump writes. */
-export interface MoveInputData {
-  dx: number;
-  dy: number;
-  skill: number;
-  target: number;
-}
+export type MoveInputData = MoveInputFields;
 
 /**
  * The player's movement intent over time (the keyboard: input/keyboard.ts). Times are ms

@@ -7,7 +7,7 @@
  *   frame (shared/src/inputBatch.ts). Each step is still one input, simulated and
  *   acknowledged at TICK_RATE, and an input that changes anything (a new direction, a stop,
  *   a skill) goes at once; only a walk's repeated steps wait for the next one. What it
- *   trades: the server reads half the frames (about a fifth of its CPU at 100 walkers,
+ *   trades: the server reads half the frames (an eighth less CPU at 100 walkers,
  *   bench/levers.md round 12), and a straight walk reaches the server, and the others, one
  *   tick (50 ms) later. The player's own character is predicted and does not wait.
  * - **Crowded** (above `crowdedAt`): also patches every second tick (CROWDED_PATCH_RATE_MS):
