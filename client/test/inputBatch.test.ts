@@ -52,6 +52,45 @@ function countFrames(zoneRoom: ZoneRoom, sessionId: string): Map<number, number>
   return counts;
 }
 
+/**
+ * A player in `room` walking through `batchRoomInputs` with the client's own prediction
+ * (told the input handle's data, as the game client does, when `changesAtOnce`):
+ * `send` sends one step; `check(label)` waits until every step is acknowledged and asserts
+ * the server applied each one, where the shared step and the client's prediction put it.
+ */
+function walker(room: Awaited<ReturnType<typeof enter>>, { changesAtOnce = false } = {}) {
+  const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
+  const frames = countFrames(zoneRoom, room.sessionId);
+  const predict = createPredict(room);
+  const input = room.input<MoveInputData>({ mode: "reliable" });
+  const batcher = batchRoomInputs(room, changesAtOnce ? input.data : undefined);
+  const player = room.state.players.get(room.sessionId)!;
+  const map = getZoneMap(room.state.zone);
+  const me = predictSelf(predict, player, input, map);
+  const server = () => (zoneRoom.state as unknown as ZoneState).players.get(room.sessionId)!;
+  const start = { x: server().x, y: server().y, facing: server().facing };
+  const steps: MoveIntent[] = [];
+  return {
+    frames,
+    batcher,
+    input,
+    send(intent: MoveIntent) {
+      input.data.dx = intent.dx;
+      input.data.dy = intent.dy;
+      assert.ok(input.send() > 0, "sent");
+      steps.push(intent);
+    },
+    async check() {
+      await waitFor(() => input.lastProcessed === input.sentCount, "every input acknowledged");
+      const walked: Walker = { ...start, speed: player.speed, hp: player.hp };
+      for (const step of steps) applyMoveInput(walked, step, TICK_SECONDS, map);
+      assert.ok(Math.hypot(walked.x - start.x, walked.y - start.y) > 1, "the steps move the character");
+      assert.deepEqual({ x: server().x, y: server().y }, { x: walked.x, y: walked.y }, `the server applied all ${steps.length} steps`);
+      assert.deepEqual({ x: me.state.x, y: me.state.y }, { x: walked.x, y: walked.y }, "where the client predicted");
+    },
+  };
+}
+
 describe("inputs batched on the wire", () => {
   it("in a crowded zone a client's inputs travel two to a frame, and the server applies each one, as the client predicted", async () => {
     const rooms = [await enter(), await enter(), await enter()];
@@ -62,21 +101,10 @@ describe("inputs batched on the wire", () => {
     );
     await waitFor(() => room.state.patchMs === CROWDED_PATCH_RATE_MS, "the zone crowded");
     assert.equal(room.state.inputsPerFrame, 2, "a crowded zone is busy too");
-    const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
-    const frames = countFrames(zoneRoom, room.sessionId);
-
-    const predict = createPredict(room);
-    const input = room.input<MoveInputData>({ mode: "reliable" });
-    const batcher = batchRoomInputs(room);
-    const player = room.state.players.get(room.sessionId)!;
-    const map = getZoneMap(room.state.zone);
-    const me = predictSelf(predict, player, input, map);
-    const server = () => (zoneRoom.state as unknown as ZoneState).players.get(room.sessionId)!;
-    const start = { x: server().x, y: server().y, facing: server().facing };
+    const walk = walker(room);
 
     // Twelve steps, as pairs: right, down, left, stop…, each pair sent once the server
     // acknowledged the one before (the pace of a walking client, without a clock).
-    const steps: MoveIntent[] = [];
     const intents: MoveIntent[] = [
       { dx: 1, dy: 0 },
       { dx: 0, dy: 1 },
@@ -86,24 +114,15 @@ describe("inputs batched on the wire", () => {
       { dx: 0, dy: 0 },
     ];
     for (const intent of intents) {
-      for (let i = 0; i < 2; i++) {
-        input.data.dx = intent.dx;
-        input.data.dy = intent.dy;
-        assert.ok(input.send() > 0, "sent");
-        steps.push(intent);
-      }
-      await waitFor(() => input.lastProcessed === input.sentCount, "the pair acknowledged");
+      walk.send(intent);
+      walk.send(intent);
+      await waitFor(() => walk.input.lastProcessed === walk.input.sentCount, "the pair acknowledged");
     }
 
-    assert.deepEqual([batcher.framesSent, batcher.inputsSent], [6, 12], "twelve inputs in six frames");
-    assert.equal(frames.get(INPUT_BATCH), 6, "the server read six batch frames");
-    assert.equal(frames.get(INPUT) ?? 0, 0, "and no input frame of its own");
-
-    const walker: Walker = { ...start, speed: player.speed, hp: player.hp };
-    for (const step of steps) applyMoveInput(walker, step, TICK_SECONDS, map);
-    assert.ok(Math.hypot(walker.x - start.x, walker.y - start.y) > 1, "the steps move the character");
-    assert.deepEqual({ x: server().x, y: server().y }, { x: walker.x, y: walker.y }, "the server applied all twelve steps");
-    assert.deepEqual({ x: me.state.x, y: me.state.y }, { x: walker.x, y: walker.y }, "where the client predicted");
+    assert.deepEqual([walk.batcher.framesSent, walk.batcher.inputsSent], [6, 12], "twelve inputs in six frames");
+    assert.equal(walk.frames.get(INPUT_BATCH), 6, "the server read six batch frames");
+    assert.equal(walk.frames.get(INPUT) ?? 0, 0, "and no input frame of its own");
+    await walk.check();
     await Promise.all(rooms.map((each) => each.leave()));
   });
 
@@ -113,45 +132,21 @@ describe("inputs batched on the wire", () => {
     assert.equal(rooms[1].roomId, room.roomId, "both in one room");
     await waitFor(() => room.state.inputsPerFrame === 2, "the zone busy");
     assert.equal(room.state.patchMs, PATCH_RATE_MS, "busy, not crowded: a patch every tick");
-    const zoneRoom = game.colyseus.getRoomById(room.roomId) as unknown as ZoneRoom;
-    const frames = countFrames(zoneRoom, room.sessionId);
-
-    const predict = createPredict(room);
-    const input = room.input<MoveInputData>({ mode: "reliable" });
-    const batcher = batchRoomInputs(room, input.data);
-    const player = room.state.players.get(room.sessionId)!;
-    const map = getZoneMap(room.state.zone);
-    const me = predictSelf(predict, player, input, map);
-    const server = () => (zoneRoom.state as unknown as ZoneState).players.get(room.sessionId)!;
-    const start = { x: server().x, y: server().y, facing: server().facing };
+    const walk = walker(room, { changesAtOnce: true });
 
     // Right ×3, down ×3, stop: each change alone (3 frames), each run's two repeats paired (2).
-    const steps: MoveIntent[] = [];
     for (const intent of [
       { dx: 1, dy: 0 },
       { dx: 0, dy: 1 },
     ]) {
-      for (let i = 0; i < 3; i++) {
-        input.data.dx = intent.dx;
-        input.data.dy = intent.dy;
-        assert.ok(input.send() > 0, "sent");
-        steps.push(intent);
-      }
+      for (let i = 0; i < 3; i++) walk.send(intent);
     }
-    input.data.dx = 0;
-    input.data.dy = 0;
-    input.send();
-    steps.push({ dx: 0, dy: 0 });
-    await waitFor(() => input.lastProcessed === input.sentCount, "every input acknowledged");
+    walk.send({ dx: 0, dy: 0 });
+    await walk.check();
 
-    assert.deepEqual([batcher.framesSent, batcher.inputsSent], [5, 7], "seven inputs in five frames");
-    assert.equal(frames.get(INPUT), 3, "the three changes, each its own frame");
-    assert.equal(frames.get(INPUT_BATCH), 2, "the two pairs of repeats");
-    const walker: Walker = { ...start, speed: player.speed, hp: player.hp };
-    for (const step of steps) applyMoveInput(walker, step, TICK_SECONDS, map);
-    assert.ok(Math.hypot(walker.x - start.x, walker.y - start.y) > 1, "the steps move the character");
-    assert.deepEqual({ x: server().x, y: server().y }, { x: walker.x, y: walker.y }, "the server applied all seven steps");
-    assert.deepEqual({ x: me.state.x, y: me.state.y }, { x: walker.x, y: walker.y }, "where the client predicted");
+    assert.deepEqual([walk.batcher.framesSent, walk.batcher.inputsSent], [5, 7], "seven inputs in five frames");
+    assert.equal(walk.frames.get(INPUT), 3, "the three changes, each its own frame");
+    assert.equal(walk.frames.get(INPUT_BATCH), 2, "the two pairs of repeats");
     await Promise.all(rooms.map((each) => each.leave()));
   });
 

@@ -102,7 +102,7 @@ interface Run {
 function run(scenario: Scenario): Run {
   const random = seededRandom(7);
   const zone = stubZone({ rows: HALL });
-  zone.use(new MovementSystem(zone, { inputsOf: zone.inputsOf, useSkill: () => undefined }));
+  zone.use(new MovementSystem(zone, { ...zone.inputFeed(), useSkill: () => undefined }));
   const alice = zone.join();
   const start = { x: alice.player.x, y: alice.player.y };
   const page = new FakeWindow();

@@ -171,9 +171,7 @@ describe("arrival system: spawn protection", () => {
     const systems = createZoneSystems(zone, {
       interest: zone.interest,
       seenBy: zone.seenBy,
-      inputsOf: zone.inputsOf,
-      waiting: zone.waiting,
-      inputsPerFrame: () => 1,
+      ...zone.inputFeed(),
       enterPortal: () => {},
       extra: [],
     });

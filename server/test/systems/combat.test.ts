@@ -268,7 +268,10 @@ describe("combat system: death and respawn", () => {
   it("the dead neither move nor use skills", () => {
     const { zone, dummies, combat } = setup();
     zone.use(
-      new MovementSystem(zone, { inputsOf: zone.inputsOf, useSkill: (session, skill, target) => combat.useSkill(session, skill, target) }),
+      new MovementSystem(zone, {
+        ...zone.inputFeed(),
+        useSkill: (session, skill, target) => combat.useSkill(session, skill, target),
+      }),
     );
     const bob = zone.join({ at: tileCentre(3, 2) });
     const target = dummies.place(eastOf(bob.player, 20));

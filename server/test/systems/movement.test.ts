@@ -30,9 +30,7 @@ function setup(inputsPerFrame = 1) {
   const skillUses: Array<{ sessionId: string; skill: number; target: number; at: Position }> = [];
   const movement = zone.use(
     new MovementSystem(zone, {
-      inputsOf: zone.inputsOf,
-      waiting: zone.waiting,
-      inputsPerFrame: () => inputsPerFrame,
+      ...zone.inputFeed(inputsPerFrame),
       useSkill: (session, skill, target) =>
         skillUses.push({ sessionId: session.sessionId, skill, target, at: { x: session.player.x, y: session.player.y } }),
     }),

@@ -65,7 +65,7 @@ describe("portal system", () => {
 
   it("keeps the safe spot on the character outside portals, and at its last place outside once it steps in", () => {
     const { zone, portals, entered } = setup();
-    zone.use(new MovementSystem(zone, { inputsOf: zone.inputsOf, useSkill: () => {} }));
+    zone.use(new MovementSystem(zone, { ...zone.inputFeed(), useSkill: () => {} }));
     zone.use(portals);
     const alice = zone.join();
     let lastOutside = where(alice);

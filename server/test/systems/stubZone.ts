@@ -35,6 +35,7 @@ import { enterCharacter, type CharacterDocument } from "../../src/persistence/ch
 import type { Cues, MessageParser, PlayerSession, ZoneContext, ZoneSystem } from "../../src/rooms/context.ts";
 import type { SeenBy } from "../../src/rooms/systems/combat.ts";
 import { InterestManager } from "../../src/rooms/systems/interest.ts";
+import type { MovementDeps } from "../../src/rooms/systems/movement.ts";
 import { writeZones, type FixtureZone } from "../zoneFixtures.ts";
 
 /** Milliseconds of zone time one tick advances. */
@@ -346,9 +347,6 @@ export class StubZone implements ZoneContext {
     return this.inputs.get(session.sessionId)?.length ?? 0;
   }
 
-  /** How many of a player's inputs wait (Colyseus' accessor's `size`). */
-  readonly waiting = (sessionId: string): number => this.inputs.get(sessionId)?.length ?? 0;
-
   /**
    * A player's buffered inputs, consumed as they are iterated (like Colyseus' input
    * accessor): what a loop breaks out of stays queued for the next tick.
@@ -359,6 +357,15 @@ export class StubZone implements ZoneContext {
       while (queue.length > 0) yield queue.shift() as MoveInput;
     })();
   };
+
+  /** The players' inputs as the movement system reads them, the zone's clients sending `perFrame` to a frame. */
+  inputFeed(perFrame = 1): Omit<MovementDeps, "useSkill"> {
+    return {
+      inputsOf: this.inputsOf,
+      waiting: (sessionId) => this.inputs.get(sessionId)?.length ?? 0,
+      inputsPerFrame: () => perFrame,
+    };
+  }
 
   /** Lag compensation, stubbed: where an attacker saw an entity (`sawAt`), else where it is. */
   readonly seenBy: SeenBy = (sessionId) => ({

@@ -30,9 +30,7 @@ function setup(behaviour: "passive" | "aggressive", extra: ZoneSystem[] = []) {
   const systems = createZoneSystems(zone, {
     interest: zone.interest,
     seenBy: zone.seenBy,
-    inputsOf: zone.inputsOf,
-    waiting: zone.waiting,
-    inputsPerFrame: () => 1,
+    ...zone.inputFeed(),
     enterPortal: () => {},
     extra,
   });

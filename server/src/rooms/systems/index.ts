@@ -15,22 +15,18 @@ import type { InterestManager } from "./interest.ts";
 import { ItemSystem } from "./items.ts";
 import { LootSystem } from "./loot.ts";
 import { MonsterSystem } from "./monsters.ts";
-import { MovementSystem } from "./movement.ts";
+import { MovementSystem, type MovementDeps } from "./movement.ts";
 import { PortalSystem } from "./portals.ts";
-import type { MoveSnapshot } from "../moveInput.ts";
 
-/** What the systems need from the room besides its context. */
-export interface ZoneSystemsDeps {
+/**
+ * What the systems need from the room besides its context: with the players' inputs the
+ * movement system reads (Colyseus' input accessor; each input a plain copy of its fields).
+ */
+export interface ZoneSystemsDeps extends Omit<MovementDeps, "useSkill"> {
   /** The interest system (the context's `interest`), run last. */
   interest: InterestManager;
   /** Lag compensation: the world as a client drew it (Colyseus' rewind). */
   seenBy: SeenBy;
-  /** A player's buffered inputs (Colyseus' input accessor; each a plain copy of its fields). */
-  inputsOf(sessionId: string): Iterable<MoveSnapshot>;
-  /** How many of a player's inputs wait in its buffer. */
-  waiting(sessionId: string): number;
-  /** How many inputs the zone's clients send to a frame now (the state's `inputsPerFrame`). */
-  inputsPerFrame(): number;
   /** Starts a transfer through a portal. */
   enterPortal(session: PlayerSession, portal: Portal): void;
   /** A room type's own systems, run after the gameplay systems and before interest. */

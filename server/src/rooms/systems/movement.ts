@@ -23,10 +23,10 @@ export interface MovementDeps {
   inputsOf(sessionId: string): Iterable<MoveSnapshot>;
   /** A skill use riding on an input, judged while that input is applied. */
   useSkill(session: PlayerSession, skill: number, target: number): void;
-  /** How many of a player's inputs wait (absent: the bank is spent whatever waits). */
-  waiting?(sessionId: string): number;
-  /** How many inputs the zone's clients send to a frame now (absent: 1). */
-  inputsPerFrame?(): number;
+  /** How many of a player's inputs wait in its buffer. */
+  waiting(sessionId: string): number;
+  /** How many inputs the zone's clients send to a frame now (the state's `inputsPerFrame`). */
+  inputsPerFrame(): number;
 }
 
 export class MovementSystem implements ZoneSystem {
@@ -39,12 +39,12 @@ export class MovementSystem implements ZoneSystem {
   ) {}
 
   update(dt: number): void {
-    const held = (this.deps.inputsPerFrame?.() ?? 1) - 1;
+    const held = this.deps.inputsPerFrame() - 1;
     for (const session of this.zone.players.values()) {
       const id = session.sessionId;
       let budget = Math.min(1 + INPUT_CATCH_UP, (this.budget.get(id) ?? 0) + 1);
       // Past the first input, the bank goes only to inputs beyond one frame's worth.
-      let steps = held > 0 && this.deps.waiting ? Math.max(1, Math.min(budget, this.deps.waiting(id) - held)) : budget;
+      let steps = held > 0 ? Math.max(1, Math.min(budget, this.deps.waiting(id) - held)) : budget;
       for (const input of this.deps.inputsOf(id)) {
         applyMoveInput(session.player, input, dt, this.zone.map);
         if (input.skill !== 0) this.deps.useSkill(session, input.skill, input.target);
